@@ -1,0 +1,52 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "tongbao",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tongbao", targets: ["tongbao"]),
+        .library(name: "TongbaoCore", targets: ["TongbaoCore"]),
+        .library(name: "TongbaoStore", targets: ["TongbaoStore"]),
+        .library(name: "TongbaoReport", targets: ["TongbaoReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.29.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
+    ],
+    targets: [
+        .target(name: "TongbaoCore"),
+        .target(
+            name: "TongbaoStore",
+            dependencies: [
+                "TongbaoCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .target(
+            name: "TongbaoReport",
+            dependencies: [
+                "TongbaoCore",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .executableTarget(
+            name: "tongbao",
+            dependencies: [
+                "TongbaoCore", "TongbaoStore", "TongbaoReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Sample")]
+        ),
+        .target(name: "TongbaoTestSupport", dependencies: ["TongbaoCore", "TongbaoStore"]),
+        .testTarget(name: "TongbaoCoreTests", dependencies: ["TongbaoCore", "TongbaoTestSupport"]),
+        .testTarget(name: "TongbaoStoreTests", dependencies: ["TongbaoStore", "TongbaoTestSupport"]),
+        .testTarget(name: "TongbaoReportTests", dependencies: ["TongbaoReport", "TongbaoStore", "TongbaoTestSupport"]),
+        .testTarget(name: "TongbaoCLITests", dependencies: ["tongbao", "TongbaoStore", "TongbaoTestSupport"]),
+    ]
+)

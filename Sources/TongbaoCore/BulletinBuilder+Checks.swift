@@ -1,0 +1,74 @@
+import Foundation
+
+extension BulletinBuilder {
+    /// Resolves one figures.csv key of the period, so that a reported value Tongbao can compute is compared.
+    func resolve(_ key: FigureKey) {
+        let p = period
+        let tiers = key.scope.tiers
+        func each(_ f: (Tier) -> Int?) -> Int? {
+            let v = tiers.map(f)
+            return v.contains { $0 == nil } ? nil : v.reduce(0) { $0 + $1! }
+        }
+        switch key.measure {
+        case .done, .recv: _ = ledger.total(key.scope, key.measure, p)
+        case .ytdRecvImmediate, .ytdRecvPromised, .ytdDoneImmediate, .ytdDonePromised, .ytdProxy:
+            let v = each { ledger.tierYTD($0, key.measure, p) }
+            if tiers.count > 1 { _ = ledger.check(v, key, p) }
+        case .approval, .service:
+            let v = each { ledger.category($0, approval: key.measure == .approval, p) }
+            if tiers.count > 1 { _ = ledger.check(v, key, p) }
+        case .proxy:
+            let v = each { ledger.tierProxy($0, p) }
+            if tiers.count > 1 { _ = ledger.check(v, key, p) }
+        case .tongban(let s): _ = ledger.tongbanTotal(key.scope, s, p, ytd: false)
+        case .ytdTongban(let s): _ = ledger.tongbanTotal(key.scope, s, p, ytd: true)
+        case .ontimeRate, .accuracyRate, .satisfactionRate: _ = ledger.rate(key.measure, p)
+        }
+    }
+
+    /// Plausibility and consistency checks of bulletin.md "Validation" beyond reported-vs-computed.
+    func runChecks() {
+        let p = period
+        guard ledger.hasUnitData(p) else { return }
+        for u in ledger.directory.units {
+            let prev = ledger.row(u.code, p.previous)
+            guard let row = ledger.row(u.code, p) else {
+                if prev != nil { ledger.warn(Issue(.missingReport, period: p.description, unit: u.name)) }
+                continue
+            }
+            if let prev {
+                checkBacklog(u, row, prev)
+                checkChange(u, row, prev)
+            }
+        }
+        for tier in Tier.allCases {
+            guard let a = ledger.category(tier, approval: true, p), let s = ledger.category(tier, approval: false, p),
+                let done = ledger.total(.init(tier), .done, p), a + s != done
+            else { continue }
+            ledger.warn(Issue(.partsDoNotAddUp, period: p.description, key: "\(tier.chineseName)办件量（审批类+服务类）",
+                value: "\(done)", computed: "\(a + s)"))
+        }
+    }
+
+    /// Completed more than received plus the open backlog left at the end of last month (W103).
+    func checkBacklog(_ u: OrgUnit, _ row: CaseRow, _ prev: CaseRow) {
+        let p = period
+        guard let recv = ledger.unitYTDRecv(u.code, p.previous), let done = ledger.unitYTDDone(u.code, p.previous)
+        else { return }
+        let backlog = Swift.max(0, recv - done)
+        if row.done > row.recv + backlog {
+            ledger.warn(Issue(.doneExceedsReceived, period: p.description, unit: u.name, value: "\(row.done)",
+                computed: "\(row.recv + backlog)"))
+        }
+    }
+
+    /// A month that changes by more than ``changeFactor`` against last month (W104); small counts are ignored.
+    func checkChange(_ u: OrgUnit, _ row: CaseRow, _ prev: CaseRow) {
+        let (now, before) = (Double(row.done), Double(prev.done))
+        guard Swift.max(now, before) >= 50 else { return }
+        if now > before * changeFactor || now * changeFactor < before {
+            ledger.warn(Issue(.largeChange, period: period.description, unit: u.name, value: "\(row.done)",
+                computed: "\(prev.done)"))
+        }
+    }
+}

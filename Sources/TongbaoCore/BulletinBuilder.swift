@@ -1,0 +1,121 @@
+import Foundation
+
+/// Computes the ``Bulletin`` of one period from a district's data (bulletin.md).
+public struct BulletinBuilder {
+    public let ledger: Ledger
+    public let period: Period
+    /// How many top departments the centre ranking names.
+    public var topCount = 10
+    /// A unit whose completed cases change by more than this factor against last month is flagged (W104).
+    public var changeFactor = 3.0
+
+    public init(data: DistrictData, period: Period) {
+        self.ledger = Ledger(data)
+        self.period = period
+    }
+
+    var data: DistrictData { ledger.data }
+
+    public func build() -> Bulletin {
+        let p = period
+        let meta = data.meta.first { $0.period == p }
+        let earlier = data.meta.filter { $0.period < p }.sorted { $0.period < $1.period }
+        let title = meta?.title ?? earlier.last(where: { $0.title != nil })?.title
+            ?? "\(data.district.name)行政审批服务运行通报"
+        let center = unitTable(.center)
+        let town = unitTable(.town)
+        let evaluation = evaluationTable()
+        var b = Bulletin(
+            district: data.district, period: p, title: title, issue: meta?.issue ?? issueNumber(),
+            issuer: meta?.issuer ?? earlier.last(where: { $0.issuer != nil })?.issuer, date: meta?.date,
+            districtName: districtName(title: title), lead: meta?.lead, overview: overview(center),
+            trend: [], trendNotes: [], centerTable: center, topDepartments: topDepartments(center),
+            subcenterTable: unitTable(.subcenter), townTable: town, ancillary: ancillaryTable(),
+            tongban: tongbanTable(), events: data.events.filter { $0.date.period == p }.sorted { $0.date < $1.date },
+            excellent: Array((evaluation?.rows ?? []).prefix(meta?.excellent ?? 10).map(\.name)),
+            evaluation: evaluation, warnings: [])
+        (b.trend, b.trendNotes) = trend()
+        for f in ledger.figures(in: p) { resolve(f.key) }
+        runChecks()
+        b.warnings = ledger.warnings.filter { $0.period == nil || $0.period == p.description }
+        return b
+    }
+
+    /// The bulletin's own year count when meta gives no issue number: months of the year so far with data.
+    func issueNumber() -> Int {
+        Period.range(period.january, period).filter { q in
+            ledger.hasUnitData(q) || data.figures.contains { $0.period == q } || data.meta.contains { $0.period == q }
+        }.count
+    }
+
+    func districtName(title: String) -> String {
+        if !data.district.name.isEmpty { return data.district.name }
+        let suffix = "行政审批服务运行通报"
+        return title.hasSuffix(suffix) ? String(title.dropLast(suffix.count)) : ""
+    }
+
+    // MARK: - Section 一
+
+    func overview(_ center: UnitTable) -> Overview {
+        let p = period
+        let tiers = Tier.allCases.map {
+            TierFigure(tier: $0, done: ledger.total(.init($0), .done, p), previousDone: ledger.total(.init($0), .done, p.previous))
+        }
+        let rateNames: [(FigureKey.Measure, String)] = [
+            (.ontimeRate, "按时办结率"), (.accuracyRate, "办件准确率"), (.satisfactionRate, "群众满意率"),
+        ]
+        let rates = rateNames.compactMap { m, name in
+            ledger.rate(m, p).map { RateFigure(name: name, key: FigureKey(.all, m).description, value: $0.value, note: $0.note) }
+        }
+        return Overview(
+            total: ledger.total(.all, .done, p), previousTotal: ledger.total(.all, .done, p.previous),
+            lastYearTotal: ledger.total(.all, .done, p.sameMonthLastYear), tiers: tiers, rates: rates,
+            centerApproval: ledger.category(.center, approval: true, p),
+            centerService: ledger.category(.center, approval: false, p),
+            centerImmediate: center.total.doneImmediate, centerPromised: center.total.donePromised,
+            groups: groups(center))
+    }
+
+    func groups(_ center: UnitTable) -> [NamedCount] {
+        var order: [String] = []
+        var sums: [String: Int] = [:]
+        for u in ledger.directory.units(in: .center) {
+            for g in u.groups where !order.contains(g) { order.append(g) }
+            if let row = center.rows.first(where: { $0.unit == u.code }), let done = row.counts.doneTotal {
+                for g in u.groups { sums[g, default: 0] += done }
+            }
+        }
+        return order.compactMap { g in sums[g].map { NamedCount(name: g, count: $0) } }
+    }
+
+    func trend() -> ([TrendPoint], [String]) {
+        let months = Period.range(Period(year: period.year - 1, month: 1), period)
+        let points = months.map { TrendPoint(period: $0, total: ledger.total(.all, .done, $0)) }
+        let notes = months.compactMap { ledger.figure(FigureKey(.all, .done), $0)?.note }
+        return (points, notes)
+    }
+
+    // MARK: - Top departments
+
+    func topDepartments(_ center: UnitTable) -> TopDepartments? {
+        let rankedCodes = Set(ledger.directory.units(in: .center).filter(\.ranked).map(\.code))
+        let ranked = center.rows.filter { rankedCodes.contains($0.unit) && $0.counts.doneTotal != nil }
+        guard !ranked.isEmpty, let centerTotal = center.total.doneTotal else { return nil }
+        let top = Self.topN(ranked.map { NamedCount(name: $0.name, count: $0.counts.doneTotal) }, topCount)
+        let three = Array(top.prefix(3))
+        let sum = top.reduce(0) { $0 + ($1.count ?? 0) }
+        let sum3 = three.reduce(0) { $0 + ($1.count ?? 0) }
+        return TopDepartments(
+            units: top, sum: sum, share: Numbers.percent(sum, of: centerTotal), topThree: three.map(\.name),
+            topThreeSum: sum3, topThreeShare: Numbers.percent(sum3, of: centerTotal), centerTotal: centerTotal)
+    }
+
+    /// The first `n` by count, descending; ties keep their input (display) order.
+    public static func topN(_ items: [NamedCount], _ n: Int) -> [NamedCount] {
+        let sorted = items.enumerated().sorted { a, b in
+            let (x, y) = (a.element.count ?? 0, b.element.count ?? 0)
+            return x != y ? x > y : a.offset < b.offset
+        }
+        return Array(sorted.prefix(n).map(\.element))
+    }
+}

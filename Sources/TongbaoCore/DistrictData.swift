@@ -1,0 +1,83 @@
+import Foundation
+
+/// A district (tenant): every stored row belongs to one.
+public struct District: Codable, Sendable, Equatable {
+    public var code: String
+    /// Display name, e.g. 渝北区; may be empty when unknown.
+    public var name: String
+    public init(code: String, name: String) {
+        self.code = code
+        self.name = name
+    }
+}
+
+/// What only case records can tell about one unit-month (aggregated by the store).
+public struct RecordStats: Codable, Sendable, Equatable {
+    public var period: Period
+    public var unit: String
+    /// Completed this month by item category.
+    public var approval: Int
+    public var service: Int
+    /// Completed this month, and of those completed within the promised time.
+    public var completed: Int
+    public var onTime: Int
+    /// Rated cases completed this month, and of those satisfied (非常满意, 满意, 基本满意).
+    public var rated: Int
+    public var satisfied: Int
+
+    public init(
+        period: Period, unit: String, approval: Int = 0, service: Int = 0, completed: Int = 0, onTime: Int = 0,
+        rated: Int = 0, satisfied: Int = 0
+    ) {
+        self.period = period
+        self.unit = unit
+        self.approval = approval
+        self.service = service
+        self.completed = completed
+        self.onTime = onTime
+        self.rated = rated
+        self.satisfied = satisfied
+    }
+}
+
+/// Everything stored for one district that a bulletin of a period may need: the months from January of the
+/// previous year up to the period. OrgUnit-months that come from case records appear in `cases` (aggregated), with
+/// their extra figures in `recordStats` and their 通办 counts in `tongban`.
+public struct DistrictData: Sendable {
+    public var district: District
+    public var units: [OrgUnit]
+    public var cases: [CaseRow]
+    public var recordStats: [RecordStats]
+    /// In the order rows first entered the store (tables show scopes and units in that order).
+    public var tongban: [TongbanRow]
+    public var ancillary: [AncillaryRow]
+    public var rubric: [Criterion]
+    /// In input order (ties in the ranking keep it).
+    public var evaluation: [Score]
+    public var events: [Event]
+    public var figures: [Figure]
+    public var meta: [Meta]
+
+    public init(
+        district: District, units: [OrgUnit] = [], cases: [CaseRow] = [], recordStats: [RecordStats] = [],
+        tongban: [TongbanRow] = [], ancillary: [AncillaryRow] = [], rubric: [Criterion] = [],
+        evaluation: [Score] = [], events: [Event] = [], figures: [Figure] = [], meta: [Meta] = []
+    ) {
+        self.district = district
+        self.units = units
+        self.cases = cases
+        self.recordStats = recordStats
+        self.tongban = tongban
+        self.ancillary = ancillary
+        self.rubric = rubric
+        self.evaluation = evaluation
+        self.events = events
+        self.figures = figures
+        self.meta = meta
+    }
+
+    /// The months a bulletin of `period` reads: January of the previous year through `period`.
+    public static func window(for period: Period) -> ClosedRange<Period> {
+        Period(year: period.year - 1, month: 1)...period
+    }
+}

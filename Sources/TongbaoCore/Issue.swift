@@ -1,0 +1,178 @@
+import Foundation
+
+/// A problem found in input or data: an error blocks an import, a warning is reported.
+///
+/// Codes are stable (`E004`, `W101`); tests assert codes, users read ``message``.
+public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
+    public enum Severity: String, Codable, Sendable { case error, warning }
+
+    public var code: IssueCode
+    public var severity: Severity { code.severity }
+    /// Where: file name, 1-based line, column header and 1-based column number.
+    public var file: String?
+    public var line: Int?
+    public var column: String?
+    public var columnNumber: Int?
+    /// What: period, unit code, figure key.
+    public var period: String?
+    public var unit: String?
+    public var key: String?
+    /// The offending value, or the reported figure where two disagree.
+    public var value: String?
+    /// The figure Tongbao computed where two disagree.
+    public var computed: String?
+    /// Chinese text for users.
+    public var message: String { code.userMessage(self) }
+
+    public init(
+        _ code: IssueCode, file: String? = nil, line: Int? = nil, column: String? = nil, columnNumber: Int? = nil,
+        period: String? = nil, unit: String? = nil, key: String? = nil, value: String? = nil, computed: String? = nil
+    ) {
+        self.code = code
+        self.file = file
+        self.line = line
+        self.column = column
+        self.columnNumber = columnNumber
+        self.period = period
+        self.unit = unit
+        self.key = key
+        self.value = value
+        self.computed = computed
+    }
+
+    /// `cases.csv 第5行 第3列（recv_immediate）` — the location prefix of a message.
+    public var location: String {
+        var parts: [String] = []
+        if let file { parts.append(file) }
+        if let line { parts.append("第\(line)行") }
+        if let columnNumber {
+            parts.append(column.map { "第\(columnNumber)列（\($0)）" } ?? "第\(columnNumber)列")
+        } else if let column {
+            parts.append("列（\(column)）")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// Location, code and message on one line, as the CLI prints it.
+    public var description: String {
+        let loc = location
+        return "[\(code.rawValue)] " + (loc.isEmpty ? "" : loc + "：") + message
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, severity, file, line, column, columnNumber, period, unit, key, value, computed, message
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(severity, forKey: .severity)
+        try c.encodeIfPresent(file, forKey: .file)
+        try c.encodeIfPresent(line, forKey: .line)
+        try c.encodeIfPresent(column, forKey: .column)
+        try c.encodeIfPresent(columnNumber, forKey: .columnNumber)
+        try c.encodeIfPresent(period, forKey: .period)
+        try c.encodeIfPresent(unit, forKey: .unit)
+        try c.encodeIfPresent(key, forKey: .key)
+        try c.encodeIfPresent(value, forKey: .value)
+        try c.encodeIfPresent(computed, forKey: .computed)
+        try c.encode(message, forKey: .message)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            try c.decode(IssueCode.self, forKey: .code), file: try c.decodeIfPresent(String.self, forKey: .file),
+            line: try c.decodeIfPresent(Int.self, forKey: .line), column: try c.decodeIfPresent(String.self, forKey: .column),
+            columnNumber: try c.decodeIfPresent(Int.self, forKey: .columnNumber),
+            period: try c.decodeIfPresent(String.self, forKey: .period), unit: try c.decodeIfPresent(String.self, forKey: .unit),
+            key: try c.decodeIfPresent(String.self, forKey: .key), value: try c.decodeIfPresent(String.self, forKey: .value),
+            computed: try c.decodeIfPresent(String.self, forKey: .computed))
+    }
+}
+
+/// Stable issue codes. `E…` are errors, `W…` warnings.
+public enum IssueCode: String, Codable, Sendable, CaseIterable {
+    case unknownEncoding = "E001"
+    case unknownColumn = "E002"
+    case missingColumn = "E003"
+    case unknownUnit = "E004"
+    case negativeCount = "E005"
+    case notAnInteger = "E006"
+    case malformedPeriod = "E007"
+    case malformedDate = "E008"
+    case scoreAboveMax = "E009"
+    case duplicateKey = "E010"
+    case emptyFile = "E011"
+    case notCSV = "E012"
+    case unknownCriterion = "E013"
+    case notANumber = "E014"
+    case unknownTier = "E015"
+    case notYesNo = "E016"
+    case wrongCellCount = "E017"
+    case unknownFigureKey = "E018"
+    case recordsAndCases = "E019"
+    case periodPublished = "E020"
+    case badChoice = "E021"
+    case completedBeforeReceived = "E022"
+    case missingValue = "E023"
+    case unreadablePackage = "E024"
+    case duplicateColumn = "E025"
+    case conflictingUnitName = "E026"
+    case malformedDateTime = "E027"
+    case reportedDiffers = "W101"
+    case reportedYTDDiffers = "W102"
+    case doneExceedsReceived = "W103"
+    case largeChange = "W104"
+    case missingReport = "W105"
+    case partsDoNotAddUp = "W106"
+    case ytdBelowMonth = "W107"
+
+    public var severity: Issue.Severity { rawValue.hasPrefix("E") ? .error : .warning }
+
+    // swiftlint:disable:next cyclomatic_complexity
+    func userMessage(_ i: Issue) -> String {
+        let v = i.value.map { "“\($0)”" } ?? ""
+        let unit = i.unit.map { "单位“\($0)”" } ?? ""
+        let when = i.period.map { "\($0) " } ?? ""
+        switch self {
+        case .unknownEncoding: return "文件编码无法识别，请另存为 UTF-8 或 GB18030（GBK）编码的 CSV"
+        case .unknownColumn: return "未知的列\(v)；请检查列名拼写（可用英文或中文列名）"
+        case .missingColumn: return "缺少必需的列\(v)"
+        case .unknownUnit: return "未知单位\(v)；单位须为机构目录中的编码、名称或别名"
+        case .negativeCount: return "数量不能为负数，实际为\(v)"
+        case .notAnInteger: return "应为非负整数，实际为\(v)"
+        case .malformedPeriod: return "月份格式应为 YYYY-MM，实际为\(v)"
+        case .malformedDate: return "日期格式应为 YYYY-MM-DD，实际为\(v)"
+        case .malformedDateTime: return "时间格式应为 YYYY-MM-DD HH:MM[:SS]，实际为\(v)"
+        case .scoreAboveMax: return "得分\(v)超过该指标满分 \(i.computed ?? "")"
+        case .duplicateKey: return "与第\(i.computed ?? "?")行重复（\(i.key ?? "")）"
+        case .emptyFile: return "文件为空，至少需要表头行"
+        case .notCSV: return "不是 CSV 文本文件\(i.value.map { "（看起来是 \($0)）" } ?? "")；请在 Excel 中“另存为 CSV”"
+        case .unknownCriterion: return "未知测评指标\(v)；须为测评细则中的编码或名称"
+        case .notANumber: return "应为数字，实际为\(v)"
+        case .unknownTier: return "层级应为 center/subcenter/town（中心/分中心/镇街），实际为\(v)"
+        case .notYesNo: return "应为 yes/no（是/否），实际为\(v)"
+        case .wrongCellCount: return "本行有 \(i.value ?? "?") 个单元格，表头有 \(i.computed ?? "?") 列"
+        case .unknownFigureKey: return "未知指标键\(v)；格式为 范围.指标，如 center.done"
+        case .recordsAndCases: return "\(when)\(unit)既有办件明细又有办件月报，同一单位同一月份只能来自其中一种"
+        case .periodPublished: return "\(when)已发布并冻结，不能修改；如需修改请管理员先撤回发布"
+        case .badChoice: return "取值\(v)无效，应为：\(i.computed ?? "")"
+        case .completedBeforeReceived: return "办结时间\(v)早于受理时间 \(i.computed ?? "")"
+        case .missingValue: return "必填项为空"
+        case .unreadablePackage: return "无法读取数据包\(v)"
+        case .duplicateColumn: return "列\(v)重复出现"
+        case .conflictingUnitName: return "名称或别名\(v)已被单位“\(i.computed ?? "")”使用"
+        case .reportedDiffers:
+            return "\(when)\(i.key ?? "")报送数为 \(i.value ?? "")，按明细计算为 \(i.computed ?? "")，通报采用计算数"
+        case .reportedYTDDiffers:
+            return "\(when)\(unit)\(i.key ?? "")报送的本年累计为 \(i.value ?? "")，按各月累加为 \(i.computed ?? "")，通报采用累加数"
+        case .doneExceedsReceived:
+            return "\(when)\(unit)办结 \(i.value ?? "") 件，超过本月接件加上月积压 \(i.computed ?? "") 件"
+        case .largeChange: return "\(when)\(unit)办件量由上月 \(i.computed ?? "") 件变为 \(i.value ?? "") 件，变化异常"
+        case .missingReport: return "\(when)\(unit)上月有报送，本月没有数据"
+        case .partsDoNotAddUp: return "\(when)\(i.key ?? "")合计为 \(i.value ?? "")，各分项相加为 \(i.computed ?? "")"
+        case .ytdBelowMonth: return "\(when)\(unit)\(i.key ?? "")本年累计 \(i.value ?? "") 小于本月数 \(i.computed ?? "")"
+        }
+    }
+}

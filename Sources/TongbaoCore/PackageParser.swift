@@ -1,0 +1,145 @@
+import Foundation
+
+/// Turns the files of a data package into a ``DataPackage``, collecting every issue rather than stopping at the first.
+///
+/// Units and rubric criteria may be referenced by code, name or alias; references resolve against the units and
+/// rubric in the package itself and those already stored (`existingUnits`, `existingRubric`).
+public struct PackageParser: Sendable {
+    public var existingUnits: [OrgUnit]
+    public var existingRubric: [Criterion]
+
+    public init(existingUnits: [OrgUnit] = [], existingRubric: [Criterion] = []) {
+        self.existingUnits = existingUnits
+        self.existingRubric = existingRubric
+    }
+
+    public func parse(_ files: [PackageFile]) -> (DataPackage, [Issue]) {
+        var issues: [Issue] = []
+        var tables: [PackageTable: (String, CSVTable)] = [:]
+        for f in files {
+            guard let table = PackageTable(fileName: f.name) else {
+                issues.append(Issue(.notCSV, file: f.name, value: (f.name as NSString).pathExtension.isEmpty ? nil : "非数据包表格"))
+                continue
+            }
+            if let t = decodeTable(f, table: table, issues: &issues) { tables[table] = (f.name, t) }
+        }
+        var pkg = DataPackage()
+        var directory = UnitDirectory(existingUnits)
+        var rubric = existingRubric
+        for table in PackageTable.readOrder {
+            guard let (name, csv) = tables[table] else { continue }
+            let index = headerIndex(csv.header, table: table, file: name, issues: &issues)
+            guard let index else { continue }
+            var keys: [String: Int] = [:]
+            for rec in csv.records {
+                var r = RowReader(file: name, line: rec.line, cells: rec.cells, index: index, header: csv.header)
+                if rec.cells.count > csv.header.count,
+                    rec.cells[csv.header.count...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+                {
+                    r.issues.append(
+                        Issue(.wrongCellCount, file: name, line: rec.line, value: "\(rec.cells.count)",
+                            computed: "\(csv.header.count)"))
+                }
+                let key = readRow(table, &r, into: &pkg, directory: directory, rubric: rubric)
+                if let key, r.issues.isEmpty {
+                    if let first = keys[key] {
+                        issues.append(Issue(.duplicateKey, file: name, line: rec.line, key: key, computed: "\(first)"))
+                    } else {
+                        keys[key] = rec.line
+                    }
+                }
+                issues += r.issues
+            }
+            if table == .units {
+                issues += checkUnitNames(pkg.units, file: name)
+                let replaced = Set(pkg.units.map(\.code))
+                directory = UnitDirectory(existingUnits.filter { !replaced.contains($0.code) } + pkg.units)
+            }
+            if table == .rubric {
+                let replaced = Set(pkg.rubric.map(\.code))
+                rubric = existingRubric.filter { !replaced.contains($0.code) } + pkg.rubric
+            }
+        }
+        issues += checkRecordsAndCases(pkg)
+        return (pkg, issues)
+    }
+
+    // MARK: - Files and headers
+
+    func decodeTable(_ f: PackageFile, table: PackageTable, issues: inout [Issue]) -> CSVTable? {
+        let text: String
+        switch TextDecoding.decode(f.data) {
+        case .failure(.notText(let what)):
+            issues.append(Issue(.notCSV, file: f.name, value: what))
+            return nil
+        case .failure(.unknownEncoding):
+            issues.append(Issue(.unknownEncoding, file: f.name))
+            return nil
+        case .success(let (s, _)): text = s
+        }
+        switch CSVTable.parse(text) {
+        case .failure(.empty):
+            issues.append(Issue(.emptyFile, file: f.name, line: 1))
+            return nil
+        case .failure(.unterminatedQuote(let line)):
+            issues.append(Issue(.notCSV, file: f.name, line: line, value: "未闭合的引号"))
+            return nil
+        case .success(let t): return t
+        }
+    }
+
+    func headerIndex(_ header: [String], table: PackageTable, file: String, issues: inout [Issue]) -> [String: Int]? {
+        var index: [String: Int] = [:]
+        var ok = true
+        for (i, raw) in header.enumerated() {
+            let h = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let col = table.columns.first(where: { $0.name == h.lowercased() || $0.chinese == h }) else {
+                if h.isEmpty && i == header.count - 1 { continue }  // a trailing comma
+                issues.append(Issue(.unknownColumn, file: file, line: 1, column: h, columnNumber: i + 1, value: h))
+                ok = false
+                continue
+            }
+            if index[col.name] != nil {
+                issues.append(Issue(.duplicateColumn, file: file, line: 1, column: h, columnNumber: i + 1, value: h))
+                ok = false
+            }
+            index[col.name] = i
+        }
+        for col in table.columns where col.required && index[col.name] == nil {
+            issues.append(Issue(.missingColumn, file: file, line: 1, value: "\(col.name)（\(col.chinese)）"))
+            ok = false
+        }
+        return ok ? index : nil
+    }
+
+    // MARK: - Cross-row checks
+
+    func checkUnitNames(_ units: [OrgUnit], file: String) -> [Issue] {
+        var owner: [String: String] = [:]
+        var issues: [Issue] = []
+        for u in existingUnits where !units.contains(where: { $0.code == u.code }) {
+            for n in [u.code, u.name] + u.aliases { owner[n] = u.code }
+        }
+        for u in units {
+            for n in Set([u.code, u.name] + u.aliases) {
+                if let other = owner[n], other != u.code {
+                    issues.append(Issue(.conflictingUnitName, file: file, unit: u.code, value: n, computed: other))
+                }
+                owner[n] = u.code
+            }
+        }
+        return issues
+    }
+
+    func checkRecordsAndCases(_ pkg: DataPackage) -> [Issue] {
+        guard !pkg.caseRecords.isEmpty, !pkg.cases.isEmpty else { return [] }
+        var fromRecords = Set<String>()
+        for r in pkg.caseRecords {
+            if let p = CaseTime.period(r.receivedAt) { fromRecords.insert("\(p)|\(r.unit)") }
+            if let c = r.completedAt, let p = CaseTime.period(c) { fromRecords.insert("\(p)|\(r.unit)") }
+        }
+        return pkg.cases.filter { fromRecords.contains("\($0.period)|\($0.unit)") }.map {
+            Issue(.recordsAndCases, file: PackageTable.cases.fileName, period: $0.period.description, unit: $0.unit)
+        }
+    }
+}

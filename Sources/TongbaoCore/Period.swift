@@ -1,0 +1,90 @@
+import Foundation
+
+/// A calendar month, the unit of reporting (`YYYY-MM`).
+public struct Period: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+
+    public init(year: Int, month: Int) {
+        precondition((1...12).contains(month), "month out of range")
+        self.year = year
+        self.month = month
+    }
+
+    /// Parses `YYYY-MM` (also accepts `YYYY-M` and `YYYY/MM`); nil when malformed.
+    public init?(parsing text: String) {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == "-" || $0 == "/" })
+        guard parts.count == 2, parts[0].count == 4, (1...2).contains(parts[1].count),
+            let y = Int(parts[0]), let m = Int(parts[1]), (1900...2999).contains(y), (1...12).contains(m)
+        else { return nil }
+        self.init(year: y, month: m)
+    }
+
+    public var description: String { String(format: "%04d-%02d", year, month) }
+    public var previous: Period { month == 1 ? Period(year: year - 1, month: 12) : Period(year: year, month: month - 1) }
+    public var next: Period { month == 12 ? Period(year: year + 1, month: 1) : Period(year: year, month: month + 1) }
+    public var sameMonthLastYear: Period { Period(year: year - 1, month: month) }
+    public var january: Period { Period(year: year, month: 1) }
+    /// Months between two periods, inclusive, in order.
+    public static func range(_ from: Period, _ to: Period) -> [Period] {
+        var out: [Period] = []
+        var p = from
+        while p <= to { out.append(p); p = p.next }
+        return out
+    }
+
+    public static func < (a: Period, b: Period) -> Bool { (a.year, a.month) < (b.year, b.month) }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let p = Period(parsing: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad period \(text)"))
+        }
+        self = p
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+/// A calendar day (`YYYY-MM-DD`).
+public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    public init?(parsing text: String) {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == "-" || $0 == "/" })
+        guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+            (1...12).contains(m), d >= 1, d <= Day.daysIn(year: y, month: m)
+        else { return nil }
+        (year, month, day) = (y, m, d)
+    }
+
+    public var period: Period { Period(year: year, month: month) }
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    static func daysIn(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let d = Day(parsing: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad day \(text)"))
+        }
+        self = d
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}

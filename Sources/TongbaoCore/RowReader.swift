@@ -1,0 +1,107 @@
+import Foundation
+
+/// Reads typed cells of one CSV record, collecting issues that name file, line and column.
+struct RowReader {
+    let file: String
+    let line: Int
+    let cells: [String]
+    /// English column name → 0-based index.
+    let index: [String: Int]
+    /// Header as written, for messages.
+    let header: [String]
+    var issues: [Issue] = []
+
+    /// The trimmed cell, nil when the column is absent or the cell empty.
+    func text(_ column: String) -> String? {
+        guard let i = index[column], i < cells.count else { return nil }
+        let s = cells[i].trimmingCharacters(in: .whitespacesAndNewlines)
+        return s.isEmpty ? nil : s
+    }
+
+    mutating func fail(_ code: IssueCode, _ column: String, value: String? = nil, computed: String? = nil) {
+        let i = index[column]
+        issues.append(
+            Issue(
+                code, file: file, line: line, column: i.map { header[$0] } ?? column, columnNumber: i.map { $0 + 1 },
+                value: value, computed: computed))
+    }
+
+    mutating func required(_ column: String) -> String? {
+        guard let s = text(column) else {
+            fail(.missingValue, column)
+            return nil
+        }
+        return s
+    }
+
+    mutating func count(_ column: String) -> Int? {
+        guard let s = text(column) else { return nil }
+        let cleaned = s.replacingOccurrences(of: ",", with: "")
+        if let n = Int(cleaned) {
+            if n < 0 { fail(.negativeCount, column, value: s) }
+            return n < 0 ? nil : n
+        }
+        if let d = Double(cleaned), d == d.rounded(), abs(d) < 1e15 {
+            if d < 0 { fail(.negativeCount, column, value: s); return nil }
+            return Int(d)
+        }
+        if cleaned.hasPrefix("-"), Double(cleaned) != nil {
+            fail(.negativeCount, column, value: s)
+        } else {
+            fail(.notAnInteger, column, value: s)
+        }
+        return nil
+    }
+
+    mutating func decimal(_ column: String) -> Decimal? {
+        guard let s = text(column) else { return nil }
+        let cleaned = s.hasSuffix("%") ? String(s.dropLast()) : s
+        guard cleaned.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
+            let d = Decimal(string: cleaned, locale: Locale(identifier: "en_US_POSIX"))
+        else {
+            fail(.notANumber, column, value: s)
+            return nil
+        }
+        if d < 0 {
+            fail(.negativeCount, column, value: s)
+            return nil
+        }
+        return d
+    }
+
+    mutating func period(_ column: String = "period") -> Period? {
+        guard let s = required(column) else { return nil }
+        guard let p = Period(parsing: s), s.count <= 7 else {
+            fail(.malformedPeriod, column, value: s)
+            return nil
+        }
+        return p
+    }
+
+    mutating func day(_ column: String) -> Day? {
+        guard let s = text(column) else { return nil }
+        guard let d = Day(parsing: s) else {
+            fail(.malformedDate, column, value: s)
+            return nil
+        }
+        return d
+    }
+
+    mutating func unit(_ column: String = "unit", in directory: UnitDirectory) -> String? {
+        guard let s = required(column) else { return nil }
+        guard let code = directory.resolve(s) else {
+            fail(.unknownUnit, column, value: s)
+            return nil
+        }
+        return code
+    }
+
+    mutating func choice<T>(_ column: String, _ options: [String: T], shown: String) -> T? {
+        guard let s = required(column) else { return nil }
+        guard let v = options[s.lowercased()] else {
+            fail(.badChoice, column, value: s, computed: shown)
+            return nil
+        }
+        return v
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+
+/// One unit's monthly case figures (cases.csv). Nil means "not reported", never zero.
+public struct CaseRow: Codable, Sendable, Equatable {
+    public var period: Period
+    public var unit: String
+    public var recvImmediate: Int?
+    public var recvPromised: Int?
+    public var doneImmediate: Int?
+    public var donePromised: Int?
+    public var ytdRecv: Int?
+    public var ytdDone: Int?
+    public var proxy: Int?
+
+    public init(
+        period: Period, unit: String, recvImmediate: Int? = nil, recvPromised: Int? = nil, doneImmediate: Int? = nil,
+        donePromised: Int? = nil, ytdRecv: Int? = nil, ytdDone: Int? = nil, proxy: Int? = nil
+    ) {
+        self.period = period
+        self.unit = unit
+        self.recvImmediate = recvImmediate
+        self.recvPromised = recvPromised
+        self.doneImmediate = doneImmediate
+        self.donePromised = donePromised
+        self.ytdRecv = ytdRecv
+        self.ytdDone = ytdDone
+        self.proxy = proxy
+    }
+
+    public var recv: Int { (recvImmediate ?? 0) + (recvPromised ?? 0) }
+    public var done: Int { (doneImmediate ?? 0) + (donePromised ?? 0) }
+}
+
+/// One case of the approval platform's export (case_records.csv).
+public struct CaseRecord: Codable, Sendable, Equatable {
+    public enum Category: String, Codable, Sendable { case approval = "审批", service = "服务" }
+    public enum Kind: String, Codable, Sendable { case immediate = "即办", promised = "承诺" }
+
+    public var caseID: String
+    public var unit: String
+    public var item: String?
+    public var category: Category
+    public var kind: Kind
+    /// ISO date-time as given, normalised to `YYYY-MM-DDTHH:MM:SS`.
+    public var receivedAt: String
+    public var completedAt: String?
+    public var promisedDays: Int
+    public var rating: String?
+    public var scope: String?
+    public var channel: String?
+
+    public init(
+        caseID: String, unit: String, item: String? = nil, category: Category, kind: Kind, receivedAt: String,
+        completedAt: String? = nil, promisedDays: Int = 0, rating: String? = nil, scope: String? = nil,
+        channel: String? = nil
+    ) {
+        self.caseID = caseID
+        self.unit = unit
+        self.item = item
+        self.category = category
+        self.kind = kind
+        self.receivedAt = receivedAt
+        self.completedAt = completedAt
+        self.promisedDays = promisedDays
+        self.rating = rating
+        self.scope = scope
+        self.channel = channel
+    }
+
+    public static let ratings = ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
+    public static let satisfiedRatings: Set<String> = ["非常满意", "满意", "基本满意"]
+}
+
+/// Cross-region handling (通办) of one unit, scope and month.
+public struct TongbanRow: Codable, Sendable, Equatable {
+    public var period: Period
+    public var unit: String
+    public var scope: String
+    public var count: Int?
+    public var ytd: Int?
+
+    public init(period: Period, unit: String, scope: String, count: Int?, ytd: Int? = nil) {
+        self.period = period
+        self.unit = unit
+        self.scope = scope
+        self.count = count
+        self.ytd = ytd
+    }
+}
+
+/// Consultations at one supporting counter (配套服务) in a month.
+public struct AncillaryRow: Codable, Sendable, Equatable {
+    public var period: Period
+    public var service: String
+    public var count: Int?
+    public var ytd: Int?
+
+    public init(period: Period, service: String, count: Int?, ytd: Int? = nil) {
+        self.period = period
+        self.service = service
+        self.count = count
+        self.ytd = ytd
+    }
+}
+
+/// One criterion of the department evaluation rubric.
+public struct Criterion: Codable, Sendable, Equatable {
+    public var code: String
+    public var section: String?
+    public var name: String
+    public var max: Decimal
+    public var order: Int
+
+    public init(code: String, section: String?, name: String, max: Decimal, order: Int) {
+        self.code = code
+        self.section = section
+        self.name = name
+        self.max = max
+        self.order = order
+    }
+}
+
+/// A unit's score on one criterion in one month.
+public struct Score: Codable, Sendable, Equatable {
+    public var period: Period
+    public var unit: String
+    public var criterion: String
+    public var score: Decimal
+
+    public init(period: Period, unit: String, criterion: String, score: Decimal) {
+        self.period = period
+        self.unit = unit
+        self.criterion = criterion
+        self.score = score
+    }
+}
+
+/// A work-news item (工作动态).
+public struct Event: Codable, Sendable, Equatable {
+    public var date: Day
+    public var text: String
+
+    public init(date: Day, text: String) {
+        self.date = date
+        self.text = text
+    }
+}
+
+/// A figure reported at an aggregate level (figures.csv).
+public struct Figure: Codable, Sendable, Equatable {
+    public var period: Period
+    public var key: FigureKey
+    public var value: Decimal?
+    public var note: String?
+
+    public init(period: Period, key: FigureKey, value: Decimal?, note: String? = nil) {
+        self.period = period
+        self.key = key
+        self.value = value
+        self.note = note
+    }
+}
+
+/// The issue data of one bulletin (meta.csv).
+public struct Meta: Codable, Sendable, Equatable {
+    public var period: Period
+    public var title: String?
+    public var issue: Int?
+    public var issuer: String?
+    public var date: Day?
+    public var lead: String?
+    public var excellent: Int?
+
+    public init(
+        period: Period, title: String? = nil, issue: Int? = nil, issuer: String? = nil, date: Day? = nil,
+        lead: String? = nil, excellent: Int? = nil
+    ) {
+        self.period = period
+        self.title = title
+        self.issue = issue
+        self.issuer = issuer
+        self.date = date
+        self.lead = lead
+        self.excellent = excellent
+    }
+}

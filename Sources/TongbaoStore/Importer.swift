@@ -1,0 +1,82 @@
+import Foundation
+import TongbaoCore
+
+/// What an import (or a dry run) did.
+public struct ImportReport: Sendable {
+    public var periods: [Period]
+    public var rows: [(PackageTable, Int)]
+    public var writes: [TableWrite]
+    public var warnings: [Issue]
+}
+
+/// Imports a data package all-or-nothing: parse and check every file, then write every table in one transaction,
+/// then compute the warnings of every period the package touches.
+public struct Importer: Sendable {
+    public var store: SQLStore
+    public var district: String
+    public var districtName: String?
+    public var change: Change
+    /// Called with a short English-free status line per step (for a terminal).
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init(store: SQLStore, district: String, districtName: String? = nil, change: Change,
+        progress: (@Sendable (String) -> Void)? = nil)
+    {
+        self.store = store
+        self.district = district
+        self.districtName = districtName
+        self.change = change
+        self.progress = progress
+    }
+
+    /// Imports `path`; with `dryRun` the same checks run and everything is rolled back.
+    public func run(_ path: String, dryRun: Bool = false) async throws -> ImportReport {
+        try await run(files: try PackageReader.read(path), dryRun: dryRun)
+    }
+
+    public func run(files: [PackageFile], dryRun: Bool = false) async throws -> ImportReport {
+        let parser = PackageParser(
+            existingUnits: try await store.units(district: district), existingRubric: try await store.rubric(district: district))
+        progress?("解析 \(files.count) 个文件")
+        let (pkg, issues) = parser.parse(files)
+        if issues.contains(where: { $0.severity == .error }) { throw ImportFailed(issues) }
+        let body = { try await self.write(pkg) }
+        return dryRun ? try await store.rehearse(body) : try await store.transaction(body)
+    }
+
+    func write(_ pkg: DataPackage) async throws -> ImportReport {
+        try await store.ensureDistrict(district, name: districtName)
+        try await checkSources(pkg)
+        var writes: [TableWrite] = []
+        for (table, rows) in pkg.storedRows where !rows.isEmpty {
+            progress?("写入 \(table)：\(rows.count) 行")
+            writes.append(try await store.write(rows, table: table, district: district, change: change))
+        }
+        let periods = pkg.periods.sorted()
+        var warnings: [Issue] = []
+        for p in periods {
+            progress?("校验 \(p)")
+            let data = try await store.load(district: district, period: p)
+            warnings += BulletinBuilder(data: data, period: p).build().warnings
+        }
+        return ImportReport(periods: periods, rows: pkg.counts, writes: writes, warnings: warnings)
+    }
+
+    /// A unit-month comes from case records or from cases.csv, never both (E019), counting what is stored.
+    func checkSources(_ pkg: DataPackage) async throws {
+        let caseKeys = Set(pkg.cases.map { "\($0.period)|\($0.unit)" })
+        var recordKeys = Set<String>()
+        for r in pkg.caseRecords {
+            for t in [r.receivedAt, r.completedAt].compactMap({ $0 }) {
+                if let p = CaseTime.period(t) { recordKeys.insert("\(p)|\(r.unit)") }
+            }
+        }
+        let clash = try await store.unitMonthsWithRecords(district: district, caseKeys)
+            .union(try await store.unitMonthsWithCases(district: district, recordKeys))
+        guard !clash.isEmpty else { return }
+        throw ImportFailed(clash.sorted().map { key in
+            let parts = key.split(separator: "|").map(String.init)
+            return Issue(.recordsAndCases, period: parts[0], unit: parts[1])
+        })
+    }
+}

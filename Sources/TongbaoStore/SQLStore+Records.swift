@@ -1,0 +1,110 @@
+import Foundation
+import SQLKit
+import TongbaoCore
+
+extension SQLStore {
+    /// Aggregates case records into unit-month rows, record statistics and 通办 counts (by month completed).
+    func addRecordAggregates(to data: inout DistrictData, from: String, to: String) async throws {
+        let (lo, hi) = (from + "-01", to + "-32")
+        let code = data.district.code
+        var rows: [String: CaseRow] = [:]
+        var stats: [String: RecordStats] = [:]
+        func row(_ period: Period, _ unit: String) -> CaseRow {
+            rows["\(period)|\(unit)"] ?? CaseRow(period: period, unit: unit, recvImmediate: 0, recvPromised: 0, doneImmediate: 0, donePromised: 0)
+        }
+        let received = try await db.raw("""
+            SELECT substr(received_at, 1, 7) AS period, unit, kind, COUNT(*) AS n FROM case_records
+            WHERE district = \(bind: code) AND received_at >= \(bind: lo) AND received_at < \(bind: hi) GROUP BY 1, 2, 3
+            """).all()
+        for r in received {
+            guard let period = Period(parsing: try r.decode(column: "period", as: String.self)) else { continue }
+            let unit = try r.decode(column: "unit", as: String.self)
+            let n = try r.decode(column: "n", as: Int.self)
+            var c = row(period, unit)
+            if try r.decode(column: "kind", as: String.self) == CaseRecord.Kind.immediate.rawValue {
+                c.recvImmediate! += n
+            } else {
+                c.recvPromised! += n
+            }
+            rows["\(period)|\(unit)"] = c
+        }
+        let completed = try await db.raw("""
+            SELECT substr(completed_at, 1, 7) AS period, unit, kind, category, COUNT(*) AS n,
+                SUM(CASE WHEN substr(completed_at, 1, 10) <= due_date THEN 1 ELSE 0 END) AS ontime,
+                SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END) AS rated,
+                SUM(CASE WHEN rating IN ('非常满意', '满意', '基本满意') THEN 1 ELSE 0 END) AS satisfied
+            FROM case_records
+            WHERE district = \(bind: code) AND completed_at >= \(bind: lo) AND completed_at < \(bind: hi)
+            GROUP BY 1, 2, 3, 4
+            """).all()
+        for r in completed {
+            guard let period = Period(parsing: try r.decode(column: "period", as: String.self)) else { continue }
+            let unit = try r.decode(column: "unit", as: String.self)
+            let n = try r.decode(column: "n", as: Int.self)
+            var c = row(period, unit)
+            if try r.decode(column: "kind", as: String.self) == CaseRecord.Kind.immediate.rawValue {
+                c.doneImmediate! += n
+            } else {
+                c.donePromised! += n
+            }
+            rows["\(period)|\(unit)"] = c
+            var s = stats["\(period)|\(unit)"] ?? RecordStats(period: period, unit: unit)
+            if try r.decode(column: "category", as: String.self) == CaseRecord.Category.approval.rawValue {
+                s.approval += n
+            } else {
+                s.service += n
+            }
+            s.completed += n
+            s.onTime += try r.decode(column: "ontime", as: Int.self)
+            s.rated += try r.decode(column: "rated", as: Int.self)
+            s.satisfied += try r.decode(column: "satisfied", as: Int.self)
+            stats["\(period)|\(unit)"] = s
+        }
+        for key in rows.keys where stats[key] == nil {
+            let c = rows[key]!
+            stats[key] = RecordStats(period: c.period, unit: c.unit)
+        }
+        data.cases += rows.values.sorted { ($0.period, $0.unit) < ($1.period, $1.unit) }
+        data.recordStats = stats.values.sorted { ($0.period, $0.unit) < ($1.period, $1.unit) }
+        let scopes = try await db.raw("""
+            SELECT substr(completed_at, 1, 7) AS period, unit, scope, COUNT(*) AS n, MIN(seq) AS first FROM case_records
+            WHERE district = \(bind: code) AND completed_at >= \(bind: lo) AND completed_at < \(bind: hi)
+                AND scope IS NOT NULL
+            GROUP BY 1, 2, 3 ORDER BY first
+            """).all()
+        for r in scopes {
+            guard let period = Period(parsing: try r.decode(column: "period", as: String.self)) else { continue }
+            data.tongban.append(
+                TongbanRow(
+                    period: period, unit: try r.decode(column: "unit", as: String.self),
+                    scope: try r.decode(column: "scope", as: String.self), count: try r.decode(column: "n", as: Int.self)))
+        }
+    }
+
+    /// OrgUnit-months that have case records, as `period|unit` keys, among the given ones.
+    func unitMonthsWithRecords(district: String, _ keys: Set<String>) async throws -> Set<String> {
+        var out = Set<String>()
+        for key in keys {
+            let parts = key.split(separator: "|").map(String.init)
+            let (lo, hi) = (parts[0] + "-01", parts[0] + "-32")
+            let hit = try await db.raw("""
+                SELECT 1 AS x FROM case_records WHERE district = \(bind: district) AND unit = \(bind: parts[1])
+                AND ((received_at >= \(bind: lo) AND received_at < \(bind: hi)) OR (completed_at >= \(bind: lo) AND completed_at < \(bind: hi)))
+                LIMIT 1
+                """).first()
+            if hit != nil { out.insert(key) }
+        }
+        return out
+    }
+
+    /// OrgUnit-months that have monthly case rows, as `period|unit` keys, among the given ones.
+    func unitMonthsWithCases(district: String, _ keys: Set<String>) async throws -> Set<String> {
+        var out = Set<String>()
+        for key in keys {
+            let parts = key.split(separator: "|").map(String.init)
+            let hit = try await db.raw("SELECT 1 AS x FROM cases WHERE district = \(bind: district) AND period = \(bind: parts[0]) AND unit = \(bind: parts[1])").first()
+            if hit != nil { out.insert(key) }
+        }
+        return out
+    }
+}

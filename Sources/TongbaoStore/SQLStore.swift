@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import TongbaoCore
+
+/// The store on SQL (SQLite by default): migrations, transactions, reading a district's data and writing rows with
+/// an audit trail. Every statement binds its values.
+public final class SQLStore: @unchecked Sendable {
+    let db: any SQLDatabase
+    private let close: @Sendable () async throws -> Void
+
+    init(db: any SQLDatabase, close: @escaping @Sendable () async throws -> Void) {
+        self.db = db
+        self.close = close
+    }
+
+    /// Opens (creating when absent) an SQLite file, or an in-memory database for `":memory:"`, and migrates it.
+    public static func open(_ location: String) async throws -> SQLStore {
+        let storage: SQLiteConnection.Storage = location == ":memory:" ? .memory : .file(path: location)
+        var logger = Logger(label: "tongbao.sqlite")
+        logger.logLevel = .warning
+        let conn: SQLiteConnection
+        do {
+            conn = try await SQLiteConnection.open(storage: storage, logger: logger)
+        } catch {
+            throw StoreError.cannotOpen(location, "\(error)")
+        }
+        let store = SQLStore(db: conn.sql(), close: { try await conn.close() })
+        do {
+            try await store.raw("PRAGMA foreign_keys = ON")
+            try await store.raw("PRAGMA journal_mode = WAL")
+            try await store.raw("PRAGMA synchronous = NORMAL")
+            try await store.migrate()
+        } catch {
+            try? await store.shutdown()
+            throw error
+        }
+        return store
+    }
+
+    /// Opens a store, runs `body` and closes the store whether `body` returns or throws.
+    public static func with<T>(_ location: String, _ body: (SQLStore) async throws -> T) async throws -> T {
+        let store = try await open(location)
+        do {
+            let result = try await body(store)
+            try await store.shutdown()
+            return result
+        } catch {
+            try? await store.shutdown()
+            throw error
+        }
+    }
+
+    public func shutdown() async throws { try await close() }
+
+    func raw(_ sql: String) async throws { try await db.raw(SQLQueryString(sql)).run() }
+
+    // MARK: - Migrations
+
+    func migrate() async throws {
+        try await raw("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT NOT NULL PRIMARY KEY)")
+        let done = Set(try await db.raw("SELECT id FROM schema_migrations").all().map { try $0.decode(column: "id", as: String.self) })
+        for m in Schema.migrations where !done.contains(m.id) {
+            try await transaction {
+                for statement in m.sql { try await self.raw(statement) }
+                try await self.db.raw("INSERT INTO schema_migrations (id) VALUES (\(bind: m.id))").run()
+            }
+        }
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T>(_ body: () async throws -> T) async throws -> T {
+        try await raw("BEGIN IMMEDIATE")
+        do {
+            let result = try await body()
+            try await raw("COMMIT")
+            return result
+        } catch {
+            try? await raw("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs `body` in a transaction that is always rolled back (a dry run).
+    public func rehearse<T>(_ body: () async throws -> T) async throws -> T {
+        try await raw("BEGIN IMMEDIATE")
+        do {
+            let result = try await body()
+            try await raw("ROLLBACK")
+            return result
+        } catch {
+            try? await raw("ROLLBACK")
+            throw error
+        }
+    }
+
+    // MARK: - Districts
+
+    /// The district, created with `name` when absent; a non-empty `name` renames it.
+    @discardableResult
+    public func ensureDistrict(_ code: String, name: String?) async throws -> District {
+        if let existing = try await district(code) {
+            if let name, !name.isEmpty, name != existing.name {
+                try await db.raw("UPDATE districts SET name = \(bind: name) WHERE code = \(bind: code)").run()
+                return District(code: code, name: name)
+            }
+            return existing
+        }
+        try await db.raw("INSERT INTO districts (code, name) VALUES (\(bind: code), \(bind: name ?? ""))").run()
+        return District(code: code, name: name ?? "")
+    }
+
+    public func district(_ code: String) async throws -> District? {
+        try await db.raw("SELECT code, name FROM districts WHERE code = \(bind: code)").first().map {
+            District(code: try $0.decode(column: "code", as: String.self), name: try $0.decode(column: "name", as: String.self))
+        }
+    }
+}
+
+/// Errors of the store, with what an operator needs to act.
+public enum StoreError: Error, LocalizedError, Equatable {
+    case cannotOpen(String, String)
+    case unknownDistrict(String)
+    case corruptRow(table: String, key: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .cannotOpen(let path, let why): return "无法打开数据库 \(path)：\(why)"
+        case .unknownDistrict(let d): return "数据库中没有区县“\(d)”的数据"
+        case .corruptRow(let t, let k): return "数据库表 \(t) 中的记录 \(k) 无法读取"
+        }
+    }
+}

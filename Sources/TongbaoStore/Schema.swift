@@ -1,0 +1,84 @@
+import Foundation
+
+/// Append-only, numbered migrations in literal SQL that both SQLite and PostgreSQL accept. Never edit one that
+/// has been released: add a new step.
+enum Schema {
+    static let migrations: [(id: String, sql: [String])] = [
+        (
+            "001_initial",
+            [
+                """
+                CREATE TABLE districts (code TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE units (
+                    district TEXT NOT NULL REFERENCES districts(code), code TEXT NOT NULL, name TEXT NOT NULL,
+                    tier TEXT NOT NULL, window TEXT, groups TEXT, aliases TEXT, ranked INTEGER NOT NULL,
+                    sort_order INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (district, code))
+                """,
+                """
+                CREATE TABLE cases (
+                    district TEXT NOT NULL REFERENCES districts(code), period TEXT NOT NULL, unit TEXT NOT NULL,
+                    recv_immediate INTEGER, recv_promised INTEGER, done_immediate INTEGER, done_promised INTEGER,
+                    ytd_recv INTEGER, ytd_done INTEGER, proxy INTEGER, seq INTEGER NOT NULL,
+                    PRIMARY KEY (district, period, unit))
+                """,
+                """
+                CREATE TABLE case_records (
+                    district TEXT NOT NULL REFERENCES districts(code), case_id TEXT NOT NULL, unit TEXT NOT NULL,
+                    item TEXT, category TEXT NOT NULL, kind TEXT NOT NULL, received_at TEXT NOT NULL,
+                    completed_at TEXT, promised_days INTEGER NOT NULL, due_date TEXT NOT NULL, rating TEXT, scope TEXT, channel TEXT,
+                    seq INTEGER NOT NULL, PRIMARY KEY (district, case_id))
+                """,
+                "CREATE INDEX case_records_received ON case_records (district, received_at)",
+                "CREATE INDEX case_records_completed ON case_records (district, completed_at)",
+                """
+                CREATE TABLE tongban (
+                    district TEXT NOT NULL REFERENCES districts(code), period TEXT NOT NULL, unit TEXT NOT NULL,
+                    scope TEXT NOT NULL, count INTEGER, ytd INTEGER, seq INTEGER NOT NULL,
+                    PRIMARY KEY (district, period, unit, scope))
+                """,
+                """
+                CREATE TABLE ancillary (
+                    district TEXT NOT NULL REFERENCES districts(code), period TEXT NOT NULL, service TEXT NOT NULL,
+                    count INTEGER, ytd INTEGER, seq INTEGER NOT NULL, PRIMARY KEY (district, period, service))
+                """,
+                """
+                CREATE TABLE rubric (
+                    district TEXT NOT NULL REFERENCES districts(code), code TEXT NOT NULL, section TEXT,
+                    name TEXT NOT NULL, max TEXT NOT NULL, sort_order INTEGER NOT NULL, seq INTEGER NOT NULL,
+                    PRIMARY KEY (district, code))
+                """,
+                """
+                CREATE TABLE evaluation (
+                    district TEXT NOT NULL REFERENCES districts(code), period TEXT NOT NULL, unit TEXT NOT NULL,
+                    criterion TEXT NOT NULL, score TEXT NOT NULL, seq INTEGER NOT NULL,
+                    PRIMARY KEY (district, period, unit, criterion))
+                """,
+                """
+                CREATE TABLE events (
+                    district TEXT NOT NULL REFERENCES districts(code), date TEXT NOT NULL, text TEXT NOT NULL,
+                    seq INTEGER NOT NULL, PRIMARY KEY (district, date, text))
+                """,
+                """
+                CREATE TABLE figures (
+                    district TEXT NOT NULL REFERENCES districts(code), period TEXT NOT NULL, key TEXT NOT NULL,
+                    value TEXT, note TEXT, seq INTEGER NOT NULL, PRIMARY KEY (district, period, key))
+                """,
+                """
+                CREATE TABLE meta (
+                    district TEXT NOT NULL REFERENCES districts(code), period TEXT NOT NULL, title TEXT,
+                    issue INTEGER, issuer TEXT, date TEXT, lead TEXT, excellent INTEGER, seq INTEGER NOT NULL,
+                    PRIMARY KEY (district, period))
+                """,
+                """
+                CREATE TABLE audit (
+                    district TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, source TEXT NOT NULL,
+                    table_name TEXT NOT NULL, row_key TEXT NOT NULL, column_name TEXT NOT NULL,
+                    old_value TEXT, new_value TEXT, seq INTEGER NOT NULL)
+                """,
+                "CREATE INDEX audit_district_at ON audit (district, at)",
+            ]
+        )
+    ]
+}

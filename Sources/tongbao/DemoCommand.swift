@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import TongbaoCore
+import TongbaoStore
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "用内置样例（渝北区 2021年7月）建立新的 SQLite 数据库，并生成各格式的通报。")
+
+    @Option(help: "输出文件夹。") var out: String = "tongbao-demo"
+
+    func run() async throws {
+        guard let sample = Bundle.module.url(forResource: "Sample/yubei-2021-07", withExtension: nil) else {
+            throw DemoError.sampleMissing
+        }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let db = (out as NSString).appendingPathComponent("tongbao.sqlite")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        let report = try await SQLStore.with(db) { store in
+            try await Importer(store: store, district: "yubei", districtName: "渝北区", change: Change(actor: "demo", source: "demo"))
+                .run(sample.path)
+        }
+        print("样例数据已导入 \(db)")
+        print(Summary.text(report, dryRun: false))
+        let bulletin = try await Rendering.bulletin(db: db, district: "yubei", period: Period(year: 2021, month: 7))
+        for format in OutputFormat.allCases {
+            let path = (out as NSString).appendingPathComponent("bulletin-2021-07.\(format.rawValue)")
+            try Rendering.render(bulletin, format: format).write(toFile: path, atomically: true, encoding: .utf8)
+            print("通报（\(format.rawValue)）：\(path)")
+        }
+    }
+}
+
+enum DemoError: Error, LocalizedError {
+    case sampleMissing
+    var errorDescription: String? { "找不到内置样例数据（安装不完整）" }
+}
