@@ -66,6 +66,10 @@ public struct RateFigure: Codable, Sendable {
 public struct NamedCount: Codable, Sendable {
     public var name: String
     public var count: Int?
+    public init(name: String, count: Int?) {
+        self.name = name
+        self.count = count
+    }
 }
 
 public struct TrendPoint: Codable, Sendable {
