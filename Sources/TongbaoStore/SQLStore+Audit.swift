@@ -41,3 +41,10 @@ extension SQLStore {
         return parts.joined(separator: " ")
     }
 }
+
+extension SQLStore {
+    /// SQLite's own consistency check: `ok` for a sound file.
+    public func integrityCheck() async throws -> String {
+        try await db.raw("PRAGMA integrity_check").first()?.decode(column: "integrity_check", as: String.self) ?? ""
+    }
+}

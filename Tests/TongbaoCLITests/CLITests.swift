@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TongbaoCore
+import TongbaoStore
+import TongbaoTestSupport
+
+@Suite(.serialized) struct CLITests {
+    @Test func demoWritesEveryFormat() throws {
+        let dir = try Fixtures.tempDir()
+        let r = try CLI.run(["demo", "--out", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        for ext in ["md", "html", "json"] {
+            let text = try String(contentsOf: dir.appendingPathComponent("bulletin-2021-07.\(ext)"), encoding: .utf8)
+            #expect(text.contains("309055"))
+        }
+        #expect(r.stdout.contains("bulletin-2021-07.html"))
+    }
+
+    @Test func validateReportsTheTotalThatDoesNotAddUpAndWritesNothing() async throws {
+        let db = try Fixtures.tempDir().appendingPathComponent("v.sqlite").path
+        let r = try CLI.run(["validate", Fixtures.sample.path, "--db", db, "--district", "yubei"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("W101"))
+        #expect(r.stdout.contains("41101") && r.stdout.contains("40231"))
+        #expect(r.stdout.contains("349777") && r.stdout.contains("343131"))
+        let count = try await SQLStore.with(db) { try await $0.fingerprint() }
+        #expect(count.contains("cases=0") && count.contains("audit=0"))
+    }
+
+    @Test func importThenBulletinRoundTrip() throws {
+        let db = try Fixtures.tempDir().appendingPathComponent("r.sqlite").path
+        let i = try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei", "--district-name", "渝北区"])
+        #expect(i.status == 0, "\(i.stderr)")
+        #expect(i.stdout.contains("导入完成"))
+        let b = try CLI.run(["bulletin", "--db", db, "--district", "yubei", "--period", "2021-07", "--format", "md"])
+        #expect(b.status == 0)
+        #expect(b.stdout.contains("比6月增加16305件，增长5.57%"))
+        let bad = try CLI.run(["bulletin", "--db", db, "--period", "2021-7x"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("月份格式应为 YYYY-MM"))
+    }
+
+    @Test func badPackageNamesFileLineAndColumnInChinese() throws {
+        let dir = try Fixtures.tempDir()
+        try Data("code,name,tier\nA,区甲局,center\n".utf8).write(to: dir.appendingPathComponent("units.csv"))
+        try Data("period,unit,recv_immediate,done_promised\n2021-07,A,11,-3\n".utf8).write(to: dir.appendingPathComponent("cases.csv"))
+        let db = dir.appendingPathComponent("b.sqlite").path
+        let r = try CLI.run(["import", dir.path, "--db", db])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("cases.csv 第2行 第4列（done_promised）：数量不能为负数，实际为“-3”"), "\(r.stderr)")
+        #expect(r.stderr.contains("未导入任何数据"))
+    }
+}
