@@ -12,6 +12,8 @@ public struct ImportReport: Sendable {
 /// Imports a data package all-or-nothing: parse and check every file, then write every table in one transaction,
 /// then compute the warnings of every period the package touches.
 public struct Importer: Sendable {
+    /// Rows written between two progress lines.
+    static let progressStep = 20_000
     public var store: SQLStore
     public var district: String
     public var districtName: String?
@@ -49,8 +51,17 @@ public struct Importer: Sendable {
         try await checkSources(pkg)
         var writes: [TableWrite] = []
         for (table, rows) in pkg.storedRows where !rows.isEmpty {
-            progress?("写入 \(table)：\(rows.count) 行")
-            writes.append(try await store.write(rows, table: table, district: district, change: change))
+            var total = TableWrite(table: table)
+            var written = 0
+            for chunk in rows.chunked(Self.progressStep) {
+                progress?("写入 \(table)：\(written)/\(rows.count) 行")
+                let w = try await store.write(Array(chunk), table: table, district: district, change: change)
+                total.inserted += w.inserted
+                total.updated += w.updated
+                total.unchanged += w.unchanged
+                written += chunk.count
+            }
+            writes.append(total)
         }
         let periods = pkg.periods.sorted()
         var warnings: [Issue] = []
