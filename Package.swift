@@ -43,7 +43,10 @@ let package = Package(
             ],
             resources: [.copy("Sample")]
         ),
-        .target(name: "TongbaoTestSupport", dependencies: ["TongbaoCore", "TongbaoStore"]),
+        .target(
+            name: "TongbaoTestSupport",
+            dependencies: ["TongbaoCore", "TongbaoStore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(name: "TongbaoCoreTests", dependencies: ["TongbaoCore", "TongbaoTestSupport"]),
         .testTarget(name: "TongbaoStoreTests", dependencies: ["TongbaoStore", "TongbaoTestSupport"]),
         .testTarget(name: "TongbaoReportTests", dependencies: ["TongbaoReport", "TongbaoStore", "TongbaoTestSupport"]),

@@ -63,3 +63,14 @@ public enum Fixtures {
         }
     }
 }
+
+import ZIPFoundation
+
+extension Fixtures {
+    /// Zips a package folder (the folder itself becomes the archive's top entry, as Explorer and Finder do).
+    public static func zip(_ folder: URL) throws -> URL {
+        let out = try tempDir().appendingPathComponent("package.zip")
+        try FileManager.default.zipItem(at: folder, to: out)
+        return out
+    }
+}

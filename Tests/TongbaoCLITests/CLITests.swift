@@ -51,3 +51,14 @@ import TongbaoTestSupport
         #expect(r.stderr.contains("未导入任何数据"))
     }
 }
+
+extension CLITests {
+    @Test func zippedPackageImportsLikeTheFolder() async throws {
+        let zip = try Fixtures.zip(Fixtures.sample)
+        let db = try Fixtures.tempDir().appendingPathComponent("z.sqlite").path
+        let r = try CLI.run(["import", zip.path, "--db", db, "--district", "yubei"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("办件月报 52 行"))
+        #expect(r.stdout.contains("41101"))
+    }
+}
