@@ -6,8 +6,7 @@ extension BulletinBuilder {
         let p = period
         let tiers = key.scope.tiers
         func each(_ f: (Tier) -> Int?) -> Int? {
-            let v = tiers.map(f)
-            return v.contains { $0 == nil } ? nil : v.reduce(0) { $0 + $1! }
+            Numbers.sumOfAll(tiers.map(f))
         }
         switch key.measure {
         case .done, .recv: _ = ledger.total(key.scope, key.measure, p)

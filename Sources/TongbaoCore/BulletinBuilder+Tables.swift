@@ -72,7 +72,7 @@ extension BulletinBuilder {
         let ytds = out.map(\.ytd)
         return AncillaryTable(
             rows: out, totalCount: Self.sum(out.map(\.count)),
-            totalYTD: ytds.contains { $0 == nil } ? nil : Self.sum(ytds))
+            totalYTD: Numbers.sumOfAll(ytds))
     }
 
     func tongbanTable() -> TongbanTable? {

@@ -21,7 +21,7 @@ extension Ledger {
             return check(computed, key, p)
         }
         let parts = tiers.map { total(FigureKey.Scope($0), measure, p) }
-        let computed = parts.contains(where: { $0 == nil }) ? nil : parts.reduce(0) { $0 + $1! }
+        let computed = Numbers.sumOfAll(parts)
         return check(computed, key, p)
     }
 
@@ -38,7 +38,7 @@ extension Ledger {
         }
         let rows = rows(tier, p)
         let values = rows.map { unitYTD($0.unit, p, field) }
-        let computed = rows.isEmpty || values.contains(where: { $0 == nil }) ? nil : values.reduce(0) { $0 + $1! }
+        let computed = Numbers.sumOfAll(values)
         return check(computed, FigureKey(.init(tier), measure), p)
     }
 
@@ -46,10 +46,10 @@ extension Ledger {
     public func tierYTDTotal(_ tier: Tier, done: Bool, _ p: Period) -> Int? {
         let rows = rows(tier, p)
         let values = rows.map { done ? unitYTDDone($0.unit, p) : unitYTDRecv($0.unit, p) }
-        let byUnits = rows.isEmpty || values.contains(where: { $0 == nil }) ? nil : values.reduce(0) { $0 + $1! }
+        let byUnits = Numbers.sumOfAll(values)
         let kinds: [FigureKey.Measure] = done ? [.ytdDoneImmediate, .ytdDonePromised] : [.ytdRecvImmediate, .ytdRecvPromised]
         let parts = kinds.map { tierYTD(tier, $0, p) }
-        let byKinds = parts.contains(where: { $0 == nil }) ? nil : parts.reduce(0) { $0 + $1! }
+        let byKinds = Numbers.sumOfAll(parts)
         if let byUnits, let byKinds, byUnits != byKinds {
             warn(Issue(.partsDoNotAddUp, period: p.description,
                 key: "\(tier.chineseName)本年累计\(done ? "办结" : "接件")（即办+承诺）", value: "\(byUnits)",
@@ -76,7 +76,7 @@ extension Ledger {
         let computed: Int?
         if ytd {
             let values = rows.map { tongbanYTD($0) }
-            computed = rows.isEmpty || values.contains(where: { $0 == nil }) ? nil : values.reduce(0) { $0 + $1! }
+            computed = Numbers.sumOfAll(values)
         } else {
             computed = rows.isEmpty ? nil : rows.reduce(0) { $0 + ($1.count ?? 0) }
         }

@@ -58,6 +58,11 @@ public enum Numbers {
         return c == "持平" ? "与\(label)持平" : "比\(label)\(c)"
     }
 
+    /// The sum of values that must all be known: nil when any is nil, or when there are none.
+    public static func sumOfAll(_ values: [Int?]) -> Int? {
+        values.isEmpty || values.contains { $0 == nil } ? nil : values.reduce(0) { $0 + $1! }
+    }
+
     /// Decimal to Int, for figures that are counts.
     public static func int(_ d: Decimal?) -> Int? {
         guard let d else { return nil }

@@ -12,6 +12,12 @@ import TongbaoCore
         #expect(Numbers.percent(part, of: whole) == expected)
     }
 
+    @Test func sumOfAllNeedsEveryValue() {
+        #expect(Numbers.sumOfAll([1, 2, 3]) == 6)
+        #expect(Numbers.sumOfAll([1, nil]) == nil)
+        #expect(Numbers.sumOfAll([]) == nil)
+    }
+
     @Test func percentOfZeroIsUndefined() {
         #expect(Numbers.percent(5, of: 0) == nil)
     }
