@@ -44,8 +44,10 @@ extension BulletinBuilder {
             guard let a = ledger.category(tier, approval: true, p), let s = ledger.category(tier, approval: false, p),
                 let done = ledger.total(.init(tier), .done, p), a + s != done
             else { continue }
-            ledger.warn(Issue(.partsDoNotAddUp, period: p.description, key: "\(tier.chineseName)办件量（审批类+服务类）",
-                value: "\(done)", computed: "\(a + s)"))
+            ledger.warn(
+                Issue(
+                    .partsDoNotAddUp, period: p.description, key: "\(tier.chineseName)办件量（审批类+服务类）",
+                    value: "\(done)", computed: "\(a + s)"))
         }
     }
 
@@ -56,18 +58,23 @@ extension BulletinBuilder {
         else { return }
         let backlog = Swift.max(0, recv - done)
         if row.done > row.recv + backlog {
-            ledger.warn(Issue(.doneExceedsReceived, period: p.description, unit: u.name, value: "\(row.done)",
-                computed: "\(row.recv + backlog)"))
+            ledger.warn(
+                Issue(
+                    .doneExceedsReceived, period: p.description, unit: u.name, value: "\(row.done)",
+                    computed: "\(row.recv + backlog)"))
         }
     }
 
-    /// A month that changes by more than ``changeFactor`` against last month (W104); small counts are ignored.
+    /// A month that changes by more than the change factor against last month (W104); small counts are ignored.
     func checkChange(_ u: OrgUnit, _ row: CaseRow, _ prev: CaseRow) {
         let (now, before) = (Double(row.done), Double(prev.done))
-        guard Swift.max(now, before) >= 50 else { return }
+        guard Swift.max(now, before) >= Double(settings.changeFloor) else { return }
+        let changeFactor = settings.changeFactor
         if now > before * changeFactor || now * changeFactor < before {
-            ledger.warn(Issue(.largeChange, period: period.description, unit: u.name, value: "\(row.done)",
-                computed: "\(prev.done)"))
+            ledger.warn(
+                Issue(
+                    .largeChange, period: period.description, unit: u.name, value: "\(row.done)",
+                    computed: "\(prev.done)"))
         }
     }
 }

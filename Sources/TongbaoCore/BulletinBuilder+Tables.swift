@@ -55,7 +55,8 @@ extension BulletinBuilder {
             tongban: scopes.map { ledger.tongbanTotal(scope, $0, p, ytd: false) })
         if let t = total.recvTotal { _ = ledger.check(t, FigureKey(scope, .recv), p) }
         let ytd = CaseCounts(
-            recvImmediate: ledger.tierYTD(tier, .ytdRecvImmediate, p), recvPromised: ledger.tierYTD(tier, .ytdRecvPromised, p),
+            recvImmediate: ledger.tierYTD(tier, .ytdRecvImmediate, p),
+            recvPromised: ledger.tierYTD(tier, .ytdRecvPromised, p),
             recvTotal: total.ytdRecv, doneImmediate: ledger.tierYTD(tier, .ytdDoneImmediate, p),
             donePromised: ledger.tierYTD(tier, .ytdDonePromised, p), doneTotal: total.ytdDone, ytdRecv: nil,
             ytdDone: nil, proxy: tier == .town ? ledger.tierYTD(tier, .ytdProxy, p) : nil,

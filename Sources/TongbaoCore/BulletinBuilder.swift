@@ -4,23 +4,30 @@ import Foundation
 public struct BulletinBuilder {
     public let ledger: Ledger
     public let period: Period
-    /// How many top departments the centre ranking names.
-    public var topCount = 10
-    /// A unit whose completed cases change by more than this factor against last month is flagged (W104).
-    public var changeFactor = 3.0
+    public let settings: BulletinSettings
 
-    public init(data: DistrictData, period: Period) {
+    public init(data: DistrictData, period: Period, settings: BulletinSettings = BulletinSettings()) {
         self.ledger = Ledger(data)
         self.period = period
+        self.settings = settings
     }
 
     var data: DistrictData { ledger.data }
+
+    /// Whether anything of the period is stored: unit rows, figures, scores, events or meta.
+    public var hasData: Bool {
+        let p = period
+        return ledger.hasUnitData(p) || !ledger.figures(in: p).isEmpty || data.meta.contains { $0.period == p }
+            || data.evaluation.contains { $0.period == p } || data.events.contains { $0.date.period == p }
+            || !ledger.tongbanRows(p).isEmpty || !ledger.ancillaryRows(p).isEmpty
+    }
 
     public func build() -> Bulletin {
         let p = period
         let meta = data.meta.first { $0.period == p }
         let earlier = data.meta.filter { $0.period < p }.sorted { $0.period < $1.period }
-        let title = meta?.title ?? earlier.last(where: { $0.title != nil })?.title
+        let title =
+            meta?.title ?? earlier.last(where: { $0.title != nil })?.title
             ?? "\(data.district.name)行政审批服务运行通报"
         let center = unitTable(.center)
         let town = unitTable(.town)
@@ -59,13 +66,17 @@ public struct BulletinBuilder {
     func overview(_ center: UnitTable) -> Overview {
         let p = period
         let tiers = Tier.allCases.map {
-            TierFigure(tier: $0, done: ledger.total(.init($0), .done, p), previousDone: ledger.total(.init($0), .done, p.previous))
+            TierFigure(
+                tier: $0, done: ledger.total(.init($0), .done, p),
+                previousDone: ledger.total(.init($0), .done, p.previous))
         }
         let rateNames: [(FigureKey.Measure, String)] = [
             (.ontimeRate, "按时办结率"), (.accuracyRate, "办件准确率"), (.satisfactionRate, "群众满意率"),
         ]
         let rates = rateNames.compactMap { m, name in
-            ledger.rate(m, p).map { RateFigure(name: name, key: FigureKey(.all, m).description, value: $0.value, note: $0.note) }
+            ledger.rate(m, p).map {
+                RateFigure(name: name, key: FigureKey(.all, m).description, value: $0.value, note: $0.note)
+            }
         }
         return Overview(
             total: ledger.total(.all, .done, p), previousTotal: ledger.total(.all, .done, p.previous),
@@ -101,7 +112,7 @@ public struct BulletinBuilder {
         let rankedCodes = Set(ledger.directory.units(in: .center).filter(\.ranked).map(\.code))
         let ranked = center.rows.filter { rankedCodes.contains($0.unit) && $0.counts.doneTotal != nil }
         guard !ranked.isEmpty, let centerTotal = center.total.doneTotal else { return nil }
-        let top = Self.topN(ranked.map { NamedCount(name: $0.name, count: $0.counts.doneTotal) }, topCount)
+        let top = Self.topN(ranked.map { NamedCount(name: $0.name, count: $0.counts.doneTotal) }, settings.topCount)
         let three = Array(top.prefix(3))
         let sum = top.reduce(0) { $0 + ($1.count ?? 0) }
         let sum3 = three.reduce(0) { $0 + ($1.count ?? 0) }

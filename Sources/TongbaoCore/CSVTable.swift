@@ -39,7 +39,12 @@ public struct CSVTable: Sendable {
             if inQuotes {
                 if c == "\"" {
                     if let n = chars.next() {
-                        if n == "\"" { cell.unicodeScalars.append("\"") } else { inQuotes = false; pending = n }
+                        if n == "\"" {
+                            cell.unicodeScalars.append("\"")
+                        } else {
+                            inQuotes = false
+                            pending = n
+                        }
                     } else {
                         inQuotes = false
                     }

@@ -24,7 +24,8 @@ public struct FigureKey: Hashable, Codable, Sendable, CustomStringConvertible {
         case ytdRecvImmediate, ytdRecvPromised, ytdDoneImmediate, ytdDonePromised
         case approval, service
         case proxy, ytdProxy
-        case tongban(String), ytdTongban(String)
+        case tongban(String)
+        case ytdTongban(String)
         case ontimeRate, accuracyRate, satisfactionRate
 
         static let plain: [String: Measure] = [
@@ -36,9 +37,18 @@ public struct FigureKey: Hashable, Codable, Sendable, CustomStringConvertible {
         ]
 
         init?(parsing text: String) {
-            if let m = Measure.plain[text] { self = m; return }
-            if text.hasPrefix("tongban:"), text.count > 8 { self = .tongban(String(text.dropFirst(8))); return }
-            if text.hasPrefix("ytd_tongban:"), text.count > 12 { self = .ytdTongban(String(text.dropFirst(12))); return }
+            if let m = Measure.plain[text] {
+                self = m
+                return
+            }
+            if text.hasPrefix("tongban:"), text.count > 8 {
+                self = .tongban(String(text.dropFirst(8)))
+                return
+            }
+            if text.hasPrefix("ytd_tongban:"), text.count > 12 {
+                self = .ytdTongban(String(text.dropFirst(12)))
+                return
+            }
             return nil
         }
 
@@ -75,7 +85,8 @@ public struct FigureKey: Hashable, Codable, Sendable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let k = FigureKey(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad key \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "bad key \(text)"))
         }
         self = k
     }

@@ -83,10 +83,13 @@ public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             try c.decode(IssueCode.self, forKey: .code), file: try c.decodeIfPresent(String.self, forKey: .file),
-            line: try c.decodeIfPresent(Int.self, forKey: .line), column: try c.decodeIfPresent(String.self, forKey: .column),
+            line: try c.decodeIfPresent(Int.self, forKey: .line),
+            column: try c.decodeIfPresent(String.self, forKey: .column),
             columnNumber: try c.decodeIfPresent(Int.self, forKey: .columnNumber),
-            period: try c.decodeIfPresent(String.self, forKey: .period), unit: try c.decodeIfPresent(String.self, forKey: .unit),
-            key: try c.decodeIfPresent(String.self, forKey: .key), value: try c.decodeIfPresent(String.self, forKey: .value),
+            period: try c.decodeIfPresent(String.self, forKey: .period),
+            unit: try c.decodeIfPresent(String.self, forKey: .unit),
+            key: try c.decodeIfPresent(String.self, forKey: .key),
+            value: try c.decodeIfPresent(String.self, forKey: .value),
             computed: try c.decodeIfPresent(String.self, forKey: .computed))
     }
 }

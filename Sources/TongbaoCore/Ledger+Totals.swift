@@ -47,13 +47,16 @@ extension Ledger {
         let rows = rows(tier, p)
         let values = rows.map { done ? unitYTDDone($0.unit, p) : unitYTDRecv($0.unit, p) }
         let byUnits = Numbers.sumOfAll(values)
-        let kinds: [FigureKey.Measure] = done ? [.ytdDoneImmediate, .ytdDonePromised] : [.ytdRecvImmediate, .ytdRecvPromised]
+        let kinds: [FigureKey.Measure] =
+            done ? [.ytdDoneImmediate, .ytdDonePromised] : [.ytdRecvImmediate, .ytdRecvPromised]
         let parts = kinds.map { tierYTD(tier, $0, p) }
         let byKinds = Numbers.sumOfAll(parts)
         if let byUnits, let byKinds, byUnits != byKinds {
-            warn(Issue(.partsDoNotAddUp, period: p.description,
-                key: "\(tier.chineseName)本年累计\(done ? "办结" : "接件")（即办+承诺）", value: "\(byUnits)",
-                computed: "\(byKinds)"))
+            warn(
+                Issue(
+                    .partsDoNotAddUp, period: p.description,
+                    key: "\(tier.chineseName)本年累计\(done ? "办结" : "接件")（即办+承诺）", value: "\(byUnits)",
+                    computed: "\(byKinds)"))
         }
         return byUnits ?? byKinds
     }
@@ -88,7 +91,8 @@ extension Ledger {
         let rows = rows(tier, p)
         let s = statsByPeriod[p]
         let fromRecords = !rows.isEmpty && rows.allSatisfy { s?[$0.unit] != nil }
-        let computed = fromRecords ? rows.reduce(0) { $0 + (approval ? s![$1.unit]!.approval : s![$1.unit]!.service) } : nil
+        let computed =
+            fromRecords ? rows.reduce(0) { $0 + (approval ? s![$1.unit]!.approval : s![$1.unit]!.service) } : nil
         return check(computed, FigureKey(.init(tier), approval ? .approval : .service), p)
     }
 
@@ -109,8 +113,10 @@ extension Ledger {
         }
         guard let value = computed ?? reported?.value else { return nil }
         if let computed, let r = reported?.value, Numbers.rate(r) != Numbers.rate(computed) {
-            warn(Issue(.reportedDiffers, file: "figures.csv", period: p.description, key: key.description,
-                value: Numbers.rate(r), computed: Numbers.rate(computed)))
+            warn(
+                Issue(
+                    .reportedDiffers, file: "figures.csv", period: p.description, key: key.description,
+                    value: Numbers.rate(r), computed: Numbers.rate(computed)))
         }
         return (value, computed == nil ? reported?.note : nil)
     }

@@ -51,8 +51,10 @@ public final class Ledger {
         let reported = figure(key, p).flatMap { Numbers.int($0.value) }
         guard let computed else { return reported }
         if let reported, reported != computed {
-            warn(Issue(.reportedDiffers, file: "figures.csv", period: p.description, key: key.description,
-                value: "\(reported)", computed: "\(computed)"))
+            warn(
+                Issue(
+                    .reportedDiffers, file: "figures.csv", period: p.description, key: key.description,
+                    value: "\(reported)", computed: "\(computed)"))
         }
         return computed
     }
@@ -60,7 +62,9 @@ public final class Ledger {
     // MARK: - Year-to-date chain
 
     /// The chain rule for one series: `month(q)` is nil where the series has no row in q.
-    public func chained(_ p: Period, month: (Period) -> Int?, reported: (Period) -> Int?) -> (value: Int?, computed: Bool) {
+    public func chained(_ p: Period, month: (Period) -> Int?, reported: (Period) -> Int?) -> (
+        value: Int?, computed: Bool
+    ) {
         guard let m = month(p) else { return (nil, false) }
         if p.month == 1 { return (m, true) }
         var q = p.previous
@@ -82,8 +86,10 @@ public final class Ledger {
         guard let v = r.value else { return nil }
         let unit = directory.unit(unit)?.name ?? unit
         if r.computed, let rep = reported(p), rep != v {
-            warn(Issue(.reportedYTDDiffers, period: p.description, unit: unit, key: label, value: "\(rep)",
-                computed: "\(v)"))
+            warn(
+                Issue(
+                    .reportedYTDDiffers, period: p.description, unit: unit, key: label, value: "\(rep)",
+                    computed: "\(v)"))
         }
         if let m = month(p), v < m {
             warn(Issue(.ytdBelowMonth, period: p.description, unit: unit, key: label, value: "\(v)", computed: "\(m)"))
@@ -109,13 +115,15 @@ public final class Ledger {
         func find(_ q: Period) -> TongbanRow? {
             tongban[q]?.first { $0.unit == row.unit && $0.scope == row.scope }
         }
-        return ytd(row.period, unit: row.unit, label: row.scope, month: { find($0).map { $0.count ?? 0 } },
+        return ytd(
+            row.period, unit: row.unit, label: row.scope, month: { find($0).map { $0.count ?? 0 } },
             reported: { find($0)?.ytd })
     }
 
     public func ancillaryYTD(_ row: AncillaryRow) -> Int? {
         func find(_ q: Period) -> AncillaryRow? { ancillary[q]?.first { $0.service == row.service } }
-        return ytd(row.period, unit: row.service, label: "配套服务", month: { find($0).map { $0.count ?? 0 } },
+        return ytd(
+            row.period, unit: row.service, label: "配套服务", month: { find($0).map { $0.count ?? 0 } },
             reported: { find($0)?.ytd })
     }
 }

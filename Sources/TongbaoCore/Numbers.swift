@@ -14,7 +14,8 @@ public enum Numbers {
 
     /// Formats a value given in hundredths: 557 → `5.57`, 7970 → `79.7`, 10000 → `100`.
     public static func hundredths(_ v: Int) -> String {
-        let whole = v / 100, frac = v % 100
+        let whole = v / 100
+        let frac = v % 100
         if frac == 0 { return "\(whole)" }
         if frac % 10 == 0 { return "\(whole).\(frac / 10)" }
         return String(format: "%d.%02d", whole, frac)

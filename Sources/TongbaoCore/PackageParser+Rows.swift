@@ -22,7 +22,8 @@ extension PackageParser {
         switch table {
         case .units: return readUnit(&r, into: &pkg)
         case .cases:
-            let period = r.period(), unit = r.unit(in: directory)
+            let period = r.period()
+            let unit = r.unit(in: directory)
             let row = CaseRow(
                 period: period ?? Period(year: 2000, month: 1), unit: unit ?? "",
                 recvImmediate: r.count("recv_immediate"), recvPromised: r.count("recv_promised"),
@@ -33,18 +34,26 @@ extension PackageParser {
             return "\(period) \(unit)"
         case .caseRecords: return readCaseRecord(&r, into: &pkg, directory: directory)
         case .tongban:
-            let period = r.period(), unit = r.unit(in: directory), scope = r.required("scope")
-            let count = r.count("count"), ytd = r.count("ytd")
+            let period = r.period()
+            let unit = r.unit(in: directory)
+            let scope = r.required("scope")
+            let count = r.count("count")
+            let ytd = r.count("ytd")
             guard let period, let unit, let scope else { return nil }
             pkg.tongban.append(TongbanRow(period: period, unit: unit, scope: scope, count: count, ytd: ytd))
             return "\(period) \(unit) \(scope)"
         case .ancillary:
-            let period = r.period(), service = r.required("service"), count = r.count("count"), ytd = r.count("ytd")
+            let period = r.period()
+            let service = r.required("service")
+            let count = r.count("count")
+            let ytd = r.count("ytd")
             guard let period, let service else { return nil }
             pkg.ancillary.append(AncillaryRow(period: period, service: service, count: count, ytd: ytd))
             return "\(period) \(service)"
         case .rubric:
-            let code = r.required("code"), name = r.required("name"), max = r.decimal("max")
+            let code = r.required("code")
+            let name = r.required("name")
+            let max = r.decimal("max")
             if max == nil && r.text("max") == nil { r.fail(.missingValue, "max") }
             let order = r.count("order") ?? r.line
             guard let code, let name, let max else { return nil }
@@ -52,13 +61,16 @@ extension PackageParser {
             return code
         case .evaluation: return readScore(&r, into: &pkg, directory: directory, rubric: rubric)
         case .events:
-            let date = r.day("date"), text = r.required("text")
+            let date = r.day("date")
+            let text = r.required("text")
             if date == nil && r.text("date") == nil { r.fail(.missingValue, "date") }
             guard let date, let text else { return nil }
             pkg.events.append(Event(date: date, text: text))
             return "\(date) \(text)"
         case .figures:
-            let period = r.period(), keyText = r.required("key"), value = r.decimal("value")
+            let period = r.period()
+            let keyText = r.required("key")
+            let value = r.decimal("value")
             var key: FigureKey? = nil
             if let keyText {
                 key = FigureKey(parsing: keyText)
@@ -68,7 +80,10 @@ extension PackageParser {
             pkg.figures.append(Figure(period: period, key: key, value: value, note: r.text("note")))
             return "\(period) \(key)"
         case .meta:
-            let period = r.period(), issue = r.count("issue"), date = r.day("date"), excellent = r.count("excellent")
+            let period = r.period()
+            let issue = r.count("issue")
+            let date = r.day("date")
+            let excellent = r.count("excellent")
             guard let period else { return nil }
             pkg.meta.append(
                 Meta(
@@ -79,7 +94,8 @@ extension PackageParser {
     }
 
     func readUnit(_ r: inout RowReader, into pkg: inout DataPackage) -> String? {
-        let code = r.required("code"), name = r.required("name")
+        let code = r.required("code")
+        let name = r.required("name")
         var tier: Tier? = nil
         if let t = r.required("tier") {
             tier = Tier(parsing: t)
@@ -99,7 +115,8 @@ extension PackageParser {
     }
 
     func readCaseRecord(_ r: inout RowReader, into pkg: inout DataPackage, directory: UnitDirectory) -> String? {
-        let id = r.required("case_id"), unit = r.unit(in: directory)
+        let id = r.required("case_id")
+        let unit = r.unit(in: directory)
         let category = r.choice("category", Self.categories, shown: "审批/服务")
         let kind = r.choice("kind", Self.kinds, shown: "即办/承诺")
         var received: String? = nil
@@ -133,7 +150,8 @@ extension PackageParser {
     func readScore(
         _ r: inout RowReader, into pkg: inout DataPackage, directory: UnitDirectory, rubric: [Criterion]
     ) -> String? {
-        let period = r.period(), unit = r.unit(in: directory)
+        let period = r.period()
+        let unit = r.unit(in: directory)
         var criterion: Criterion? = nil
         if let c = r.required("criterion") {
             criterion = rubric.first { $0.code == c } ?? rubric.first { $0.name == c }

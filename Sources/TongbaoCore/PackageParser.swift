@@ -18,7 +18,8 @@ public struct PackageParser: Sendable {
         var tables: [PackageTable: (String, CSVTable)] = [:]
         for f in files {
             guard let table = PackageTable(fileName: f.name) else {
-                issues.append(Issue(.notCSV, file: f.name, value: (f.name as NSString).pathExtension.isEmpty ? nil : "非数据包表格"))
+                issues.append(
+                    Issue(.notCSV, file: f.name, value: (f.name as NSString).pathExtension.isEmpty ? nil : "非数据包表格"))
                 continue
             }
             if let t = decodeTable(f, table: table, issues: &issues) { tables[table] = (f.name, t) }
@@ -37,7 +38,8 @@ public struct PackageParser: Sendable {
                     rec.cells[csv.header.count...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
                 {
                     r.issues.append(
-                        Issue(.wrongCellCount, file: name, line: rec.line, value: "\(rec.cells.count)",
+                        Issue(
+                            .wrongCellCount, file: name, line: rec.line, value: "\(rec.cells.count)",
                             computed: "\(csv.header.count)"))
                 }
                 let key = readRow(table, &r, into: &pkg, directory: directory, rubric: rubric)

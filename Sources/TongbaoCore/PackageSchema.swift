@@ -2,7 +2,9 @@ import Foundation
 
 /// The tables of a data package and their columns (data-package.md).
 public enum PackageTable: String, CaseIterable, Sendable {
-    case units, cases, caseRecords = "case_records", tongban, ancillary, rubric, evaluation, events, figures, meta
+    case units, cases
+    case caseRecords = "case_records"
+    case tongban, ancillary, rubric, evaluation, events, figures, meta
 
     /// The Chinese table name, accepted as a file or sheet name too.
     public var chineseName: String {

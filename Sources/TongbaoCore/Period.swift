@@ -21,7 +21,9 @@ public struct Period: Hashable, Comparable, Codable, Sendable, CustomStringConve
     }
 
     public var description: String { String(format: "%04d-%02d", year, month) }
-    public var previous: Period { month == 1 ? Period(year: year - 1, month: 12) : Period(year: year, month: month - 1) }
+    public var previous: Period {
+        month == 1 ? Period(year: year - 1, month: 12) : Period(year: year, month: month - 1)
+    }
     public var next: Period { month == 12 ? Period(year: year + 1, month: 1) : Period(year: year, month: month + 1) }
     public var sameMonthLastYear: Period { Period(year: year - 1, month: month) }
     public var january: Period { Period(year: year, month: 1) }
@@ -29,7 +31,10 @@ public struct Period: Hashable, Comparable, Codable, Sendable, CustomStringConve
     public static func range(_ from: Period, _ to: Period) -> [Period] {
         var out: [Period] = []
         var p = from
-        while p <= to { out.append(p); p = p.next }
+        while p <= to {
+            out.append(p)
+            p = p.next
+        }
         return out
     }
 
@@ -38,7 +43,8 @@ public struct Period: Hashable, Comparable, Codable, Sendable, CustomStringConve
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let p = Period(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad period \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "bad period \(text)"))
         }
         self = p
     }
@@ -57,7 +63,8 @@ public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConverti
 
     public init?(parsing text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == "-" || $0 == "/" })
-        guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+        guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]),
+            let d = Int(parts[2]),
             (1...12).contains(m), d >= 1, d <= Day.daysIn(year: y, month: m)
         else { return nil }
         (year, month, day) = (y, m, d)
@@ -78,7 +85,8 @@ public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConverti
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let d = Day(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad day \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "bad day \(text)"))
         }
         self = d
     }

@@ -42,7 +42,10 @@ struct RowReader {
             return n < 0 ? nil : n
         }
         if let d = Double(cleaned), d == d.rounded(), abs(d) < 1e15 {
-            if d < 0 { fail(.negativeCount, column, value: s); return nil }
+            if d < 0 {
+                fail(.negativeCount, column, value: s)
+                return nil
+            }
             return Int(d)
         }
         if cleaned.hasPrefix("-"), Double(cleaned) != nil {

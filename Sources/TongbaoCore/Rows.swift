@@ -33,8 +33,14 @@ public struct CaseRow: Codable, Sendable, Equatable {
 
 /// One case of the approval platform's export (case_records.csv).
 public struct CaseRecord: Codable, Sendable, Equatable {
-    public enum Category: String, Codable, Sendable { case approval = "审批", service = "服务" }
-    public enum Kind: String, Codable, Sendable { case immediate = "即办", promised = "承诺" }
+    public enum Category: String, Codable, Sendable {
+        case approval = "审批"
+        case service = "服务"
+    }
+    public enum Kind: String, Codable, Sendable {
+        case immediate = "即办"
+        case promised = "承诺"
+    }
 
     public var caseID: String
     public var unit: String

@@ -16,7 +16,10 @@ public enum TextDecoding {
     }
 
     /// The detected encoding of a successfully decoded text.
-    public enum Encoding: String, Sendable { case utf8 = "UTF-8", gb18030 = "GB18030" }
+    public enum Encoding: String, Sendable {
+        case utf8 = "UTF-8"
+        case gb18030 = "GB18030"
+    }
 
     public static func decode(_ data: Data) -> Result<(String, Encoding), Failure> {
         var bytes = [UInt8](data)

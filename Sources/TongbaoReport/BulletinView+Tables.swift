@@ -5,11 +5,16 @@ extension BulletinView {
     static let caseColumns = ["即办", "承诺", "合计", "即办", "承诺", "合计", "接件", "办结"]
 
     static func caseCells(_ c: CaseCounts) -> [String] {
-        [c.recvImmediate, c.recvPromised, c.recvTotal, c.doneImmediate, c.donePromised, c.doneTotal, c.ytdRecv, c.ytdDone].map(n)
+        [
+            c.recvImmediate, c.recvPromised, c.recvTotal, c.doneImmediate, c.donePromised, c.doneTotal, c.ytdRecv,
+            c.ytdDone,
+        ].map(n)
     }
 
     static func ytdCells(_ c: CaseCounts, dash: String) -> [String] {
-        [c.recvImmediate, c.recvPromised, c.recvTotal, c.doneImmediate, c.donePromised, c.doneTotal].map(n) + [dash, dash]
+        [c.recvImmediate, c.recvPromised, c.recvTotal, c.doneImmediate, c.donePromised, c.doneTotal].map(n) + [
+            dash, dash,
+        ]
     }
 
     static func centerTable(_ t: UnitTable, district: String) -> TableView {
@@ -56,7 +61,9 @@ extension BulletinView {
     static func townTable(_ t: UnitTable) -> TableView {
         let width = 10 + t.scopes.count
         var g = GridBuilder(width: width)
-        var top: [(String, Int, Int)] = [("镇街", 1, 2), ("接件数量（件）", 3, 1), ("办结数量（件）", 3, 1), ("本年累计", 2, 1), ("村居代办量", 1, 2)]
+        var top: [(String, Int, Int)] = [
+            ("镇街", 1, 2), ("接件数量（件）", 3, 1), ("办结数量（件）", 3, 1), ("本年累计", 2, 1), ("村居代办量", 1, 2),
+        ]
         if !t.scopes.isEmpty { top.append(("通办事项数", t.scopes.count, 1)) }
         g.add(top)
         g.add(texts: caseColumns + t.scopes, numericFrom: 0)
@@ -116,7 +123,9 @@ extension BulletinView {
         g.add(texts: second, numericFrom: 0)
         var body = GridBuilder(width: width)
         for r in t.rows {
-            body.add(texts: [r.name] + r.scores.map { $0.map(Numbers.decimal) ?? "" } + [Numbers.decimal(r.total)], numericFrom: 1)
+            body.add(
+                texts: [r.name] + r.scores.map { $0.map(Numbers.decimal) ?? "" } + [Numbers.decimal(r.total)],
+                numericFrom: 1)
         }
         let note = t.unscored.isEmpty ? nil : "注：\(t.unscored.joined(separator: "、"))未列入。"
         return TableView(

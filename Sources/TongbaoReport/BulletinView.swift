@@ -63,7 +63,9 @@ public struct BulletinView: Sendable {
         let tiers = o.tiers.compactMap { t in t.done.map { "\(t.tier.chineseName)\($0)件" } }
         if !tiers.isEmpty { s += "（其中，\(tiers.joined(separator: "、"))）" }
         var comparisons: [String] = []
-        if let prev = o.previousTotal { comparisons.append(Numbers.comparison(total, from: prev, label: previousLabel(b.period))) }
+        if let prev = o.previousTotal {
+            comparisons.append(Numbers.comparison(total, from: prev, label: previousLabel(b.period)))
+        }
         if let ly = o.lastYearTotal { comparisons.append(Numbers.comparison(total, from: ly, label: "去年同期")) }
         s += comparisons.isEmpty ? "。" : "，" + comparisons.joined(separator: "；") + "。"
         if !o.rates.isEmpty {
@@ -101,7 +103,9 @@ public struct BulletinView: Sendable {
             clauses.append(s)
         }
         for (tier, subject) in [(Tier.subcenter, "各分中心办理审批服务事项"), (.town, "各镇街公共服务中心办理审批服务事项")] {
-            if let t = o.tiers.first(where: { $0.tier == tier }), let s = tierClause(t, subject: subject, period: b.period) {
+            if let t = o.tiers.first(where: { $0.tier == tier }),
+                let s = tierClause(t, subject: subject, period: b.period)
+            {
                 clauses.append(s)
             }
         }
@@ -115,7 +119,11 @@ public struct BulletinView: Sendable {
         }
         if let top = b.topDepartments {
             let m = "\(b.period.month)月"
-            blocks.append(Block(paragraph: "\(m)，区行政服务中心办件量位居前\(top.units.count)位的部门共办件\(top.sum)件，占本月中心办件总量的\(top.share ?? "0")%；位居前\(top.topThree.count)位的\(top.topThree.joined(separator: "、"))共办件\(top.topThreeSum)件，占本月中心办件总量的\(top.topThreeShare ?? "0")%。"))
+            blocks.append(
+                Block(
+                    paragraph:
+                        "\(m)，区行政服务中心办件量位居前\(top.units.count)位的部门共办件\(top.sum)件，占本月中心办件总量的\(top.share ?? "0")%；位居前\(top.topThree.count)位的\(top.topThree.joined(separator: "、"))共办件\(top.topThreeSum)件，占本月中心办件总量的\(top.topThreeShare ?? "0")%。"
+                ))
             blocks.append(Block(chart: Charts.top(top.units, title: "区行政服务中心办件量前\(top.units.count)位部门办件情况分析图")))
         }
         if !b.subcenterTable.rows.isEmpty { blocks.append(Block(table: subcenterTable(b.subcenterTable))) }
@@ -129,6 +137,8 @@ public struct BulletinView: Sendable {
 
     static func excellent(_ b: Bulletin) -> [Block] {
         guard !b.excellent.isEmpty else { return [] }
-        return [Block(paragraph: "\(b.period.month)月优质服务窗口：" + b.excellent.map { $0 + "窗口" }.joined(separator: "、") + "。")]
+        return [
+            Block(paragraph: "\(b.period.month)月优质服务窗口：" + b.excellent.map { $0 + "窗口" }.joined(separator: "、") + "。")
+        ]
     }
 }

@@ -27,7 +27,9 @@ enum Charts {
     }
 
     static func svg(_ w: Int, _ h: Int, _ title: String, _ body: [String]) -> String {
-        (["<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" role=\"img\" aria-label=\"\(escape(title))\" \(font) font-size=\"11\">"]
+        ([
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" role=\"img\" aria-label=\"\(escape(title))\" \(font) font-size=\"11\">"
+        ]
             + body + ["</svg>"]).joined(separator: "\n")
     }
 
@@ -35,21 +37,25 @@ enum Charts {
         (0...4).map { i in
             let v = max * i / 4
             let y = top + height - height * i / 4
-            return "<line x1=\"\(x)\" y1=\"\(y)\" x2=\"\(right)\" y2=\"\(y)\" stroke=\"#ddd\"/><text x=\"\(x - 4)\" y=\"\(y + 4)\" text-anchor=\"end\">\(v)</text>"
+            return
+                "<line x1=\"\(x)\" y1=\"\(y)\" x2=\"\(right)\" y2=\"\(y)\" stroke=\"#ddd\"/><text x=\"\(x - 4)\" y=\"\(y + 4)\" text-anchor=\"end\">\(v)</text>"
         }
     }
 
     /// Monthly district totals, a line with points; months without a figure leave a gap.
     static func trend(_ points: [TrendPoint], title: String) -> ChartView {
         let (w, h, left, top, bottom) = (640, 260, 64, 20, 50)
-        let plotW = w - left - 16, plotH = h - top - bottom
+        let plotW = w - left - 16
+        let plotH = h - top - bottom
         let maxV = niceMax(points.compactMap(\.total).max() ?? 1)
         let step = points.count > 1 ? Double(plotW) / Double(points.count - 1) : 0
         var body = yAxis(maxV, x: left, top: top, height: plotH, right: w - 16)
         var segment: [String] = []
         func flush() {
             if segment.count > 1 {
-                body.append("<polyline fill=\"none\" stroke=\"\(colors[0])\" stroke-width=\"2\" points=\"\(segment.joined(separator: " "))\"/>")
+                body.append(
+                    "<polyline fill=\"none\" stroke=\"\(colors[0])\" stroke-width=\"2\" points=\"\(segment.joined(separator: " "))\"/>"
+                )
             }
             segment = []
         }
@@ -59,10 +65,15 @@ enum Charts {
             if p.period.month == 1 || i == 0 {
                 body.append("<text x=\"\(x)\" y=\"\(h - bottom + 32)\" text-anchor=\"middle\">\(p.period.year)年</text>")
             }
-            guard let v = p.total else { flush(); continue }
+            guard let v = p.total else {
+                flush()
+                continue
+            }
             let y = top + plotH - plotH * v / maxV
             segment.append("\(x),\(y)")
-            body.append("<circle cx=\"\(x)\" cy=\"\(y)\" r=\"3\" fill=\"\(colors[0])\"><title>\(p.period) \(v)件</title></circle>")
+            body.append(
+                "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"3\" fill=\"\(colors[0])\"><title>\(p.period) \(v)件</title></circle>"
+            )
             if i == points.count - 1 { body.append("<text x=\"\(x)\" y=\"\(y - 8)\" text-anchor=\"end\">\(v)</text>") }
         }
         flush()
@@ -82,14 +93,22 @@ enum Charts {
                 guard let v else { continue }
                 let bh = plotH * v / maxV
                 let x = x0 - 44 + j * 46
-                body.append("<rect x=\"\(x)\" y=\"\(top + plotH - bh)\" width=\"42\" height=\"\(bh)\" fill=\"\(colors[j == 1 ? 0 : 2])\"/>")
+                body.append(
+                    "<rect x=\"\(x)\" y=\"\(top + plotH - bh)\" width=\"42\" height=\"\(bh)\" fill=\"\(colors[j == 1 ? 0 : 2])\"/>"
+                )
                 body.append("<text x=\"\(x + 21)\" y=\"\(top + plotH - bh - 4)\" text-anchor=\"middle\">\(v)</text>")
             }
-            body.append("<text x=\"\(x0)\" y=\"\(h - bottom + 18)\" text-anchor=\"middle\">\(escape(t.tier.chineseName))</text>")
+            body.append(
+                "<text x=\"\(x0)\" y=\"\(h - bottom + 18)\" text-anchor=\"middle\">\(escape(t.tier.chineseName))</text>"
+            )
         }
         let prev = period.previous
-        body.append("<rect x=\"\(w - 200)\" y=\"6\" width=\"10\" height=\"10\" fill=\"\(colors[2])\"/><text x=\"\(w - 186)\" y=\"15\">\(prev.month)月</text>")
-        body.append("<rect x=\"\(w - 130)\" y=\"6\" width=\"10\" height=\"10\" fill=\"\(colors[0])\"/><text x=\"\(w - 116)\" y=\"15\">\(period.month)月</text>")
+        body.append(
+            "<rect x=\"\(w - 200)\" y=\"6\" width=\"10\" height=\"10\" fill=\"\(colors[2])\"/><text x=\"\(w - 186)\" y=\"15\">\(prev.month)月</text>"
+        )
+        body.append(
+            "<rect x=\"\(w - 130)\" y=\"6\" width=\"10\" height=\"10\" fill=\"\(colors[0])\"/><text x=\"\(w - 116)\" y=\"15\">\(period.month)月</text>"
+        )
         return ChartView(title: title, svg: svg(w, h, title, body))
     }
 
@@ -105,7 +124,8 @@ enum Charts {
             let y = top + i * rowH
             let bw = (w - left - 70) * v / maxV
             body.append("<text x=\"\(left - 6)\" y=\"\(y + 16)\" text-anchor=\"end\">\(escape(u.name))</text>")
-            body.append("<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(bw)\" height=\"16\" fill=\"\(colors[i < 3 ? 0 : 1])\"/>")
+            body.append(
+                "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(bw)\" height=\"16\" fill=\"\(colors[i < 3 ? 0 : 1])\"/>")
             body.append("<text x=\"\(left + bw + 4)\" y=\"\(y + 16)\">\(v)</text>")
         }
         return ChartView(title: title, svg: svg(w, h, title, body))

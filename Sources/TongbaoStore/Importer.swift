@@ -18,12 +18,15 @@ public struct Importer: Sendable {
     public var district: String
     public var districtName: String?
     public var change: Change
+    /// Settings of the checks run on every period the package touches.
+    public var settings = BulletinSettings()
     /// Called with a short English-free status line per step (for a terminal).
     public var progress: (@Sendable (String) -> Void)?
 
-    public init(store: SQLStore, district: String, districtName: String? = nil, change: Change,
-        progress: (@Sendable (String) -> Void)? = nil)
-    {
+    public init(
+        store: SQLStore, district: String, districtName: String? = nil, change: Change,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) {
         self.store = store
         self.district = district
         self.districtName = districtName
@@ -38,7 +41,8 @@ public struct Importer: Sendable {
 
     public func run(files: [PackageFile], dryRun: Bool = false) async throws -> ImportReport {
         let parser = PackageParser(
-            existingUnits: try await store.units(district: district), existingRubric: try await store.rubric(district: district))
+            existingUnits: try await store.units(district: district),
+            existingRubric: try await store.rubric(district: district))
         progress?("解析 \(files.count) 个文件")
         let (pkg, issues) = parser.parse(files)
         if issues.contains(where: { $0.severity == .error }) { throw ImportFailed(issues) }
@@ -68,7 +72,7 @@ public struct Importer: Sendable {
         for p in periods {
             progress?("校验 \(p)")
             let data = try await store.load(district: district, period: p)
-            warnings += BulletinBuilder(data: data, period: p).build().warnings
+            warnings += BulletinBuilder(data: data, period: p, settings: settings).build().warnings
         }
         return ImportReport(periods: periods, rows: pkg.counts, writes: writes, warnings: warnings)
     }
@@ -85,9 +89,10 @@ public struct Importer: Sendable {
         let clash = try await store.unitMonthsWithRecords(district: district, caseKeys)
             .union(try await store.unitMonthsWithCases(district: district, recordKeys))
         guard !clash.isEmpty else { return }
-        throw ImportFailed(clash.sorted().map { key in
-            let parts = key.split(separator: "|").map(String.init)
-            return Issue(.recordsAndCases, period: parts[0], unit: parts[1])
-        })
+        throw ImportFailed(
+            clash.sorted().map { key in
+                let parts = key.split(separator: "|").map(String.init)
+                return Issue(.recordsAndCases, period: parts[0], unit: parts[1])
+            })
     }
 }

@@ -20,7 +20,8 @@ public enum PackageReader {
 
     static func skipped(_ name: String) -> Bool {
         let base = (name as NSString).lastPathComponent
-        return base.hasPrefix(".") || name.contains("__MACOSX") || base.hasPrefix("~$") || base.lowercased() == "readme.md"
+        return base.hasPrefix(".") || name.contains("__MACOSX") || base.hasPrefix("~$")
+            || base.lowercased() == "readme.md"
             || base.lowercased() == "readme.txt"
     }
 
@@ -51,7 +52,9 @@ public enum PackageReader {
             do {
                 _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
             } catch {
-                throw ImportFailed([Issue(.unreadablePackage, file: "\(url.lastPathComponent)/\(entry.path)", value: "zip 内容损坏")])
+                throw ImportFailed([
+                    Issue(.unreadablePackage, file: "\(url.lastPathComponent)/\(entry.path)", value: "zip 内容损坏")
+                ])
             }
             files.append(PackageFile(name: (entry.path as NSString).lastPathComponent, data: data))
         }

@@ -4,14 +4,18 @@ import TongbaoCore
 
 extension SQLStore {
     public func units(district: String) async throws -> [OrgUnit] {
-        try await db.raw("SELECT * FROM units WHERE district = \(bind: district) ORDER BY sort_order, seq").all().map { r in
+        try await db.raw("SELECT * FROM units WHERE district = \(bind: district) ORDER BY sort_order, seq").all().map {
+            r in
             let tierText = try r.decode(column: "tier", as: String.self)
-            guard let tier = Tier(rawValue: tierText) else { throw StoreError.corruptRow(table: "units", key: tierText) }
+            guard let tier = Tier(rawValue: tierText) else {
+                throw StoreError.corruptRow(table: "units", key: tierText)
+            }
             func list(_ c: String) throws -> [String] {
                 (try r.decode(column: c, as: String?.self) ?? "").split(separator: ";").map(String.init)
             }
             return OrgUnit(
-                code: try r.decode(column: "code", as: String.self), name: try r.decode(column: "name", as: String.self),
+                code: try r.decode(column: "code", as: String.self),
+                name: try r.decode(column: "name", as: String.self),
                 tier: tier, window: try r.decode(column: "window", as: String?.self), groups: try list("groups"),
                 aliases: try list("aliases"), ranked: try r.decode(column: "ranked", as: Int.self) != 0,
                 order: try r.decode(column: "sort_order", as: Int.self))
@@ -19,9 +23,11 @@ extension SQLStore {
     }
 
     public func rubric(district: String) async throws -> [Criterion] {
-        try await db.raw("SELECT * FROM rubric WHERE district = \(bind: district) ORDER BY sort_order, seq").all().map { r in
+        try await db.raw("SELECT * FROM rubric WHERE district = \(bind: district) ORDER BY sort_order, seq").all().map {
+            r in
             Criterion(
-                code: try r.decode(column: "code", as: String.self), section: try r.decode(column: "section", as: String?.self),
+                code: try r.decode(column: "code", as: String.self),
+                section: try r.decode(column: "section", as: String?.self),
                 name: try r.decode(column: "name", as: String.self),
                 max: Decimal(string: try r.decode(column: "max", as: String.self)) ?? 0,
                 order: try r.decode(column: "sort_order", as: Int.self))
@@ -39,9 +45,12 @@ extension SQLStore {
             return v
         }
         func inWindow(_ table: String) async throws -> [any SQLRow] {
-            try await db.raw("SELECT * FROM \(ident: table) WHERE district = \(bind: code) AND period >= \(bind: from) AND period <= \(bind: to) ORDER BY seq").all()
+            try await db.raw(
+                "SELECT * FROM \(ident: table) WHERE district = \(bind: code) AND period >= \(bind: from) AND period <= \(bind: to) ORDER BY seq"
+            ).all()
         }
-        var data = DistrictData(district: district, units: try await units(district: code), rubric: try await rubric(district: code))
+        var data = DistrictData(
+            district: district, units: try await units(district: code), rubric: try await rubric(district: code))
         data.cases = try await inWindow("cases").map { r in
             CaseRow(
                 period: try p(r), unit: try r.decode(column: "unit", as: String.self),
@@ -49,13 +58,15 @@ extension SQLStore {
                 recvPromised: try r.decode(column: "recv_promised", as: Int?.self),
                 doneImmediate: try r.decode(column: "done_immediate", as: Int?.self),
                 donePromised: try r.decode(column: "done_promised", as: Int?.self),
-                ytdRecv: try r.decode(column: "ytd_recv", as: Int?.self), ytdDone: try r.decode(column: "ytd_done", as: Int?.self),
+                ytdRecv: try r.decode(column: "ytd_recv", as: Int?.self),
+                ytdDone: try r.decode(column: "ytd_done", as: Int?.self),
                 proxy: try r.decode(column: "proxy", as: Int?.self))
         }
         data.tongban = try await inWindow("tongban").map { r in
             TongbanRow(
                 period: try p(r), unit: try r.decode(column: "unit", as: String.self),
-                scope: try r.decode(column: "scope", as: String.self), count: try r.decode(column: "count", as: Int?.self),
+                scope: try r.decode(column: "scope", as: String.self),
+                count: try r.decode(column: "count", as: Int?.self),
                 ytd: try r.decode(column: "ytd", as: Int?.self))
         }
         data.ancillary = try await inWindow("ancillary").map { r in
@@ -72,17 +83,24 @@ extension SQLStore {
         data.figures = try await inWindow("figures").compactMap { r -> Figure? in
             guard let key = FigureKey(parsing: try r.decode(column: "key", as: String.self)) else { return nil }
             return Figure(
-                period: try p(r), key: key, value: try r.decode(column: "value", as: String?.self).flatMap { Decimal(string: $0) },
+                period: try p(r), key: key,
+                value: try r.decode(column: "value", as: String?.self).flatMap { Decimal(string: $0) },
                 note: try r.decode(column: "note", as: String?.self))
         }
-        data.meta = try await db.raw("SELECT * FROM meta WHERE district = \(bind: code) AND period <= \(bind: to) ORDER BY period").all().map { r in
+        data.meta = try await db.raw(
+            "SELECT * FROM meta WHERE district = \(bind: code) AND period <= \(bind: to) ORDER BY period"
+        ).all().map { r in
             Meta(
                 period: try p(r), title: try r.decode(column: "title", as: String?.self),
-                issue: try r.decode(column: "issue", as: Int?.self), issuer: try r.decode(column: "issuer", as: String?.self),
+                issue: try r.decode(column: "issue", as: Int?.self),
+                issuer: try r.decode(column: "issuer", as: String?.self),
                 date: try r.decode(column: "date", as: String?.self).flatMap { Day(parsing: $0) },
-                lead: try r.decode(column: "lead", as: String?.self), excellent: try r.decode(column: "excellent", as: Int?.self))
+                lead: try r.decode(column: "lead", as: String?.self),
+                excellent: try r.decode(column: "excellent", as: Int?.self))
         }
-        data.events = try await db.raw("SELECT * FROM events WHERE district = \(bind: code) AND date >= \(bind: from + "-01") AND date <= \(bind: to + "-31") ORDER BY seq").all().compactMap { r -> Event? in
+        data.events = try await db.raw(
+            "SELECT * FROM events WHERE district = \(bind: code) AND date >= \(bind: from + "-01") AND date <= \(bind: to + "-31") ORDER BY seq"
+        ).all().compactMap { r -> Event? in
             guard let day = Day(parsing: try r.decode(column: "date", as: String.self)) else { return nil }
             return Event(date: day, text: try r.decode(column: "text", as: String.self))
         }

@@ -10,12 +10,16 @@ extension SQLStore {
         var rows: [String: CaseRow] = [:]
         var stats: [String: RecordStats] = [:]
         func row(_ period: Period, _ unit: String) -> CaseRow {
-            rows["\(period)|\(unit)"] ?? CaseRow(period: period, unit: unit, recvImmediate: 0, recvPromised: 0, doneImmediate: 0, donePromised: 0)
+            rows["\(period)|\(unit)"]
+                ?? CaseRow(
+                    period: period, unit: unit, recvImmediate: 0, recvPromised: 0, doneImmediate: 0, donePromised: 0)
         }
-        let received = try await db.raw("""
+        let received = try await db.raw(
+            """
             SELECT substr(received_at, 1, 7) AS period, unit, kind, COUNT(*) AS n FROM case_records
             WHERE district = \(bind: code) AND received_at >= \(bind: lo) AND received_at < \(bind: hi) GROUP BY 1, 2, 3
-            """).all()
+            """
+        ).all()
         for r in received {
             guard let period = Period(parsing: try r.decode(column: "period", as: String.self)) else { continue }
             let unit = try r.decode(column: "unit", as: String.self)
@@ -28,7 +32,8 @@ extension SQLStore {
             }
             rows["\(period)|\(unit)"] = c
         }
-        let completed = try await db.raw("""
+        let completed = try await db.raw(
+            """
             SELECT substr(completed_at, 1, 7) AS period, unit, kind, category, COUNT(*) AS n,
                 SUM(CASE WHEN substr(completed_at, 1, 10) <= due_date THEN 1 ELSE 0 END) AS ontime,
                 SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END) AS rated,
@@ -36,7 +41,8 @@ extension SQLStore {
             FROM case_records
             WHERE district = \(bind: code) AND completed_at >= \(bind: lo) AND completed_at < \(bind: hi)
             GROUP BY 1, 2, 3, 4
-            """).all()
+            """
+        ).all()
         for r in completed {
             guard let period = Period(parsing: try r.decode(column: "period", as: String.self)) else { continue }
             let unit = try r.decode(column: "unit", as: String.self)
@@ -66,18 +72,21 @@ extension SQLStore {
         }
         data.cases += rows.values.sorted { ($0.period, $0.unit) < ($1.period, $1.unit) }
         data.recordStats = stats.values.sorted { ($0.period, $0.unit) < ($1.period, $1.unit) }
-        let scopes = try await db.raw("""
+        let scopes = try await db.raw(
+            """
             SELECT substr(completed_at, 1, 7) AS period, unit, scope, COUNT(*) AS n, MIN(seq) AS first FROM case_records
             WHERE district = \(bind: code) AND completed_at >= \(bind: lo) AND completed_at < \(bind: hi)
                 AND scope IS NOT NULL
             GROUP BY 1, 2, 3 ORDER BY first
-            """).all()
+            """
+        ).all()
         for r in scopes {
             guard let period = Period(parsing: try r.decode(column: "period", as: String.self)) else { continue }
             data.tongban.append(
                 TongbanRow(
                     period: period, unit: try r.decode(column: "unit", as: String.self),
-                    scope: try r.decode(column: "scope", as: String.self), count: try r.decode(column: "n", as: Int.self)))
+                    scope: try r.decode(column: "scope", as: String.self),
+                    count: try r.decode(column: "n", as: Int.self)))
         }
     }
 
@@ -87,11 +96,13 @@ extension SQLStore {
         for key in keys {
             let parts = key.split(separator: "|").map(String.init)
             let (lo, hi) = (parts[0] + "-01", parts[0] + "-32")
-            let hit = try await db.raw("""
+            let hit = try await db.raw(
+                """
                 SELECT 1 AS x FROM case_records WHERE district = \(bind: district) AND unit = \(bind: parts[1])
                 AND ((received_at >= \(bind: lo) AND received_at < \(bind: hi)) OR (completed_at >= \(bind: lo) AND completed_at < \(bind: hi)))
                 LIMIT 1
-                """).first()
+                """
+            ).first()
             if hit != nil { out.insert(key) }
         }
         return out
@@ -102,7 +113,9 @@ extension SQLStore {
         var out = Set<String>()
         for key in keys {
             let parts = key.split(separator: "|").map(String.init)
-            let hit = try await db.raw("SELECT 1 AS x FROM cases WHERE district = \(bind: district) AND period = \(bind: parts[0]) AND unit = \(bind: parts[1])").first()
+            let hit = try await db.raw(
+                "SELECT 1 AS x FROM cases WHERE district = \(bind: district) AND period = \(bind: parts[0]) AND unit = \(bind: parts[1])"
+            ).first()
             if hit != nil { out.insert(key) }
         }
         return out

@@ -42,7 +42,10 @@ extension SQLStore {
             let key = row.keyText
             if let old = existing[key] {
                 let diffs = row.values.filter { old[$0.0] != $0.1.text }
-                if diffs.isEmpty { result.unchanged += 1; continue }
+                if diffs.isEmpty {
+                    result.unchanged += 1
+                    continue
+                }
                 result.updated += 1
                 for (col, cell) in diffs { log(key, col, old[col] ?? nil, cell.text) }
                 toWrite.append((row, nil))
@@ -57,8 +60,10 @@ extension SQLStore {
             }
         }
         try await upsert(toWrite, spec: spec, district: district)
-        let auditColumns = ["district", "at", "actor", "source", "table_name", "row_key", "column_name", "old_value",
-            "new_value", "seq"]
+        let auditColumns = [
+            "district", "at", "actor", "source", "table_name", "row_key", "column_name", "old_value",
+            "new_value", "seq",
+        ]
         for chunk in audit.chunked(Self.batchSize) {
             var insert = db.insert(into: "audit").columns(auditColumns)
             for values in chunk { insert = insert.values(values) }
@@ -94,7 +99,9 @@ extension SQLStore {
     }
 
     /// Stored rows with the same keys as `rows`, by key text, as column → canonical text.
-    func existingRows(_ spec: TableSpec, district: String, rows: [StoredRow]) async throws -> [String: [String: String?]] {
+    func existingRows(_ spec: TableSpec, district: String, rows: [StoredRow]) async throws -> [String: [String:
+        String?]]
+    {
         var out: [String: [String: String?]] = [:]
         let columns = spec.key + spec.values.map(\.0)
         func collect(_ fetched: [any SQLRow]) throws {
@@ -103,7 +110,10 @@ extension SQLStore {
                 var keyParts: [String] = []
                 for k in spec.key { keyParts.append(try r.decode(column: k, as: String.self)) }
                 for (c, isInt) in spec.values {
-                    cells[c] = isInt ? try r.decode(column: c, as: Int?.self).map(String.init) : try r.decode(column: c, as: String?.self)
+                    cells[c] =
+                        isInt
+                        ? try r.decode(column: c, as: Int?.self).map(String.init)
+                        : try r.decode(column: c, as: String?.self)
                 }
                 out[keyParts.joined(separator: " ")] = cells
             }
@@ -113,16 +123,21 @@ extension SQLStore {
             let periods = Array(Set(rows.compactMap { row in row.key.first { $0.0 == periodColumn }?.1.text }))
             for chunk in periods.chunked(Self.batchSize) {
                 try collect(
-                    try await db.raw("SELECT \(select) FROM \(ident: spec.name) WHERE district = \(bind: district) AND \(ident: periodColumn) IN (\(binds: chunk.map { $0 as any Encodable & Sendable }))").all())
+                    try await db.raw(
+                        "SELECT \(select) FROM \(ident: spec.name) WHERE district = \(bind: district) AND \(ident: periodColumn) IN (\(binds: chunk.map { $0 as any Encodable & Sendable }))"
+                    ).all())
             }
         } else if spec.name == "case_records" {
             let ids = rows.map(\.keyText)
             for chunk in ids.chunked(Self.batchSize) {
                 try collect(
-                    try await db.raw("SELECT \(select) FROM case_records WHERE district = \(bind: district) AND case_id IN (\(binds: chunk.map { $0 as any Encodable & Sendable }))").all())
+                    try await db.raw(
+                        "SELECT \(select) FROM case_records WHERE district = \(bind: district) AND case_id IN (\(binds: chunk.map { $0 as any Encodable & Sendable }))"
+                    ).all())
             }
         } else {
-            try collect(try await db.raw("SELECT \(select) FROM \(ident: spec.name) WHERE district = \(bind: district)").all())
+            try collect(
+                try await db.raw("SELECT \(select) FROM \(ident: spec.name) WHERE district = \(bind: district)").all())
         }
         return out
     }

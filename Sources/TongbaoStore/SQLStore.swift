@@ -61,7 +61,10 @@ public final class SQLStore: @unchecked Sendable {
 
     func migrate() async throws {
         try await raw("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT NOT NULL PRIMARY KEY)")
-        let done = Set(try await db.raw("SELECT id FROM schema_migrations").all().map { try $0.decode(column: "id", as: String.self) })
+        let done = Set(
+            try await db.raw("SELECT id FROM schema_migrations").all().map {
+                try $0.decode(column: "id", as: String.self)
+            })
         for m in Schema.migrations where !done.contains(m.id) {
             try await transaction {
                 for statement in m.sql { try await self.raw(statement) }
@@ -116,7 +119,9 @@ public final class SQLStore: @unchecked Sendable {
 
     public func district(_ code: String) async throws -> District? {
         try await db.raw("SELECT code, name FROM districts WHERE code = \(bind: code)").first().map {
-            District(code: try $0.decode(column: "code", as: String.self), name: try $0.decode(column: "name", as: String.self))
+            District(
+                code: try $0.decode(column: "code", as: String.self),
+                name: try $0.decode(column: "name", as: String.self))
         }
     }
 }

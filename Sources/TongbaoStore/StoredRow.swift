@@ -43,17 +43,23 @@ struct TableSpec: Sendable {
     static let all: [String: TableSpec] = [
         "units": .init(
             name: "units", key: ["code"],
-            values: [("name", false), ("tier", false), ("window", false), ("groups", false), ("aliases", false),
-                ("ranked", true), ("sort_order", true)], periodColumn: nil),
+            values: [
+                ("name", false), ("tier", false), ("window", false), ("groups", false), ("aliases", false),
+                ("ranked", true), ("sort_order", true),
+            ], periodColumn: nil),
         "cases": .init(
             name: "cases", key: ["period", "unit"],
-            values: [("recv_immediate", true), ("recv_promised", true), ("done_immediate", true),
-                ("done_promised", true), ("ytd_recv", true), ("ytd_done", true), ("proxy", true)], periodColumn: "period"),
+            values: [
+                ("recv_immediate", true), ("recv_promised", true), ("done_immediate", true),
+                ("done_promised", true), ("ytd_recv", true), ("ytd_done", true), ("proxy", true),
+            ], periodColumn: "period"),
         "case_records": .init(
             name: "case_records", key: ["case_id"],
-            values: [("unit", false), ("item", false), ("category", false), ("kind", false), ("received_at", false),
+            values: [
+                ("unit", false), ("item", false), ("category", false), ("kind", false), ("received_at", false),
                 ("completed_at", false), ("promised_days", true), ("due_date", false), ("rating", false),
-                ("scope", false), ("channel", false)], periodColumn: nil),
+                ("scope", false), ("channel", false),
+            ], periodColumn: nil),
         "tongban": .init(
             name: "tongban", key: ["period", "unit", "scope"], values: [("count", true), ("ytd", true)],
             periodColumn: "period"),
@@ -61,17 +67,22 @@ struct TableSpec: Sendable {
             name: "ancillary", key: ["period", "service"], values: [("count", true), ("ytd", true)],
             periodColumn: "period"),
         "rubric": .init(
-            name: "rubric", key: ["code"], values: [("section", false), ("name", false), ("max", false), ("sort_order", true)],
+            name: "rubric", key: ["code"],
+            values: [("section", false), ("name", false), ("max", false), ("sort_order", true)],
             periodColumn: nil),
         "evaluation": .init(
-            name: "evaluation", key: ["period", "unit", "criterion"], values: [("score", false)], periodColumn: "period"),
+            name: "evaluation", key: ["period", "unit", "criterion"], values: [("score", false)], periodColumn: "period"
+        ),
         "events": .init(name: "events", key: ["date", "text"], values: [], periodColumn: nil),
         "figures": .init(
-            name: "figures", key: ["period", "key"], values: [("value", false), ("note", false)], periodColumn: "period"),
+            name: "figures", key: ["period", "key"], values: [("value", false), ("note", false)], periodColumn: "period"
+        ),
         "meta": .init(
             name: "meta", key: ["period"],
-            values: [("title", false), ("issue", true), ("issuer", false), ("date", false), ("lead", false),
-                ("excellent", true)], periodColumn: "period"),
+            values: [
+                ("title", false), ("issue", true), ("issuer", false), ("date", false), ("lead", false),
+                ("excellent", true),
+            ], periodColumn: "period"),
     ]
 }
 
@@ -82,61 +93,108 @@ extension DataPackage {
         func i(_ v: Int?) -> Cell { .int(v) }
         func d(_ v: Decimal?) -> Cell { .text(v.map(Numbers.decimal)) }
         return [
-            ("units", units.map { u in
-                StoredRow(table: "units", key: [("code", t(u.code))], values: [
-                    ("name", t(u.name)), ("tier", t(u.tier.rawValue)), ("window", t(u.window)),
-                    ("groups", t(u.groups.isEmpty ? nil : u.groups.joined(separator: ";"))),
-                    ("aliases", t(u.aliases.isEmpty ? nil : u.aliases.joined(separator: ";"))),
-                    ("ranked", i(u.ranked ? 1 : 0)), ("sort_order", i(u.order)),
-                ])
-            }),
-            ("rubric", rubric.map { c in
-                StoredRow(table: "rubric", key: [("code", t(c.code))], values: [
-                    ("section", t(c.section)), ("name", t(c.name)), ("max", d(c.max)), ("sort_order", i(c.order)),
-                ])
-            }),
-            ("meta", meta.map { m in
-                StoredRow(table: "meta", key: [("period", t(m.period.description))], values: [
-                    ("title", t(m.title)), ("issue", i(m.issue)), ("issuer", t(m.issuer)),
-                    ("date", t(m.date?.description)), ("lead", t(m.lead)), ("excellent", i(m.excellent)),
-                ])
-            }),
-            ("cases", cases.map { c in
-                StoredRow(table: "cases", key: [("period", t(c.period.description)), ("unit", t(c.unit))], values: [
-                    ("recv_immediate", i(c.recvImmediate)), ("recv_promised", i(c.recvPromised)),
-                    ("done_immediate", i(c.doneImmediate)), ("done_promised", i(c.donePromised)),
-                    ("ytd_recv", i(c.ytdRecv)), ("ytd_done", i(c.ytdDone)), ("proxy", i(c.proxy)),
-                ])
-            }),
-            ("case_records", caseRecords.map { r in
-                StoredRow(table: "case_records", key: [("case_id", t(r.caseID))], values: [
-                    ("unit", t(r.unit)), ("item", t(r.item)), ("category", t(r.category.rawValue)),
-                    ("kind", t(r.kind.rawValue)), ("received_at", t(r.receivedAt)), ("completed_at", t(r.completedAt)),
-                    ("promised_days", i(r.promisedDays)), ("due_date", t(r.dueDate.description)), ("rating", t(r.rating)), ("scope", t(r.scope)),
-                    ("channel", t(r.channel)),
-                ])
-            }),
-            ("tongban", tongban.map { r in
-                StoredRow(table: "tongban",
-                    key: [("period", t(r.period.description)), ("unit", t(r.unit)), ("scope", t(r.scope))],
-                    values: [("count", i(r.count)), ("ytd", i(r.ytd))])
-            }),
-            ("ancillary", ancillary.map { r in
-                StoredRow(table: "ancillary", key: [("period", t(r.period.description)), ("service", t(r.service))],
-                    values: [("count", i(r.count)), ("ytd", i(r.ytd))])
-            }),
-            ("evaluation", evaluation.map { s in
-                StoredRow(table: "evaluation",
-                    key: [("period", t(s.period.description)), ("unit", t(s.unit)), ("criterion", t(s.criterion))],
-                    values: [("score", d(s.score))])
-            }),
-            ("events", events.map { e in
-                StoredRow(table: "events", key: [("date", t(e.date.description)), ("text", t(e.text))], values: [])
-            }),
-            ("figures", figures.map { f in
-                StoredRow(table: "figures", key: [("period", t(f.period.description)), ("key", t(f.key.description))],
-                    values: [("value", d(f.value)), ("note", t(f.note))])
-            }),
+            (
+                "units",
+                units.map { u in
+                    StoredRow(
+                        table: "units", key: [("code", t(u.code))],
+                        values: [
+                            ("name", t(u.name)), ("tier", t(u.tier.rawValue)), ("window", t(u.window)),
+                            ("groups", t(u.groups.isEmpty ? nil : u.groups.joined(separator: ";"))),
+                            ("aliases", t(u.aliases.isEmpty ? nil : u.aliases.joined(separator: ";"))),
+                            ("ranked", i(u.ranked ? 1 : 0)), ("sort_order", i(u.order)),
+                        ])
+                }
+            ),
+            (
+                "rubric",
+                rubric.map { c in
+                    StoredRow(
+                        table: "rubric", key: [("code", t(c.code))],
+                        values: [
+                            ("section", t(c.section)), ("name", t(c.name)), ("max", d(c.max)),
+                            ("sort_order", i(c.order)),
+                        ])
+                }
+            ),
+            (
+                "meta",
+                meta.map { m in
+                    StoredRow(
+                        table: "meta", key: [("period", t(m.period.description))],
+                        values: [
+                            ("title", t(m.title)), ("issue", i(m.issue)), ("issuer", t(m.issuer)),
+                            ("date", t(m.date?.description)), ("lead", t(m.lead)), ("excellent", i(m.excellent)),
+                        ])
+                }
+            ),
+            (
+                "cases",
+                cases.map { c in
+                    StoredRow(
+                        table: "cases", key: [("period", t(c.period.description)), ("unit", t(c.unit))],
+                        values: [
+                            ("recv_immediate", i(c.recvImmediate)), ("recv_promised", i(c.recvPromised)),
+                            ("done_immediate", i(c.doneImmediate)), ("done_promised", i(c.donePromised)),
+                            ("ytd_recv", i(c.ytdRecv)), ("ytd_done", i(c.ytdDone)), ("proxy", i(c.proxy)),
+                        ])
+                }
+            ),
+            (
+                "case_records",
+                caseRecords.map { r in
+                    StoredRow(
+                        table: "case_records", key: [("case_id", t(r.caseID))],
+                        values: [
+                            ("unit", t(r.unit)), ("item", t(r.item)), ("category", t(r.category.rawValue)),
+                            ("kind", t(r.kind.rawValue)), ("received_at", t(r.receivedAt)),
+                            ("completed_at", t(r.completedAt)),
+                            ("promised_days", i(r.promisedDays)), ("due_date", t(r.dueDate.description)),
+                            ("rating", t(r.rating)), ("scope", t(r.scope)),
+                            ("channel", t(r.channel)),
+                        ])
+                }
+            ),
+            (
+                "tongban",
+                tongban.map { r in
+                    StoredRow(
+                        table: "tongban",
+                        key: [("period", t(r.period.description)), ("unit", t(r.unit)), ("scope", t(r.scope))],
+                        values: [("count", i(r.count)), ("ytd", i(r.ytd))])
+                }
+            ),
+            (
+                "ancillary",
+                ancillary.map { r in
+                    StoredRow(
+                        table: "ancillary", key: [("period", t(r.period.description)), ("service", t(r.service))],
+                        values: [("count", i(r.count)), ("ytd", i(r.ytd))])
+                }
+            ),
+            (
+                "evaluation",
+                evaluation.map { s in
+                    StoredRow(
+                        table: "evaluation",
+                        key: [("period", t(s.period.description)), ("unit", t(s.unit)), ("criterion", t(s.criterion))],
+                        values: [("score", d(s.score))])
+                }
+            ),
+            (
+                "events",
+                events.map { e in
+                    StoredRow(table: "events", key: [("date", t(e.date.description)), ("text", t(e.text))], values: [])
+                }
+            ),
+            (
+                "figures",
+                figures.map { f in
+                    StoredRow(
+                        table: "figures", key: [("period", t(f.period.description)), ("key", t(f.key.description))],
+                        values: [("value", d(f.value)), ("note", t(f.note))])
+                }
+            ),
         ]
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TongbaoCore
 import TongbaoStore
+import ZIPFoundation
 
 /// Paths and helpers shared by the test targets.
 public enum Fixtures {
@@ -12,7 +13,8 @@ public enum Fixtures {
     public static let sample = root.appendingPathComponent("Sources/tongbao/Sample/yubei-2021-07")
 
     /// The seed bulletin (shared/seeds), beside the repository.
-    public static let seed = root.deletingLastPathComponent().appendingPathComponent("shared/seeds/000_be9e5e258d45f997.txt")
+    public static let seed = root.deletingLastPathComponent().appendingPathComponent(
+        "shared/seeds/000_be9e5e258d45f997.txt")
 
     /// The sample package's files.
     public static func sampleFiles() throws -> [PackageFile] { try PackageReader.read(sample.path) }
@@ -34,8 +36,10 @@ public enum Fixtures {
         _ files: [PackageFile], district: String = "yubei", _ body: (SQLStore, ImportReport) async throws -> T
     ) async throws -> T {
         try await SQLStore.with(":memory:") { store in
-            let report = try await Importer(store: store, district: district, change: Change(actor: "test", source: "test"))
-                .run(files: files)
+            let report = try await Importer(
+                store: store, district: district, change: Change(actor: "test", source: "test")
+            )
+            .run(files: files)
             return try await body(store, report)
         }
     }
@@ -63,8 +67,6 @@ public enum Fixtures {
         }
     }
 }
-
-import ZIPFoundation
 
 extension Fixtures {
     /// Zips a package folder (the folder itself becomes the archive's top entry, as Explorer and Finder do).

@@ -22,8 +22,10 @@ struct BulletinCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let text = try await Rendering.render(
-            db: options.db, district: options.district, period: Period(parsing: period)!, format: format)
+        let p = Period(parsing: period)!
+        let bulletin = try await Rendering.bulletin(
+            db: options.db, district: options.district, period: p, settings: options.settings)
+        let text = try Rendering.render(bulletin, format: format)
         if let out {
             try text.write(toFile: out, atomically: true, encoding: .utf8)
         } else {
@@ -33,9 +35,13 @@ struct BulletinCommand: AsyncParsableCommand {
 }
 
 enum Rendering {
-    static func bulletin(db: String, district: String, period: Period) async throws -> Bulletin {
+    static func bulletin(
+        db: String, district: String, period: Period, settings: BulletinSettings = BulletinSettings()
+    ) async throws -> Bulletin {
         let data = try await SQLStore.with(db) { try await $0.load(district: district, period: period) }
-        return BulletinBuilder(data: data, period: period).build()
+        let builder = BulletinBuilder(data: data, period: period, settings: settings)
+        guard builder.hasData else { throw RenderingError.noData(district: district, period: period) }
+        return builder.build()
     }
 
     static func render(_ b: Bulletin, format: OutputFormat) throws -> String {
@@ -45,8 +51,15 @@ enum Rendering {
         case .json: return try JSONWriter.render(b)
         }
     }
+}
 
-    static func render(db: String, district: String, period: Period, format: OutputFormat) async throws -> String {
-        try render(try await bulletin(db: db, district: district, period: period), format: format)
+enum RenderingError: Error, LocalizedError {
+    case noData(district: String, period: Period)
+
+    var errorDescription: String? {
+        switch self {
+        case .noData(let district, let period):
+            return "区县“\(district)”在 \(period) 没有任何数据：请先导入该月的数据包"
+        }
     }
 }

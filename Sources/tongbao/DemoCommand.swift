@@ -17,8 +17,10 @@ struct DemoCommand: AsyncParsableCommand {
         let db = (out as NSString).appendingPathComponent("tongbao.sqlite")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         let report = try await SQLStore.with(db) { store in
-            try await Importer(store: store, district: "yubei", districtName: "渝北区", change: Change(actor: "demo", source: "demo"))
-                .run(sample.path)
+            try await Importer(
+                store: store, district: "yubei", districtName: "渝北区", change: Change(actor: "demo", source: "demo")
+            )
+            .run(sample.path)
         }
         print("样例数据已导入 \(db)")
         print(Summary.text(report, dryRun: false))

@@ -35,12 +35,14 @@ func runImport(path: String, options: StoreOptions, user: String, dryRun: Bool) 
     let terminal = isatty(STDERR_FILENO) != 0
     defer { if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
     return try await SQLStore.with(options.db) { store in
-        let importer = Importer(
+        var importer = Importer(
             store: store, district: options.district, districtName: options.districtName,
             change: Change(actor: user, source: "import \((path as NSString).lastPathComponent)"),
             progress: { line in
-                FileHandle.standardError.write(Data(((terminal ? "\r\u{1B}[K" : "") + line + (terminal ? "" : "\n")).utf8))
+                FileHandle.standardError.write(
+                    Data(((terminal ? "\r\u{1B}[K" : "") + line + (terminal ? "" : "\n")).utf8))
             })
+        importer.settings = options.settings
         return try await importer.run(path, dryRun: dryRun)
     }
 }
@@ -53,7 +55,8 @@ enum Summary {
         lines.append("数据包：" + (rows.isEmpty ? "无数据" : rows.joined(separator: "，")))
         if !r.periods.isEmpty { lines.append("月份：" + r.periods.map(\.description).joined(separator: "，")) }
         if !dryRun {
-            let ins = r.writes.reduce(0) { $0 + $1.inserted }, upd = r.writes.reduce(0) { $0 + $1.updated }
+            let ins = r.writes.reduce(0) { $0 + $1.inserted }
+            let upd = r.writes.reduce(0) { $0 + $1.updated }
             let same = r.writes.reduce(0) { $0 + $1.unchanged }
             lines.append("新增 \(ins) 行，修改 \(upd) 行，未变 \(same) 行；修改已记入审计日志。")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TongbaoCore
 
 @main
 struct Tongbao: AsyncParsableCommand {
@@ -19,4 +20,17 @@ struct StoreOptions: ParsableArguments {
 
     @Option(name: .customLong("district-name"), help: "区县名称，如 渝北区（用于标题和表名）。")
     var districtName: String?
+
+    @Option(name: .customLong("change-factor"), help: "单位办件量较上月变化超过此倍数时提示（W104）。")
+    var changeFactor: Double = 3
+
+    @Option(name: .customLong("top"), help: "通报列出办件量前几位的部门。")
+    var topCount: Int = 10
+
+    func validate() throws {
+        guard changeFactor > 1 else { throw ValidationError("--change-factor 应大于 1") }
+        guard topCount >= 1 else { throw ValidationError("--top 应至少为 1") }
+    }
+
+    var settings: BulletinSettings { BulletinSettings(topCount: topCount, changeFactor: changeFactor) }
 }

@@ -29,7 +29,9 @@ import TongbaoTestSupport
 
     @Test func importThenBulletinRoundTrip() throws {
         let db = try Fixtures.tempDir().appendingPathComponent("r.sqlite").path
-        let i = try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei", "--district-name", "渝北区"])
+        let i = try CLI.run([
+            "import", Fixtures.sample.path, "--db", db, "--district", "yubei", "--district-name", "渝北区",
+        ])
         #expect(i.status == 0, "\(i.stderr)")
         #expect(i.stdout.contains("导入完成"))
         let b = try CLI.run(["bulletin", "--db", db, "--district", "yubei", "--period", "2021-07", "--format", "md"])
@@ -43,7 +45,8 @@ import TongbaoTestSupport
     @Test func badPackageNamesFileLineAndColumnInChinese() throws {
         let dir = try Fixtures.tempDir()
         try Data("code,name,tier\nA,区甲局,center\n".utf8).write(to: dir.appendingPathComponent("units.csv"))
-        try Data("period,unit,recv_immediate,done_promised\n2021-07,A,11,-3\n".utf8).write(to: dir.appendingPathComponent("cases.csv"))
+        try Data("period,unit,recv_immediate,done_promised\n2021-07,A,11,-3\n".utf8).write(
+            to: dir.appendingPathComponent("cases.csv"))
         let db = dir.appendingPathComponent("b.sqlite").path
         let r = try CLI.run(["import", dir.path, "--db", db])
         #expect(r.status != 0)
@@ -60,5 +63,18 @@ extension CLITests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("办件月报 52 行"))
         #expect(r.stdout.contains("41101"))
+    }
+}
+
+extension CLITests {
+    @Test func bulletinOfAMonthWithoutDataIsAnError() throws {
+        let db = try Fixtures.tempDir().appendingPathComponent("e.sqlite").path
+        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"]).status == 0)
+        let r = try CLI.run(["bulletin", "--db", db, "--district", "yubei", "--period", "2021-08"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("2021-08 没有任何数据"), "\(r.stderr)")
+        let unknown = try CLI.run(["bulletin", "--db", db, "--district", "nowhere", "--period", "2021-07"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("没有区县“nowhere”"), "\(unknown.stderr)")
     }
 }

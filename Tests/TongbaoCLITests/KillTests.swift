@@ -12,7 +12,8 @@ import TongbaoTestSupport
         text.reserveCapacity(rows * 80)
         for i in 0..<rows {
             let day = 1 + i % 28
-            text += "K\(i),\(i % 3 == 0 ? "B" : "A"),\(i % 2 == 0 ? "审批" : "服务"),承诺,2022-03-\(String(format: "%02d", day)) 09:00,2022-03-28 10:00,5,满意\n"
+            text +=
+                "K\(i),\(i % 3 == 0 ? "B" : "A"),\(i % 2 == 0 ? "审批" : "服务"),承诺,2022-03-\(String(format: "%02d", day)) 09:00,2022-03-28 10:00,5,满意\n"
         }
         try Data(text.utf8).write(to: dir.appendingPathComponent("case_records.csv"))
     }

@@ -10,13 +10,17 @@ import TongbaoCore
         OrgUnit(code: "T", name: "某街道", tier: .town, order: 4),
     ]
     static func p(_ m: Int, _ y: Int = 2021) -> Period { Period(year: y, month: m) }
-    static func row(_ u: String, _ m: Int, done: Int, recv: Int? = nil, ytdRecv: Int? = nil, ytdDone: Int? = nil) -> CaseRow {
-        CaseRow(period: p(m), unit: u, recvImmediate: recv ?? done, recvPromised: 0, doneImmediate: done,
+    static func row(_ u: String, _ m: Int, done: Int, recv: Int? = nil, ytdRecv: Int? = nil, ytdDone: Int? = nil)
+        -> CaseRow
+    {
+        CaseRow(
+            period: p(m), unit: u, recvImmediate: recv ?? done, recvPromised: 0, doneImmediate: done,
             donePromised: 0, ytdRecv: ytdRecv, ytdDone: ytdDone)
     }
 
     @Test func yearToDateChainsFromJanuary() {
-        let data = DistrictData(district: .init(code: "d", name: "测试区"), units: Self.units,
+        let data = DistrictData(
+            district: .init(code: "d", name: "测试区"), units: Self.units,
             cases: [Self.row("A", 1, done: 10), Self.row("A", 2, done: 20), Self.row("A", 4, done: 5)])
         let l = Ledger(data)
         #expect(l.unitYTDDone("A", Self.p(1)) == 10)
@@ -26,7 +30,8 @@ import TongbaoCore
     }
 
     @Test func brokenChainStartsFromTheReportedBalance() {
-        let data = DistrictData(district: .init(code: "d", name: ""), units: Self.units,
+        let data = DistrictData(
+            district: .init(code: "d", name: ""), units: Self.units,
             cases: [Self.row("A", 6, done: 100, ytdDone: 900), Self.row("A", 7, done: 50, ytdDone: 999)])
         let l = Ledger(data)
         #expect(l.unitYTDDone("A", Self.p(6)) == 900)
@@ -36,14 +41,16 @@ import TongbaoCore
     }
 
     @Test func yearToDateDoesNotCrossTheYear() {
-        let data = DistrictData(district: .init(code: "d", name: ""), units: Self.units,
+        let data = DistrictData(
+            district: .init(code: "d", name: ""), units: Self.units,
             cases: [Self.row("A", 12, done: 100, ytdDone: 1200), Self.row("A", 1, done: 7, y: 2022)].map { $0 })
         let l = Ledger(data)
         #expect(l.unitYTDDone("A", Period(year: 2022, month: 1)) == 7)
     }
 
     @Test func tierTotalsComeFromUnitsElseFromFigures() {
-        let data = DistrictData(district: .init(code: "d", name: ""), units: Self.units,
+        let data = DistrictData(
+            district: .init(code: "d", name: ""), units: Self.units,
             cases: [Self.row("A", 7, done: 10), Self.row("B", 7, done: 5)],
             figures: [
                 Figure(period: Self.p(7), key: FigureKey(.center, .done), value: 16),
@@ -58,7 +65,8 @@ import TongbaoCore
     }
 
     @Test func reportedFigureIsUsedWhenNothingFinerExists() {
-        let data = DistrictData(district: .init(code: "d", name: ""), units: Self.units,
+        let data = DistrictData(
+            district: .init(code: "d", name: ""), units: Self.units,
             figures: [Figure(period: Self.p(6), key: FigureKey(.all, .done), value: 292750)])
         let l = Ledger(data)
         #expect(l.total(.all, .done, Self.p(6)) == 292750)

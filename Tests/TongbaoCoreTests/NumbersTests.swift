@@ -41,7 +41,9 @@ import TongbaoCore
     }
 
     @Test func topNBreaksTiesByInputOrder() {
-        let items = [("A", 5), ("B", 9), ("C", 5), ("D", 9), ("E", 1)].map { (n: String, c: Int) in NamedCount(name: n, count: c) }
+        let items = [("A", 5), ("B", 9), ("C", 5), ("D", 9), ("E", 1)].map { (n: String, c: Int) in
+            NamedCount(name: n, count: c)
+        }
         #expect(BulletinBuilder.topN(items, 3).map(\.name) == ["B", "D", "A"])
         #expect(BulletinBuilder.topN(items, 10).map(\.name) == ["B", "D", "A", "C", "E"])
     }

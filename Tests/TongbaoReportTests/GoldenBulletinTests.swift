@@ -35,8 +35,10 @@ import TongbaoTestSupport
     }
 
     static func seedTableRows(_ dir: UnitDirectory) throws -> [[String]] {
-        try String(contentsOf: Fixtures.seed, encoding: .utf8).components(separatedBy: "\n").filter { $0.contains("\t") }
-            .map { $0.components(separatedBy: "\t").map { normalise($0, dir) }.filter { !$0.isEmpty } }
+        try String(contentsOf: Fixtures.seed, encoding: .utf8).components(separatedBy: "\n").filter {
+            $0.contains("\t")
+        }
+        .map { $0.components(separatedBy: "\t").map { normalise($0, dir) }.filter { !$0.isEmpty } }
     }
 
     static func markdownTableRows(_ md: String, _ dir: UnitDirectory) -> [[String]] {
@@ -86,7 +88,8 @@ import TongbaoTestSupport
         let w = r.report.warnings.filter { $0.code == .reportedDiffers }
         #expect(w.count == 2)
         #expect(w.contains { $0.key == "departments.tongban:全渝通办" && $0.value == "41101" && $0.computed == "40231" })
-        #expect(w.contains { $0.key == "departments.ytd_tongban:全渝通办" && $0.value == "349777" && $0.computed == "343131" })
+        #expect(
+            w.contains { $0.key == "departments.ytd_tongban:全渝通办" && $0.value == "349777" && $0.computed == "343131" })
         #expect(r.report.warnings.count == 2, "unexpected warnings: \(r.report.warnings)")
         #expect(r.bulletin.tongban!.totalMonth.last == 40231)
     }
@@ -94,11 +97,21 @@ import TongbaoTestSupport
     @Test func htmlIsSelfContainedWithThreeCharts() async throws {
         let r = try await Self.render()
         #expect(r.html.components(separatedBy: "<svg").count - 1 == 3)
-        #expect(!r.html.contains("http://") || r.html.components(separatedBy: "http://").count - 1 == 3)  // SVG namespaces only
+        // The only URLs are the three SVG namespace declarations.
+        #expect(r.html.components(separatedBy: "http://").count - 1 == 3)
+        #expect(r.html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1 == 3)
         #expect(!r.html.contains("https://"))
         #expect(!r.html.contains("<script"))
         #expect(r.html.contains("<td class=\"num\">25387</td>"))
         #expect(r.html.contains("rowspan=\"20\">常设窗口</th>") || r.html.contains("rowspan=\"20\">常设窗口</td>"))
+    }
+
+    @Test func renderedFilesMatchTheCommittedGoldenFiles() async throws {
+        let r = try await Self.render()
+        for (text, file) in [(r.markdown, "bulletin-2021-07.md"), (r.html, "bulletin-2021-07.html")] {
+            let diff = try Golden.check(text, against: "Tests/TongbaoReportTests/Golden/\(file)")
+            #expect(diff == nil, "\(diff ?? "")")
+        }
     }
 
     @Test func jsonHoldsTheFiguresAndWarnings() async throws {

@@ -8,14 +8,17 @@ import TongbaoTestSupport
 @Suite struct CaseRecordTests {
     static let files = [
         PackageFile(name: "units.csv", data: Data("code,name,tier\nA,区甲局,center\n".utf8)),
-        PackageFile(name: "case_records.csv", data: Data("""
-            case_id,unit,category,kind,received_at,completed_at,promised_days,rating,scope
-            R1,A,审批,即办,2021-07-01 09:00,2021-07-01 10:00,0,满意,
-            R2,A,服务,承诺,2021-07-02 09:00,2021-07-06 09:00,3,不满意,
-            R3,A,审批,承诺,2021-07-30T09:00:00,2021-08-02 09:00,5,,
-            R4,A,审批,即办,2021-07-03 09:00,,0,,
-            R5,A,服务,承诺,2021-07-10 09:00,2021-07-12 09:00,10,,跨省通办
-            """.utf8)),
+        PackageFile(
+            name: "case_records.csv",
+            data: Data(
+                """
+                case_id,unit,category,kind,received_at,completed_at,promised_days,rating,scope
+                R1,A,审批,即办,2021-07-01 09:00,2021-07-01 10:00,0,满意,
+                R2,A,服务,承诺,2021-07-02 09:00,2021-07-06 09:00,3,不满意,
+                R3,A,审批,承诺,2021-07-30T09:00:00,2021-08-02 09:00,5,,
+                R4,A,审批,即办,2021-07-03 09:00,,0,,
+                R5,A,服务,承诺,2021-07-10 09:00,2021-07-12 09:00,10,,跨省通办
+                """.utf8)),
     ]
 
     @Test func recordsBecomeMonthlyFiguresAndRates() async throws {
@@ -33,7 +36,8 @@ import TongbaoTestSupport
             #expect(b.tongban?.rows.first?.month == [1])
 
             let august = Period(year: 2021, month: 8)
-            let c = BulletinBuilder(data: try await store.load(district: "yubei", period: august), period: august).build()
+            let c = BulletinBuilder(data: try await store.load(district: "yubei", period: august), period: august)
+                .build()
             #expect(c.centerTable.rows.first?.counts.donePromised == 1)
             #expect(c.overview.rates.first { $0.key == "all.ontime_rate" }.map { Numbers.rate($0.value) } == "100")
         }
@@ -46,13 +50,17 @@ import TongbaoTestSupport
         ("2021-07-03T09:00:00", 4, .immediate, "2021-07-03"),
     ])
     func dueDateCountsCalendarDays(received: String, days: Int, kind: CaseRecord.Kind, due: String) {
-        let r = CaseRecord(caseID: "x", unit: "A", category: .approval, kind: kind, receivedAt: received, promisedDays: days)
+        let r = CaseRecord(
+            caseID: "x", unit: "A", category: .approval, kind: kind, receivedAt: received, promisedDays: days)
         #expect(r.dueDate.description == due)
     }
 
     @Test func completedBeforeReceivedIsRefused() {
-        let bad = PackageFile(name: "case_records.csv", data: Data(
-            "case_id,unit,category,kind,received_at,completed_at\nR9,A,审批,即办,2021-07-05 09:00,2021-07-04 09:00\n".utf8))
+        let bad = PackageFile(
+            name: "case_records.csv",
+            data: Data(
+                "case_id,unit,category,kind,received_at,completed_at\nR9,A,审批,即办,2021-07-05 09:00,2021-07-04 09:00\n"
+                    .utf8))
         let (_, issues) = PackageParser(existingUnits: [OrgUnit(code: "A", name: "区甲局", tier: .center)]).parse([bad])
         #expect(issues.map(\.code) == [.completedBeforeReceived])
         #expect(issues.first?.line == 2 && issues.first?.columnNumber == 6)

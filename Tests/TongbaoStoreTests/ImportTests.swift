@@ -15,23 +15,50 @@ import TongbaoTestSupport
     }
 
     static func base() -> [PackageFile] {
-        [PackageFile(name: "units.csv", data: Data(units.utf8)), PackageFile(name: "cases.csv", data: Data(cases.utf8))]
+        [
+            PackageFile(name: "units.csv", data: Data(units.utf8)),
+            PackageFile(name: "cases.csv", data: Data(cases.utf8)),
+        ]
     }
 
     static let badInputs: [(String, String, Data, IssueCode, Int?, Int?)] = [
-        ("wrong encoding", "cases.csv", Data("period,unit\n2021-07,".utf8) + Data([0xFF, 0xFF, 0x0A]), .unknownEncoding, nil, nil),
+        (
+            "wrong encoding", "cases.csv", Data("period,unit\n2021-07,".utf8) + Data([0xFF, 0xFF, 0x0A]),
+            .unknownEncoding, nil, nil
+        ),
         ("unknown column", "cases.csv", Data("period,unit,recv_immediat\n2021-07,A,5\n".utf8), .unknownColumn, 1, 3),
-        ("unknown unit", "cases.csv", Data("period,unit,recv_immediate\n2021-07,A,11\n2021-07,区丙局,5\n".utf8), .unknownUnit, 3, 2),
-        ("negative count", "cases.csv", Data("period,unit,recv_immediate,done_promised\n2021-07,A,11,-3\n".utf8), .negativeCount, 2, 4),
+        (
+            "unknown unit", "cases.csv", Data("period,unit,recv_immediate\n2021-07,A,11\n2021-07,区丙局,5\n".utf8),
+            .unknownUnit, 3, 2
+        ),
+        (
+            "negative count", "cases.csv", Data("period,unit,recv_immediate,done_promised\n2021-07,A,11,-3\n".utf8),
+            .negativeCount, 2, 4
+        ),
         ("not an integer", "cases.csv", Data("period,unit,recv_immediate\n2021-07,A,十\n".utf8), .notAnInteger, 2, 3),
-        ("duplicate key", "cases.csv", Data("period,unit,recv_immediate\n2021-07,A,11\n2021-07,区甲局,12\n".utf8), .duplicateKey, 3, nil),
-        ("malformed period", "cases.csv", Data("period,unit,recv_immediate\n2021年7月,A,11\n".utf8), .malformedPeriod, 2, 1),
+        (
+            "duplicate key", "cases.csv", Data("period,unit,recv_immediate\n2021-07,A,11\n2021-07,区甲局,12\n".utf8),
+            .duplicateKey, 3, nil
+        ),
+        (
+            "malformed period", "cases.csv", Data("period,unit,recv_immediate\n2021年7月,A,11\n".utf8), .malformedPeriod,
+            2, 1
+        ),
         ("empty file", "cases.csv", Data(), .emptyFile, 1, nil),
         ("not CSV", "cases.csv", Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), .notCSV, nil, nil),
         ("unknown table", "case.csv", Data("period,unit\n".utf8), .notCSV, nil, nil),
-        ("score above max", "evaluation.csv", Data("period,unit,criterion,score\n2021-07,A,K1,16\n".utf8), .scoreAboveMax, 2, 4),
-        ("unknown criterion", "evaluation.csv", Data("period,unit,criterion,score\n2021-07,A,K9,1\n".utf8), .unknownCriterion, 2, 3),
-        ("unknown figure key", "figures.csv", Data("period,key,value\n2021-07,center.dome,1\n".utf8), .unknownFigureKey, 2, 2),
+        (
+            "score above max", "evaluation.csv", Data("period,unit,criterion,score\n2021-07,A,K1,16\n".utf8),
+            .scoreAboveMax, 2, 4
+        ),
+        (
+            "unknown criterion", "evaluation.csv", Data("period,unit,criterion,score\n2021-07,A,K9,1\n".utf8),
+            .unknownCriterion, 2, 3
+        ),
+        (
+            "unknown figure key", "figures.csv", Data("period,key,value\n2021-07,center.dome,1\n".utf8),
+            .unknownFigureKey, 2, 2
+        ),
         ("unknown tier", "units.csv", Data("code,name,tier\nA,区甲局,county\n".utf8), .unknownTier, 2, 3),
         ("missing column", "cases.csv", Data("period,recv_immediate\n2021-07,1\n".utf8), .missingColumn, 1, nil),
         ("unterminated quote", "events.csv", Data("date,text\n2021-07-01,\"开会\n".utf8), .notCSV, 2, nil),
@@ -44,8 +71,10 @@ import TongbaoTestSupport
         try await Fixtures.withImported(Self.base() + [rubric]) { store, _ in
             let before = try await store.fingerprint()
             // A valid change rides along: it must not be saved either.
-            let files = [PackageFile(name: "units.csv", data: Data((Self.units + "C,区丙丙局,center,常设窗口\n").utf8)),
-                PackageFile(name: file, data: data)]
+            let files = [
+                PackageFile(name: "units.csv", data: Data((Self.units + "C,区丙丙局,center,常设窗口\n").utf8)),
+                PackageFile(name: file, data: data),
+            ]
             let importer = Importer(store: store, district: "yubei", change: Change(actor: "t", source: "t"))
             do {
                 _ = try await importer.run(files: files)
@@ -86,7 +115,8 @@ import TongbaoTestSupport
         let period = Period(year: 2021, month: 7)
         func json(_ f: [PackageFile]) async throws -> String {
             try await Fixtures.withImported(f) { store, _ in
-                let b = BulletinBuilder(data: try await store.load(district: "yubei", period: period), period: period).build()
+                let b = BulletinBuilder(data: try await store.load(district: "yubei", period: period), period: period)
+                    .build()
                 let e = JSONEncoder()
                 e.outputFormatting = .sortedKeys
                 return String(decoding: try e.encode(b), as: UTF8.self)
