@@ -74,7 +74,11 @@ enum Charts {
             body.append(
                 "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"3\" fill=\"\(colors[0])\"><title>\(p.period) \(v)件</title></circle>"
             )
-            if i == points.count - 1 { body.append("<text x=\"\(x)\" y=\"\(y - 8)\" text-anchor=\"end\">\(v)</text>") }
+            let isolated =
+                (i == 0 || points[i - 1].total == nil) && (i == points.count - 1 || points[i + 1].total == nil)
+            if i == points.count - 1 || isolated {
+                body.append("<text x=\"\(x)\" y=\"\(y - 8)\" text-anchor=\"middle\">\(v)</text>")
+            }
         }
         flush()
         return ChartView(title: title, svg: svg(w, h, title, body))

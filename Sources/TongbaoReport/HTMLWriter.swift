@@ -27,6 +27,7 @@ public enum HTMLWriter {
           text-align: center; padding: 0.3em; }
         table { border-collapse: collapse; width: 100%; font-size: 10.5pt; line-height: 1.4; margin: 0.6em 0; }
         th, td { border: 1px solid #000; padding: 2px 4px; text-align: center; }
+        td { white-space: nowrap; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; }
         tr { page-break-inside: avoid; }
         thead { display: table-header-group; }
