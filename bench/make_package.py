@@ -23,10 +23,12 @@ def main(out, rows, seed=7):
             day = rng.randint(1, 31)
             promised = rng.random() < 0.12
             days = rng.choice([3, 5, 10, 20]) if promised else 0
+            hour = rng.randint(8, 16)
             done_day = min(31, day + (rng.randint(0, days + 2) if promised else 0))
-            completed = '' if promised and rng.random() < 0.05 else f'2021-07-{done_day:02d} {rng.randint(9, 17):02d}:30:00'
+            done_hour = rng.randint(hour, 17) if done_day == day else rng.randint(8, 17)
+            completed = '' if promised and rng.random() < 0.05 else f'2021-07-{done_day:02d} {done_hour:02d}:30:00'
             cw.writerow([f'YB2021070{i:07d}', unit, '事项' + str(i % 97), '审批' if rng.random() < 0.58 else '服务',
-                         '承诺' if promised else '即办', f'2021-07-{day:02d} {rng.randint(8, 16):02d}:00:00', completed,
+                         '承诺' if promised else '即办', f'2021-07-{day:02d} {hour:02d}:00:00', completed,
                          days, rng.choice(ratings), rng.choice(scopes), rng.choice(['窗口', '网上', '自助'])])
 
 if __name__ == '__main__':

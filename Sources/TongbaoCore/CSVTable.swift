@@ -11,73 +11,88 @@ public struct CSVTable: Sendable {
     public var header: [String]
     public var records: [Record]
 
-    /// Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF). Blank lines are skipped.
+    /// Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF). Blank lines are skipped; unquoted cells
+    /// are trimmed. Works on the UTF-8 bytes: every delimiter is ASCII, so cells split at character boundaries.
     public static func parse(_ text: String) -> Result<CSVTable, CSVError> {
+        var text = text
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Result<CSVTable, CSVError> {
+        let (quote, comma, cr, lf): (UInt8, UInt8, UInt8, UInt8) = (0x22, 0x2C, 0x0D, 0x0A)
         var rows: [Record] = []
         var cells: [String] = []
-        var cell = ""
-        var inQuotes = false
-        var wasQuoted = false
+        var buffer: [UInt8] = []
         var line = 1
         var recordLine = 1
-        var chars = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
+        var i = 0
+        let n = bytes.count
 
-        func endCell() {
-            cells.append(wasQuoted ? cell : cell.trimmingCharacters(in: .whitespaces))
-            cell = ""
-            wasQuoted = false
-        }
         func endRecord() {
-            endCell()
             if !(cells.count == 1 && cells[0].isEmpty) { rows.append(Record(line: recordLine, cells: cells)) }
             cells = []
         }
 
-        while let c = pending ?? chars.next() {
-            pending = nil
-            if inQuotes {
-                if c == "\"" {
-                    if let n = chars.next() {
-                        if n == "\"" {
-                            cell.unicodeScalars.append("\"")
-                        } else {
-                            inQuotes = false
-                            pending = n
+        while i < n {
+            // One cell starts at i.
+            var start = i
+            while start < n, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            if start < n, bytes[start] == quote {
+                let quotedLine = line
+                buffer.removeAll(keepingCapacity: true)
+                var j = start + 1
+                var closed = false
+                while j < n {
+                    let b = bytes[j]
+                    if b == quote {
+                        if j + 1 < n, bytes[j + 1] == quote {
+                            buffer.append(quote)
+                            j += 2
+                            continue
                         }
-                    } else {
-                        inQuotes = false
+                        closed = true
+                        j += 1
+                        break
                     }
-                } else {
-                    if c == "\n" { line += 1 }
-                    cell.unicodeScalars.append(c)
+                    if b == lf { line += 1 }
+                    buffer.append(b)
+                    j += 1
+                }
+                if !closed { return .failure(.unterminatedQuote(line: quotedLine)) }
+                // Anything between the closing quote and the delimiter is kept, as a lenient reader would.
+                let tail = j
+                while j < n, bytes[j] != comma, bytes[j] != cr, bytes[j] != lf { j += 1 }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[tail..<j]))
+                cells.append(String(decoding: buffer, as: UTF8.self))
+                i = j
+            } else {
+                var j = start
+                while j < n, bytes[j] != comma, bytes[j] != cr, bytes[j] != lf { j += 1 }
+                var end = j
+                while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+                let cell = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                cells.append(start == end ? "" : cell.trimmed)
+                i = j
+            }
+            // After a cell: a comma, an end of line, or the end of the text.
+            if i >= n {
+                endRecord()
+                break
+            }
+            let b = bytes[i]
+            i += 1
+            if b == comma {
+                if i >= n {
+                    cells.append("")
+                    endRecord()
                 }
                 continue
             }
-            switch c {
-            case "\"":
-                if cell.trimmingCharacters(in: .whitespaces).isEmpty {
-                    cell = ""
-                    inQuotes = true
-                    wasQuoted = true
-                } else {
-                    cell.unicodeScalars.append(c)
-                }
-            case ",": endCell()
-            case "\r":
-                if let n = chars.next(), n != "\n" { pending = n }
-                endRecord()
-                line += 1
-                recordLine = line
-            case "\n":
-                endRecord()
-                line += 1
-                recordLine = line
-            default: cell.unicodeScalars.append(c)
-            }
+            if b == cr, i < n, bytes[i] == lf { i += 1 }
+            endRecord()
+            line += 1
+            recordLine = line
         }
-        if inQuotes { return .failure(.unterminatedQuote(line: recordLine)) }
-        if !cell.isEmpty || !cells.isEmpty { endRecord() }
         guard let first = rows.first else { return .failure(.empty) }
         return .success(CSVTable(header: first.cells, records: Array(rows.dropFirst())))
     }

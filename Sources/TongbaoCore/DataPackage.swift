@@ -54,28 +54,58 @@ public struct PackageFile: Sendable {
 
 /// Date-times of case records.
 public enum CaseTime {
-    /// Normalises `YYYY-MM-DD[ T]HH:MM[:SS]` (or a bare date) to `YYYY-MM-DDTHH:MM:SS`; nil when malformed.
+    /// Normalises `YYYY-MM-DD[ T]HH:MM[:SS]` (or a bare date; `/` also separates the date) to
+    /// `YYYY-MM-DDTHH:MM:SS`; nil when malformed. Reads the bytes: it runs once per case record.
     public static func normalise(_ text: String) -> String? {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        let datePart = String(t.prefix(10))
-        guard let day = Day(parsing: datePart), datePart.count == 10 else { return nil }
-        var rest = t.dropFirst(10)
-        if rest.isEmpty { return "\(day)T00:00:00" }
-        guard rest.first == "T" || rest.first == " " else { return nil }
-        rest = rest.dropFirst()
-        let hms = rest.split(separator: ":")
-        guard (2...3).contains(hms.count), let h = Int(hms[0]), let m = Int(hms[1]), (0..<24).contains(h),
-            (0..<60).contains(m)
+        let t = text.trimmed
+        let u = t.utf8
+        let n = u.count
+        guard n == 10 || n == 16 || n == 19, let y = digits(u, 0..<4), let mo = digits(u, 5..<7),
+            let d = digits(u, 8..<10), (1...12).contains(mo), d >= 1, d <= Day.daysIn(year: y, month: mo)
+        else { return lenient(t) }
+        let sep1 = u[u.index(u.startIndex, offsetBy: 4)]
+        let sep2 = u[u.index(u.startIndex, offsetBy: 7)]
+        guard sep1 == sep2, sep1 == 0x2D || sep1 == 0x2F else { return nil }
+        let day = Day(year: y, month: mo, day: d)
+        if n == 10 { return "\(day)T00:00:00" }
+        let sep = u[u.index(u.startIndex, offsetBy: 10)]
+        let colon = u[u.index(u.startIndex, offsetBy: 13)]
+        guard sep == 0x20 || sep == 0x54, colon == 0x3A, let h = digits(u, 11..<13), let m = digits(u, 14..<16),
+            h < 24, m < 60
         else { return nil }
         var s = 0
-        if hms.count == 3 {
-            guard let sec = Int(hms[2].prefix(2)), (0..<61).contains(sec) else { return nil }
+        if n == 19 {
+            guard u[u.index(u.startIndex, offsetBy: 16)] == 0x3A, let sec = digits(u, 17..<19), sec < 61 else {
+                return nil
+            }
             s = sec
         }
-        return String(format: "%@T%02d:%02d:%02d", day.description, h, m, s)
+        return "\(day)T\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2))"
     }
 
-    public static func period(_ normalised: String) -> Period? { Period(parsing: String(normalised.prefix(7))) }
+    /// Single-digit fields as Excel writes them: `2021/7/1 9:05`.
+    static func lenient(_ t: String) -> String? {
+        let parts = t.split(whereSeparator: { $0 == " " || $0 == "T" })
+        guard (1...2).contains(parts.count) else { return nil }
+        let date = parts[0].split(whereSeparator: { $0 == "-" || $0 == "/" }).compactMap { Int($0) }
+        guard date.count == 3, date[0] >= 1000, (1...12).contains(date[1]), date[2] >= 1,
+            date[2] <= Day.daysIn(year: date[0], month: date[1])
+        else { return nil }
+        let time = parts.count == 2 ? parts[1].split(separator: ":").map { Int($0) } : [0, 0]
+        guard (2...3).contains(time.count), let h = time[0], let m = time[1], h < 24, m < 60 else { return nil }
+        let sec = time.count == 3 ? time[2] : 0
+        guard let sec, sec < 61 else { return nil }
+        return "\(Day(year: date[0], month: date[1], day: date[2]))T\(pad(h, 2)):\(pad(m, 2)):\(pad(sec, 2))"
+    }
+
+    /// The month of a normalised date-time.
+    public static func period(_ normalised: String) -> Period? {
+        guard normalised.utf8.count >= 7, let y = digits(normalised.utf8, 0..<4),
+            let m = digits(normalised.utf8, 5..<7), (1...12).contains(m)
+        else { return nil }
+        return Period(year: y, month: m)
+    }
+
     public static func day(_ normalised: String) -> Day? { Day(parsing: String(normalised.prefix(10))) }
 }
 
@@ -97,6 +127,6 @@ extension CaseRecord {
                 (y, m) = m == 12 ? (y + 1, 1) : (y, m + 1)
             }
         }
-        return Day(parsing: String(format: "%04d-%02d-%02d", y, m, d))!
+        return Day(year: y, month: m, day: d)
     }
 }

@@ -73,7 +73,7 @@ public struct FigureKey: Hashable, Codable, Sendable, CustomStringConvertible {
     }
 
     public init?(parsing text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmed
         guard let dot = t.firstIndex(of: "."), let scope = Scope(rawValue: String(t[..<dot])),
             let measure = Measure(parsing: String(t[t.index(after: dot)...]))
         else { return nil }

@@ -18,7 +18,7 @@ public enum Numbers {
         let frac = v % 100
         if frac == 0 { return "\(whole)" }
         if frac % 10 == 0 { return "\(whole).\(frac / 10)" }
-        return String(format: "%d.%02d", whole, frac)
+        return "\(whole).\(pad(frac, 2))"
     }
 
     /// A decimal as entered, without trailing zeros: `21.01`, `15`, `3.2`.

@@ -171,7 +171,7 @@ extension PackageParser {
     static func list(_ s: String?) -> [String] {
         guard let s else { return [] }
         return s.split(whereSeparator: { $0 == ";" || $0 == "；" }).map {
-            $0.trimmingCharacters(in: .whitespaces)
+            $0.trimmed
         }.filter { !$0.isEmpty }
     }
 }

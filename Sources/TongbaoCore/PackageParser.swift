@@ -35,7 +35,7 @@ public struct PackageParser: Sendable {
             for rec in csv.records {
                 var r = RowReader(file: name, line: rec.line, cells: rec.cells, index: index, header: csv.header)
                 if rec.cells.count > csv.header.count,
-                    rec.cells[csv.header.count...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+                    rec.cells[csv.header.count...].contains(where: { !$0.trimmed.isEmpty })
                 {
                     r.issues.append(
                         Issue(
@@ -94,7 +94,7 @@ public struct PackageParser: Sendable {
         var index: [String: Int] = [:]
         var ok = true
         for (i, raw) in header.enumerated() {
-            let h = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let h = raw.trimmed
             guard let col = table.columns.first(where: { $0.name == h.lowercased() || $0.chinese == h }) else {
                 if h.isEmpty && i == header.count - 1 { continue }  // a trailing comma
                 issues.append(Issue(.unknownColumn, file: file, line: 1, column: h, columnNumber: i + 1, value: h))

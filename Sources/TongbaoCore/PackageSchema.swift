@@ -28,7 +28,7 @@ public enum PackageTable: String, CaseIterable, Sendable {
     public init?(fileName: String) {
         let base = (fileName as NSString).lastPathComponent
         guard base.lowercased().hasSuffix(".csv") else { return nil }
-        let stem = String(base.dropLast(4)).trimmingCharacters(in: .whitespaces).lowercased()
+        let stem = String(base.dropLast(4)).trimmed.lowercased()
         guard let t = PackageTable.allCases.first(where: { $0.rawValue == stem || $0.chineseName == stem }) else {
             return nil
         }

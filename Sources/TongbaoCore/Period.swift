@@ -13,14 +13,14 @@ public struct Period: Hashable, Comparable, Codable, Sendable, CustomStringConve
 
     /// Parses `YYYY-MM` (also accepts `YYYY-M` and `YYYY/MM`); nil when malformed.
     public init?(parsing text: String) {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == "-" || $0 == "/" })
+        let parts = text.trimmed.split(whereSeparator: { $0 == "-" || $0 == "/" })
         guard parts.count == 2, parts[0].count == 4, (1...2).contains(parts[1].count),
             let y = Int(parts[0]), let m = Int(parts[1]), (1900...2999).contains(y), (1...12).contains(m)
         else { return nil }
         self.init(year: y, month: m)
     }
 
-    public var description: String { String(format: "%04d-%02d", year, month) }
+    public var description: String { "\(pad(year, 4))-\(pad(month, 2))" }
     public var previous: Period {
         month == 1 ? Period(year: year - 1, month: 12) : Period(year: year, month: month - 1)
     }
@@ -61,8 +61,13 @@ public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConverti
     public let month: Int
     public let day: Int
 
+    /// A day known to be valid.
+    init(year: Int, month: Int, day: Int) {
+        (self.year, self.month, self.day) = (year, month, day)
+    }
+
     public init?(parsing text: String) {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == "-" || $0 == "/" })
+        let parts = text.trimmed.split(whereSeparator: { $0 == "-" || $0 == "/" })
         guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]),
             let d = Int(parts[2]),
             (1...12).contains(m), d >= 1, d <= Day.daysIn(year: y, month: m)
@@ -71,7 +76,7 @@ public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConverti
     }
 
     public var period: Period { Period(year: year, month: month) }
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String { "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))" }
     public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
     static func daysIn(year: Int, month: Int) -> Int {

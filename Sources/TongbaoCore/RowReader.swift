@@ -14,7 +14,7 @@ struct RowReader {
     /// The trimmed cell, nil when the column is absent or the cell empty.
     func text(_ column: String) -> String? {
         guard let i = index[column], i < cells.count else { return nil }
-        let s = cells[i].trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = cells[i].trimmed
         return s.isEmpty ? nil : s
     }
 
@@ -36,7 +36,7 @@ struct RowReader {
 
     mutating func count(_ column: String) -> Int? {
         guard let s = text(column) else { return nil }
-        let cleaned = s.replacingOccurrences(of: ",", with: "")
+        let cleaned = s.contains(",") ? s.replacingOccurrences(of: ",", with: "") : s
         if let n = Int(cleaned) {
             if n < 0 { fail(.negativeCount, column, value: s) }
             return n < 0 ? nil : n

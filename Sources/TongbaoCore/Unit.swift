@@ -6,7 +6,7 @@ public enum Tier: String, Codable, Sendable, CaseIterable {
 
     /// Accepts the English code and the Chinese names of data-package.md.
     public init?(parsing text: String) {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch text.trimmed.lowercased() {
         case "center", "centre", "中心", "区行政服务中心", "行政服务中心": self = .center
         case "subcenter", "sub-center", "subcentre", "分中心": self = .subcenter
         case "town", "镇街", "镇街公共服务中心", "公共服务中心": self = .town
@@ -71,6 +71,6 @@ public struct UnitDirectory: Sendable {
     public func units(in tier: Tier) -> [OrgUnit] { units.filter { $0.tier == tier } }
 
     static func normalise(_ s: String) -> String {
-        s.trimmingCharacters(in: .whitespacesAndNewlines)
+        s.trimmed
     }
 }

@@ -58,3 +58,19 @@ import TongbaoCore
         #expect(Period(parsing: text) == nil)
     }
 }
+
+@Suite struct CaseTimeTests {
+    @Test(arguments: [
+        ("2021-07-01 09:05:07", "2021-07-01T09:05:07"), ("2021-07-01T09:05", "2021-07-01T09:05:00"),
+        ("2021-07-01", "2021-07-01T00:00:00"), ("2021/07/01 09:05", "2021-07-01T09:05:00"),
+        ("2021/7/1 9:05", "2021-07-01T09:05:00"), (" 2021-7-31 23:59:59 ", "2021-07-31T23:59:59"),
+    ])
+    func dateTimesNormalise(text: String, expected: String) {
+        #expect(CaseTime.normalise(text) == expected)
+    }
+
+    @Test(arguments: ["2021-02-30 09:00", "2021-07-01 24:00", "2021-13-01", "昨天", "2021-07-01 9", "2021-07/01 09:00"])
+    func malformedDateTimesAreRejected(text: String) {
+        #expect(CaseTime.normalise(text) == nil)
+    }
+}
