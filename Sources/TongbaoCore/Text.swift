@@ -4,7 +4,7 @@ extension StringProtocol {
     /// The text without leading and trailing white space (ASCII, newlines and the ideographic space 　).
     public var trimmed: String {
         guard let head = unicodeScalars.first, let tail = unicodeScalars.last else { return "" }
-        if !head.properties.isWhitespace && !tail.properties.isWhitespace { return String(self) }
+        if !head.isSpace && !tail.isSpace { return String(self) }
         guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = lastIndex(where: { !$0.isWhitespace })!
         return String(self[first...last])
@@ -28,4 +28,14 @@ func digits(_ bytes: String.UTF8View, _ range: Range<Int>) -> Int? {
         i = bytes.index(after: i)
     }
     return value
+}
+
+extension Unicode.Scalar {
+    /// White space, answered without the property tables for ASCII and for everything above U+3000 (the last
+    /// white-space scalar), which covers CJK text.
+    var isSpace: Bool {
+        if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+        if value > 0x3000 { return false }
+        return properties.isWhitespace
+    }
 }

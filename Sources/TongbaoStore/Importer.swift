@@ -54,16 +54,15 @@ public struct Importer: Sendable {
         try await store.ensureDistrict(district, name: districtName)
         try await checkSources(pkg)
         var writes: [TableWrite] = []
-        for (table, rows) in pkg.storedRows where !rows.isEmpty {
-            var total = TableWrite(table: table)
-            var written = 0
-            for chunk in rows.chunked(Self.progressStep) {
-                progress?("写入 \(table)：\(written)/\(rows.count) 行")
-                let w = try await store.write(Array(chunk), table: table, district: district, change: change)
+        for table in pkg.storedTables where table.count > 0 {
+            var total = TableWrite(table: table.name)
+            for start in stride(from: 0, to: table.count, by: Self.progressStep) {
+                progress?("写入 \(table.name)：\(start)/\(table.count) 行")
+                let rows = table.rows(start..<min(start + Self.progressStep, table.count))
+                let w = try await store.write(rows, table: table.name, district: district, change: change)
                 total.inserted += w.inserted
                 total.updated += w.updated
                 total.unchanged += w.unchanged
-                written += chunk.count
             }
             writes.append(total)
         }

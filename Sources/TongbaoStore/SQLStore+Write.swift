@@ -23,7 +23,7 @@ public struct TableWrite: Sendable, Equatable {
 }
 
 extension SQLStore {
-    static let batchSize = 400
+    static let batchSize = 2000
 
     /// Writes rows of one table (insert, or replace by key), auditing every changed or new value.
     /// Case records are audited when they change, not when first inserted (a platform export is large).

@@ -87,114 +87,97 @@ struct TableSpec: Sendable {
 }
 
 extension DataPackage {
-    /// The package as stored rows, table by table in write order.
-    var storedRows: [(String, [StoredRow])] {
+    /// The package as stored rows, table by table in write order, converted a slice at a time.
+    var storedTables: [StoredTable] {
         func t(_ s: String?) -> Cell { .text(s) }
         func i(_ v: Int?) -> Cell { .int(v) }
         func d(_ v: Decimal?) -> Cell { .text(v.map(Numbers.decimal)) }
         return [
-            (
-                "units",
-                units.map { u in
-                    StoredRow(
-                        table: "units", key: [("code", t(u.code))],
-                        values: [
-                            ("name", t(u.name)), ("tier", t(u.tier.rawValue)), ("window", t(u.window)),
-                            ("groups", t(u.groups.isEmpty ? nil : u.groups.joined(separator: ";"))),
-                            ("aliases", t(u.aliases.isEmpty ? nil : u.aliases.joined(separator: ";"))),
-                            ("ranked", i(u.ranked ? 1 : 0)), ("sort_order", i(u.order)),
-                        ])
-                }
-            ),
-            (
-                "rubric",
-                rubric.map { c in
-                    StoredRow(
-                        table: "rubric", key: [("code", t(c.code))],
-                        values: [
-                            ("section", t(c.section)), ("name", t(c.name)), ("max", d(c.max)),
-                            ("sort_order", i(c.order)),
-                        ])
-                }
-            ),
-            (
-                "meta",
-                meta.map { m in
-                    StoredRow(
-                        table: "meta", key: [("period", t(m.period.description))],
-                        values: [
-                            ("title", t(m.title)), ("issue", i(m.issue)), ("issuer", t(m.issuer)),
-                            ("date", t(m.date?.description)), ("lead", t(m.lead)), ("excellent", i(m.excellent)),
-                        ])
-                }
-            ),
-            (
-                "cases",
-                cases.map { c in
-                    StoredRow(
-                        table: "cases", key: [("period", t(c.period.description)), ("unit", t(c.unit))],
-                        values: [
-                            ("recv_immediate", i(c.recvImmediate)), ("recv_promised", i(c.recvPromised)),
-                            ("done_immediate", i(c.doneImmediate)), ("done_promised", i(c.donePromised)),
-                            ("ytd_recv", i(c.ytdRecv)), ("ytd_done", i(c.ytdDone)), ("proxy", i(c.proxy)),
-                        ])
-                }
-            ),
-            (
-                "case_records",
-                caseRecords.map { r in
-                    StoredRow(
-                        table: "case_records", key: [("case_id", t(r.caseID))],
-                        values: [
-                            ("unit", t(r.unit)), ("item", t(r.item)), ("category", t(r.category.rawValue)),
-                            ("kind", t(r.kind.rawValue)), ("received_at", t(r.receivedAt)),
-                            ("completed_at", t(r.completedAt)),
-                            ("promised_days", i(r.promisedDays)), ("due_date", t(r.dueDate.description)),
-                            ("rating", t(r.rating)), ("scope", t(r.scope)),
-                            ("channel", t(r.channel)),
-                        ])
-                }
-            ),
-            (
-                "tongban",
-                tongban.map { r in
-                    StoredRow(
-                        table: "tongban",
-                        key: [("period", t(r.period.description)), ("unit", t(r.unit)), ("scope", t(r.scope))],
-                        values: [("count", i(r.count)), ("ytd", i(r.ytd))])
-                }
-            ),
-            (
-                "ancillary",
-                ancillary.map { r in
-                    StoredRow(
-                        table: "ancillary", key: [("period", t(r.period.description)), ("service", t(r.service))],
-                        values: [("count", i(r.count)), ("ytd", i(r.ytd))])
-                }
-            ),
-            (
-                "evaluation",
-                evaluation.map { s in
-                    StoredRow(
-                        table: "evaluation",
-                        key: [("period", t(s.period.description)), ("unit", t(s.unit)), ("criterion", t(s.criterion))],
-                        values: [("score", d(s.score))])
-                }
-            ),
-            (
-                "events",
-                events.map { e in
-                    StoredRow(table: "events", key: [("date", t(e.date.description)), ("text", t(e.text))], values: [])
-                }
-            ),
-            (
-                "figures",
-                figures.map { f in
-                    StoredRow(
-                        table: "figures", key: [("period", t(f.period.description)), ("key", t(f.key.description))],
-                        values: [("value", d(f.value)), ("note", t(f.note))])
-                }
-            ),
+            StoredTable("units", units) { u in
+                StoredRow(
+                    table: "units", key: [("code", t(u.code))],
+                    values: [
+                        ("name", t(u.name)), ("tier", t(u.tier.rawValue)), ("window", t(u.window)),
+                        ("groups", t(u.groups.isEmpty ? nil : u.groups.joined(separator: ";"))),
+                        ("aliases", t(u.aliases.isEmpty ? nil : u.aliases.joined(separator: ";"))),
+                        ("ranked", i(u.ranked ? 1 : 0)), ("sort_order", i(u.order)),
+                    ])
+            },
+            StoredTable("rubric", rubric) { c in
+                StoredRow(
+                    table: "rubric", key: [("code", t(c.code))],
+                    values: [
+                        ("section", t(c.section)), ("name", t(c.name)), ("max", d(c.max)),
+                        ("sort_order", i(c.order)),
+                    ])
+            },
+            StoredTable("meta", meta) { m in
+                StoredRow(
+                    table: "meta", key: [("period", t(m.period.description))],
+                    values: [
+                        ("title", t(m.title)), ("issue", i(m.issue)), ("issuer", t(m.issuer)),
+                        ("date", t(m.date?.description)), ("lead", t(m.lead)), ("excellent", i(m.excellent)),
+                    ])
+            },
+            StoredTable("cases", cases) { c in
+                StoredRow(
+                    table: "cases", key: [("period", t(c.period.description)), ("unit", t(c.unit))],
+                    values: [
+                        ("recv_immediate", i(c.recvImmediate)), ("recv_promised", i(c.recvPromised)),
+                        ("done_immediate", i(c.doneImmediate)), ("done_promised", i(c.donePromised)),
+                        ("ytd_recv", i(c.ytdRecv)), ("ytd_done", i(c.ytdDone)), ("proxy", i(c.proxy)),
+                    ])
+            },
+            StoredTable("case_records", caseRecords) { r in
+                StoredRow(
+                    table: "case_records", key: [("case_id", t(r.caseID))],
+                    values: [
+                        ("unit", t(r.unit)), ("item", t(r.item)), ("category", t(r.category.rawValue)),
+                        ("kind", t(r.kind.rawValue)), ("received_at", t(r.receivedAt)),
+                        ("completed_at", t(r.completedAt)),
+                        ("promised_days", i(r.promisedDays)), ("due_date", t(r.dueDate.description)),
+                        ("rating", t(r.rating)), ("scope", t(r.scope)),
+                        ("channel", t(r.channel)),
+                    ])
+            },
+            StoredTable("tongban", tongban) { r in
+                StoredRow(
+                    table: "tongban",
+                    key: [("period", t(r.period.description)), ("unit", t(r.unit)), ("scope", t(r.scope))],
+                    values: [("count", i(r.count)), ("ytd", i(r.ytd))])
+            },
+            StoredTable("ancillary", ancillary) { r in
+                StoredRow(
+                    table: "ancillary", key: [("period", t(r.period.description)), ("service", t(r.service))],
+                    values: [("count", i(r.count)), ("ytd", i(r.ytd))])
+            },
+            StoredTable("evaluation", evaluation) { s in
+                StoredRow(
+                    table: "evaluation",
+                    key: [("period", t(s.period.description)), ("unit", t(s.unit)), ("criterion", t(s.criterion))],
+                    values: [("score", d(s.score))])
+            },
+            StoredTable("events", events) { e in
+                StoredRow(table: "events", key: [("date", t(e.date.description)), ("text", t(e.text))], values: [])
+            },
+            StoredTable("figures", figures) { f in
+                StoredRow(
+                    table: "figures", key: [("period", t(f.period.description)), ("key", t(f.key.description))],
+                    values: [("value", d(f.value)), ("note", t(f.note))])
+            },
         ]
+    }
+}
+
+/// One table of a package, turned into stored rows a slice at a time so that a large table is not held twice.
+struct StoredTable {
+    var name: String
+    var count: Int
+    var rows: (Range<Int>) -> [StoredRow]
+
+    init<T>(_ name: String, _ items: [T], _ transform: @escaping (T) -> StoredRow) {
+        self.name = name
+        self.count = items.count
+        self.rows = { range in items[range].map(transform) }
     }
 }
