@@ -123,6 +123,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case duplicateColumn = "E025"
     case conflictingUnitName = "E026"
     case malformedDateTime = "E027"
+    case unknownTable = "E028"
     case reportedDiffers = "W101"
     case reportedYTDDiffers = "W102"
     case doneExceedsReceived = "W103"
@@ -164,6 +165,9 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .completedBeforeReceived: return "办结时间\(v)早于受理时间 \(i.computed ?? "")"
         case .missingValue: return "必填项为空"
         case .unreadablePackage: return "无法读取数据包\(v)"
+        case .unknownTable:
+            return "不是数据包中的表；文件名应为 "
+                + PackageTable.allCases.map { "\($0.fileName)（\($0.chineseName)）" }.joined(separator: "、")
         case .duplicateColumn: return "列\(v)重复出现"
         case .conflictingUnitName: return "名称或别名\(v)已被单位“\(i.computed ?? "")”使用"
         case .reportedDiffers:

@@ -18,8 +18,7 @@ public struct PackageParser: Sendable {
         var tables: [PackageTable: (String, CSVTable)] = [:]
         for f in files {
             guard let table = PackageTable(fileName: f.name) else {
-                issues.append(
-                    Issue(.notCSV, file: f.name, value: (f.name as NSString).pathExtension.isEmpty ? nil : "非数据包表格"))
+                issues.append(Issue(.unknownTable, file: f.name))
                 continue
             }
             if let t = decodeTable(f, table: table, issues: &issues) { tables[table] = (f.name, t) }

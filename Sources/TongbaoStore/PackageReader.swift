@@ -67,7 +67,14 @@ public struct ImportFailed: Error, LocalizedError {
     public var issues: [Issue]
     public init(_ issues: [Issue]) { self.issues = issues }
     public var errors: [Issue] { issues.filter { $0.severity == .error } }
+    /// How many errors the message lists; a package with a systematic mistake can have one per row.
+    public static let listed = 100
+
     public var errorDescription: String? {
-        "数据包有 \(errors.count) 处错误，未导入任何数据：\n" + errors.map { "  " + $0.description }.joined(separator: "\n")
+        let errors = self.errors
+        var lines = ["数据包有 \(errors.count) 处错误，未导入任何数据："]
+        lines += errors.prefix(Self.listed).map { "  " + $0.description }
+        if errors.count > Self.listed { lines.append("  ……另有 \(errors.count - Self.listed) 处错误未列出（请先改正以上错误）") }
+        return lines.joined(separator: "\n")
     }
 }

@@ -46,7 +46,7 @@ import TongbaoTestSupport
         ),
         ("empty file", "cases.csv", Data(), .emptyFile, 1, nil),
         ("not CSV", "cases.csv", Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), .notCSV, nil, nil),
-        ("unknown table", "case.csv", Data("period,unit\n".utf8), .notCSV, nil, nil),
+        ("unknown table", "case.csv", Data("period,unit\n".utf8), .unknownTable, nil, nil),
         (
             "score above max", "evaluation.csv", Data("period,unit,criterion,score\n2021-07,A,K1,16\n".utf8),
             .scoreAboveMax, 2, 4
@@ -133,5 +133,15 @@ import TongbaoTestSupport
                 _ = try await importer.run(files: [PackageFile(name: "case_records.csv", data: Data(records.utf8))])
             }
         }
+    }
+}
+
+extension ImportTests {
+    @Test func aRefusalListsAtMostAHundredErrors() {
+        let issues = (1...150).map { TongbaoCore.Issue(.negativeCount, file: "cases.csv", line: $0 + 1, value: "-1") }
+        let text = ImportFailed(issues).errorDescription ?? ""
+        #expect(text.hasPrefix("数据包有 150 处错误，未导入任何数据："))
+        #expect(text.contains("第101行") && !text.contains("第102行"))
+        #expect(text.contains("另有 50 处错误未列出"))
     }
 }
