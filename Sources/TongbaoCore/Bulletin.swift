@@ -43,7 +43,7 @@ public struct Overview: Codable, Sendable {
     public var centerService: Int?
     public var centerImmediate: Int?
     public var centerPromised: Int?
-    /// OrgUnit groups of the centre (建设板块 …) with their completed cases, in order of first appearance.
+    /// Unit groups of the centre (建设板块 …) with their completed cases, in order of first appearance.
     public var groups: [NamedCount]
 }
 

@@ -32,6 +32,20 @@ public struct DataPackage: Sendable {
         return s
     }
 
+    /// The unit-months the case records touch (received or completed in the month).
+    public var recordUnitMonths: Set<UnitMonth> {
+        var out = Set<UnitMonth>()
+        for r in caseRecords {
+            for t in [r.receivedAt, r.completedAt].compactMap({ $0 }) {
+                if let p = CaseTime.period(t) { out.insert(UnitMonth(period: p, unit: r.unit)) }
+            }
+        }
+        return out
+    }
+
+    /// The unit-months of the monthly rows (cases.csv).
+    public var caseUnitMonths: Set<UnitMonth> { Set(cases.map { UnitMonth(period: $0.period, unit: $0.unit) }) }
+
     /// Row counts per table, for summaries.
     public var counts: [(PackageTable, Int)] {
         [
@@ -40,6 +54,17 @@ public struct DataPackage: Sendable {
             (.events, events.count), (.figures, figures.count), (.meta, meta.count),
         ]
     }
+}
+
+/// One unit in one month: the grain of the monthly figures.
+public struct UnitMonth: Hashable, Comparable, Sendable {
+    public var period: Period
+    public var unit: String
+    public init(period: Period, unit: String) {
+        self.period = period
+        self.unit = unit
+    }
+    public static func < (a: UnitMonth, b: UnitMonth) -> Bool { (a.period, a.unit) < (b.period, b.unit) }
 }
 
 /// One file of a package: its name (as in the folder or zip) and bytes.

@@ -41,7 +41,7 @@ public struct RecordStats: Codable, Sendable, Equatable {
 }
 
 /// Everything stored for one district that a bulletin of a period may need: the months from January of the
-/// previous year up to the period. OrgUnit-months that come from case records appear in `cases` (aggregated), with
+/// previous year up to the period. Unit-months that come from case records appear in `cases` (aggregated), with
 /// their extra figures in `recordStats` and their 通办 counts in `tongban`.
 public struct DistrictData: Sendable {
     public var district: District

@@ -134,12 +134,8 @@ public struct PackageParser: Sendable {
 
     func checkRecordsAndCases(_ pkg: DataPackage) -> [Issue] {
         guard !pkg.caseRecords.isEmpty, !pkg.cases.isEmpty else { return [] }
-        var fromRecords = Set<String>()
-        for r in pkg.caseRecords {
-            if let p = CaseTime.period(r.receivedAt) { fromRecords.insert("\(p)|\(r.unit)") }
-            if let c = r.completedAt, let p = CaseTime.period(c) { fromRecords.insert("\(p)|\(r.unit)") }
-        }
-        return pkg.cases.filter { fromRecords.contains("\($0.period)|\($0.unit)") }.map {
+        let fromRecords = pkg.recordUnitMonths
+        return pkg.cases.filter { fromRecords.contains(UnitMonth(period: $0.period, unit: $0.unit)) }.map {
             Issue(.recordsAndCases, file: PackageTable.cases.fileName, period: $0.period.description, unit: $0.unit)
         }
     }

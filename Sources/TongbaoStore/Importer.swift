@@ -47,7 +47,7 @@ public struct Importer: Sendable {
         let (pkg, issues) = parser.parse(files)
         if issues.contains(where: { $0.severity == .error }) { throw ImportFailed(issues) }
         let body = { try await self.write(pkg) }
-        return dryRun ? try await store.rehearse(body) : try await store.transaction(body)
+        return try await store.transaction(commit: !dryRun, body)
     }
 
     func write(_ pkg: DataPackage) async throws -> ImportReport {
@@ -78,20 +78,9 @@ public struct Importer: Sendable {
 
     /// A unit-month comes from case records or from cases.csv, never both (E019), counting what is stored.
     func checkSources(_ pkg: DataPackage) async throws {
-        let caseKeys = Set(pkg.cases.map { "\($0.period)|\($0.unit)" })
-        var recordKeys = Set<String>()
-        for r in pkg.caseRecords {
-            for t in [r.receivedAt, r.completedAt].compactMap({ $0 }) {
-                if let p = CaseTime.period(t) { recordKeys.insert("\(p)|\(r.unit)") }
-            }
-        }
-        let clash = try await store.unitMonthsWithRecords(district: district, caseKeys)
-            .union(try await store.unitMonthsWithCases(district: district, recordKeys))
+        let clash = try await store.unitMonthsWithRecords(district: district, pkg.caseUnitMonths)
+            .union(try await store.unitMonthsWithCases(district: district, pkg.recordUnitMonths))
         guard !clash.isEmpty else { return }
-        throw ImportFailed(
-            clash.sorted().map { key in
-                let parts = key.split(separator: "|").map(String.init)
-                return Issue(.recordsAndCases, period: parts[0], unit: parts[1])
-            })
+        throw ImportFailed(clash.sorted().map { Issue(.recordsAndCases, period: $0.period.description, unit: $0.unit) })
     }
 }

@@ -90,16 +90,16 @@ extension SQLStore {
         }
     }
 
-    /// OrgUnit-months that have case records, as `period|unit` keys, among the given ones.
-    func unitMonthsWithRecords(district: String, _ keys: Set<String>) async throws -> Set<String> {
-        var out = Set<String>()
+    /// Those of `keys` that have case records (received or completed in the month).
+    func unitMonthsWithRecords(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth> {
+        var out = Set<UnitMonth>()
         for key in keys {
-            let parts = key.split(separator: "|").map(String.init)
-            let (lo, hi) = (parts[0] + "-01", parts[0] + "-32")
+            let (lo, hi) = ("\(key.period)-01", "\(key.period)-32")
             let hit = try await db.raw(
                 """
-                SELECT 1 AS x FROM case_records WHERE district = \(bind: district) AND unit = \(bind: parts[1])
-                AND ((received_at >= \(bind: lo) AND received_at < \(bind: hi)) OR (completed_at >= \(bind: lo) AND completed_at < \(bind: hi)))
+                SELECT 1 AS x FROM case_records WHERE district = \(bind: district) AND unit = \(bind: key.unit)
+                AND ((received_at >= \(bind: lo) AND received_at < \(bind: hi))
+                    OR (completed_at >= \(bind: lo) AND completed_at < \(bind: hi)))
                 LIMIT 1
                 """
             ).first()
@@ -108,13 +108,15 @@ extension SQLStore {
         return out
     }
 
-    /// OrgUnit-months that have monthly case rows, as `period|unit` keys, among the given ones.
-    func unitMonthsWithCases(district: String, _ keys: Set<String>) async throws -> Set<String> {
-        var out = Set<String>()
+    /// Those of `keys` that have a monthly row (cases.csv).
+    func unitMonthsWithCases(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth> {
+        var out = Set<UnitMonth>()
         for key in keys {
-            let parts = key.split(separator: "|").map(String.init)
             let hit = try await db.raw(
-                "SELECT 1 AS x FROM cases WHERE district = \(bind: district) AND period = \(bind: parts[0]) AND unit = \(bind: parts[1])"
+                """
+                SELECT 1 AS x FROM cases
+                WHERE district = \(bind: district) AND period = \(bind: key.period.description) AND unit = \(bind: key.unit)
+                """
             ).first()
             if hit != nil { out.insert(key) }
         }

@@ -79,25 +79,13 @@ public final class SQLStore: @unchecked Sendable {
 
     // MARK: - Transactions
 
-    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    public func transaction<T>(_ body: () async throws -> T) async throws -> T {
+    /// Runs `body` in one transaction: committed when it returns (rolled back instead when `commit` is false, for
+    /// a dry run), rolled back when it throws.
+    public func transaction<T>(commit: Bool = true, _ body: () async throws -> T) async throws -> T {
         try await raw("BEGIN IMMEDIATE")
         do {
             let result = try await body()
-            try await raw("COMMIT")
-            return result
-        } catch {
-            try? await raw("ROLLBACK")
-            throw error
-        }
-    }
-
-    /// Runs `body` in a transaction that is always rolled back (a dry run).
-    public func rehearse<T>(_ body: () async throws -> T) async throws -> T {
-        try await raw("BEGIN IMMEDIATE")
-        do {
-            let result = try await body()
-            try await raw("ROLLBACK")
+            try await raw(commit ? "COMMIT" : "ROLLBACK")
             return result
         } catch {
             try? await raw("ROLLBACK")
