@@ -11,10 +11,10 @@ public struct ImportReport: Sendable {
 
 /// Imports a data package all-or-nothing: parse and check every file, then write every table in one transaction,
 /// then compute the warnings of every period the package touches.
-public struct Importer: Sendable {
+public struct Importer<S: Store>: Sendable {
     /// Rows written between two progress lines.
-    static let progressStep = 20_000
-    public var store: SQLStore
+    static var progressStep: Int { 20_000 }
+    public var store: S
     public var district: String
     public var districtName: String?
     public var change: Change
@@ -24,7 +24,7 @@ public struct Importer: Sendable {
     public var progress: (@Sendable (String) -> Void)?
 
     public init(
-        store: SQLStore, district: String, districtName: String? = nil, change: Change,
+        store: S, district: String, districtName: String? = nil, change: Change,
         progress: (@Sendable (String) -> Void)? = nil
     ) {
         self.store = store

@@ -91,7 +91,7 @@ extension SQLStore {
     }
 
     /// Those of `keys` that have case records (received or completed in the month).
-    func unitMonthsWithRecords(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth> {
+    public func unitMonthsWithRecords(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth> {
         var out = Set<UnitMonth>()
         for key in keys {
             let (lo, hi) = ("\(key.period)-01", "\(key.period)-32")
@@ -109,7 +109,7 @@ extension SQLStore {
     }
 
     /// Those of `keys` that have a monthly row (cases.csv).
-    func unitMonthsWithCases(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth> {
+    public func unitMonthsWithCases(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth> {
         var out = Set<UnitMonth>()
         for key in keys {
             let hit = try await db.raw(

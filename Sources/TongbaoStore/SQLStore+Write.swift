@@ -27,7 +27,7 @@ extension SQLStore {
 
     /// Writes rows of one table (insert, or replace by key), auditing every changed or new value.
     /// Case records are audited when they change, not when first inserted (a platform export is large).
-    func write(_ rows: [StoredRow], table: String, district: String, change: Change) async throws -> TableWrite {
+    public func write(_ rows: [StoredRow], table: String, district: String, change: Change) async throws -> TableWrite {
         var result = TableWrite(table: table)
         guard !rows.isEmpty, let spec = TableSpec.all[table] else { return result }
         let existing = try await existingRows(spec, district: district, rows: rows)

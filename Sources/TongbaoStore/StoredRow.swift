@@ -2,12 +2,12 @@ import Foundation
 import TongbaoCore
 
 /// A stored cell: an integer or a text, nil for "not reported".
-enum Cell: Sendable, Equatable {
+public enum Cell: Sendable, Equatable {
     case int(Int?)
     case text(String?)
 
     /// The canonical text compared for the audit log.
-    var text: String? {
+    public var text: String? {
         switch self {
         case .int(let v): return v.map(String.init)
         case .text(let v): return v
@@ -23,12 +23,19 @@ enum Cell: Sendable, Equatable {
 }
 
 /// One row of a domain table as columns: key columns (besides `district`) and value columns.
-struct StoredRow: Sendable {
-    var table: String
-    var key: [(String, Cell)]
-    var values: [(String, Cell)]
+public struct StoredRow: Sendable {
+    public var table: String
+    public var key: [(String, Cell)]
+    public var values: [(String, Cell)]
 
-    var keyText: String { key.map { $0.1.text ?? "" }.joined(separator: " ") }
+    public init(table: String, key: [(String, Cell)], values: [(String, Cell)]) {
+        self.table = table
+        self.key = key
+        self.values = values
+    }
+
+    /// The key as one text (`2021-07 C01`), as the audit log names rows.
+    public var keyText: String { key.map { $0.1.text ?? "" }.joined(separator: " ") }
 }
 
 /// The columns of each domain table, for reading rows back generically.
