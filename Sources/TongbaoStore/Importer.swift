@@ -56,10 +56,14 @@ public struct Importer<S: Store>: Sendable {
         var writes: [TableWrite] = []
         for table in pkg.storedTables where table.count > 0 {
             var total = TableWrite(table: table.name)
+            // Keys are unique within a package (E010), so a table the district has no rows in yet cannot have a
+            // row replaced by this import: its chunks skip the look-up of old values.
+            let mayReplace = try await store.hasRows(table.name, district: district)
             for start in stride(from: 0, to: table.count, by: Self.progressStep) {
                 progress?("写入 \(table.name)：\(start)/\(table.count) 行")
                 let rows = table.rows(start..<min(start + Self.progressStep, table.count))
-                let w = try await store.write(rows, table: table.name, district: district, change: change)
+                let w = try await store.write(
+                    rows, table: table.name, district: district, change: change, mayReplace: mayReplace)
                 total.inserted += w.inserted
                 total.updated += w.updated
                 total.unchanged += w.unchanged

@@ -27,10 +27,12 @@ extension SQLStore {
 
     /// Writes rows of one table (insert, or replace by key), auditing every changed or new value.
     /// Case records are audited when they change, not when first inserted (a platform export is large).
-    public func write(_ rows: [StoredRow], table: String, district: String, change: Change) async throws -> TableWrite {
+    public func write(
+        _ rows: [StoredRow], table: String, district: String, change: Change, mayReplace: Bool = true
+    ) async throws -> TableWrite {
         var result = TableWrite(table: table)
         guard !rows.isEmpty, let spec = TableSpec.all[table] else { return result }
-        let existing = try await existingRows(spec, district: district, rows: rows)
+        let existing = mayReplace ? try await existingRows(spec, district: district, rows: rows) : [:]
         var seq = try await nextSeq(table)
         var toWrite: [(StoredRow, Int?)] = []
         var audit: [[any Encodable & Sendable]] = []
@@ -91,6 +93,10 @@ extension SQLStore {
             }
             try await insert.run()
         }
+    }
+
+    public func hasRows(_ table: String, district: String) async throws -> Bool {
+        try await db.raw("SELECT 1 AS x FROM \(ident: table) WHERE district = \(bind: district) LIMIT 1").first() != nil
     }
 
     func nextSeq(_ table: String) async throws -> Int {

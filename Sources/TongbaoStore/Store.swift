@@ -19,8 +19,12 @@ public protocol Store: Sendable {
     /// Runs `body` in one transaction: committed when it returns (rolled back when `commit` is false), rolled back
     /// when it throws.
     func transaction<T>(commit: Bool, _ body: () async throws -> T) async throws -> T
-    /// Inserts rows of one table, or replaces them by key, auditing every new or changed value.
-    func write(_ rows: [StoredRow], table: String, district: String, change: Change) async throws -> TableWrite
+    /// Inserts rows of one table, or replaces them by key, auditing every new or changed value. With
+    /// `mayReplace` false the caller knows no row with these keys is stored, and nothing is looked up.
+    func write(_ rows: [StoredRow], table: String, district: String, change: Change, mayReplace: Bool) async throws
+        -> TableWrite
+    /// Whether the district has any row in the table.
+    func hasRows(_ table: String, district: String) async throws -> Bool
     /// Those of `keys` that have case records (received or completed in the month).
     func unitMonthsWithRecords(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth>
     /// Those of `keys` that have a monthly row (cases.csv).
