@@ -117,3 +117,28 @@ import TongbaoTestSupport
         #expect(md.contains("注：") == false || !md.contains("县医保局未列入"))
     }
 }
+
+extension OtherDistrictTests {
+    @Test func twoDistrictsShareOneStoreWithoutMixing() async throws {
+        try await SQLStore.with(":memory:") { store in
+            let change = Change(actor: "t", source: "t")
+            _ = try await Importer(store: store, district: "yubei", change: change).run(
+                files: try Fixtures.sampleFiles())
+            _ = try await Importer(store: store, district: "mx", change: change).run(files: Self.files)
+            let july = Period(year: 2021, month: 7)
+            let a = BulletinBuilder(data: try await store.load(district: "yubei", period: july), period: july).build()
+            #expect(a.overview.total == 309055)
+            #expect(a.centerTable.rows.count == 25)
+            let feb = Period(year: 2022, month: 2)
+            let b = BulletinBuilder(data: try await store.load(district: "mx", period: feb), period: feb).build()
+            #expect(b.overview.total == 348)
+            #expect(b.centerTable.rows.map(\.name) == ["县公安局", "县税务局", "县人社局", "县医保局"])
+            #expect(try await store.units(district: "mx").count == 7)
+            // The same unit name in another district resolves within that district only.
+            let pkg = [PackageFile(name: "cases.csv", data: Data("period,unit,recv_immediate\n2022-03,区税务局,1\n".utf8))]
+            await #expect(throws: ImportFailed.self) {
+                _ = try await Importer(store: store, district: "mx", change: change).run(files: pkg)
+            }
+        }
+    }
+}
