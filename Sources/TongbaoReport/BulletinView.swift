@@ -122,7 +122,9 @@ public struct BulletinView: Sendable {
             blocks.append(
                 Block(
                     paragraph:
-                        "\(m)，区行政服务中心办件量位居前\(top.units.count)位的部门共办件\(top.sum)件，占本月中心办件总量的\(top.share ?? "0")%；位居前\(top.topThree.count)位的\(top.topThree.joined(separator: "、"))共办件\(top.topThreeSum)件，占本月中心办件总量的\(top.topThreeShare ?? "0")%。"
+                        // Punctuated as the printed bulletins are (half-width , and ;), to read sentence for
+                        // sentence like them.
+                        "\(m),区行政服务中心办件量位居前\(top.units.count)位的部门共办件\(top.sum)件,占本月中心办件总量的\(top.share ?? "0")%;位居前\(top.topThree.count)位的\(top.topThree.joined(separator: "、"))共办件\(top.topThreeSum)件,占本月中心办件总量的\(top.topThreeShare ?? "0")%。"
                 ))
             blocks.append(Block(chart: Charts.top(top.units, title: "区行政服务中心办件量前\(top.units.count)位部门办件情况分析图")))
         }

@@ -32,7 +32,8 @@ public enum MarkdownWriter {
     static func table(_ t: TableView) -> [String] {
         guard let first = t.header.first else { return [] }
         var out = ["### \(t.title)", "", line(first), "|" + String(repeating: " --- |", count: first.cells.count)]
-        out += t.header.dropFirst().map(line)
+        // A second header row whose cells are all covered by the first row's spans says nothing.
+        out += t.header.dropFirst().filter { $0.cells.contains { !$0.covered && !$0.text.isEmpty } }.map(line)
         out += t.body.map(line)
         if let note = t.note { out += ["", note] }
         return out

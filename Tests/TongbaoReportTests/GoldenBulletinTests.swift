@@ -26,11 +26,10 @@ import TongbaoTestSupport
         }
     }
 
-    /// Removes white space, unifies half-width punctuation and dash runs, and names units by code.
+    /// Removes white space (the seed is extracted from a PDF) and Markdown emphasis, and names units by code
+    /// (the seed prints aliases in some tables). Punctuation and dashes are compared as printed.
     static func normalise(_ cell: String, _ dir: UnitDirectory) -> String {
-        var s = cell.filter { !$0.isWhitespace }.replacingOccurrences(of: ",", with: "，")
-            .replacingOccurrences(of: ";", with: "；").replacingOccurrences(of: "**", with: "")
-        while s.contains("——") { s = s.replacingOccurrences(of: "——", with: "—") }
+        let s = cell.filter { !$0.isWhitespace }.replacingOccurrences(of: "**", with: "")
         return dir.resolve(s) ?? s
     }
 
