@@ -18,7 +18,12 @@ public struct PackageParser: Sendable {
         var tables: [PackageTable: (String, CSVTable)] = [:]
         for f in files {
             guard let table = PackageTable(fileName: f.name) else {
-                issues.append(Issue(.unknownTable, file: f.name))
+                // An Excel workbook named like a table is better told it is not CSV than that its name is wrong.
+                if case .failure(.notText(let what)) = TextDecoding.decode(f.data) {
+                    issues.append(Issue(.notCSV, file: f.name, value: what))
+                } else {
+                    issues.append(Issue(.unknownTable, file: f.name))
+                }
                 continue
             }
             if let t = decodeTable(f, table: table, issues: &issues) { tables[table] = (f.name, t) }
