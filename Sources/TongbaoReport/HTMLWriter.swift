@@ -18,7 +18,8 @@ public enum HTMLWriter {
         .issue { text-align: center; margin: 0; }
         .sign { display: flex; justify-content: space-between; border-bottom: 2px solid #c00; padding-bottom: 0.3em;
           margin-bottom: 1em; }
-        h2 { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 16pt; font-weight: 700; margin: 1em 0 0.4em; }
+        h2 { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 16pt; font-weight: 700; margin: 1em 0 0.4em;
+          break-after: avoid; page-break-after: avoid; }
         p { text-indent: 2em; margin: 0.2em 0; text-align: justify; }
         p.note { font-size: 12pt; text-indent: 0; }
         figure { margin: 0.8em 0; text-align: center; page-break-inside: avoid; }
@@ -26,6 +27,8 @@ public enum HTMLWriter {
         figcaption, caption { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; font-size: 13pt;
           text-align: center; padding: 0.3em; }
         table { border-collapse: collapse; width: 100%; font-size: 10.5pt; line-height: 1.4; margin: 0.6em 0; }
+        /* A table that fits on a page starts on a new one rather than leave its caption and header behind. */
+        table { break-inside: avoid; page-break-inside: avoid; }
         th, td { border: 1px solid #000; padding: 2px 4px; text-align: center; }
         td { white-space: nowrap; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; }
