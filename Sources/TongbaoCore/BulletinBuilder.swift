@@ -15,9 +15,10 @@ public struct BulletinBuilder {
     var data: DistrictData { ledger.data }
 
     /// Whether anything of the period is stored: unit rows, figures, scores, events or meta.
-    public var hasData: Bool {
-        let p = period
-        return ledger.hasUnitData(p) || !ledger.figures(in: p).isEmpty || data.meta.contains { $0.period == p }
+    public var hasData: Bool { hasData(in: period) }
+
+    func hasData(in p: Period) -> Bool {
+        ledger.hasUnitData(p) || !ledger.figures(in: p).isEmpty || data.meta.contains { $0.period == p }
             || data.evaluation.contains { $0.period == p } || data.events.contains { $0.date.period == p }
             || !ledger.tongbanRows(p).isEmpty || !ledger.ancillaryRows(p).isEmpty
     }
@@ -48,11 +49,10 @@ public struct BulletinBuilder {
         return b
     }
 
-    /// The bulletin's own year count when meta gives no issue number: months of the year so far with data.
+    /// The bulletin's own year count when meta gives no issue number: the months of the year so far that have a
+    /// bulletin, i.e. any data (``hasData``).
     func issueNumber() -> Int {
-        Period.range(period.january, period).filter { q in
-            ledger.hasUnitData(q) || data.figures.contains { $0.period == q } || data.meta.contains { $0.period == q }
-        }.count
+        Period.range(period.january, period).filter(hasData(in:)).count
     }
 
     func districtName(title: String) -> String {

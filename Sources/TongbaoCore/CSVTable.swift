@@ -28,6 +28,12 @@ public struct CSVTable: Sendable {
         var i = 0
         let n = bytes.count
 
+        /// The index of the next comma or line end at or after `j`.
+        func delimiter(from j: Int) -> Int {
+            var j = j
+            while j < n, bytes[j] != comma, bytes[j] != cr, bytes[j] != lf { j += 1 }
+            return j
+        }
         func endRecord() {
             if !(cells.count == 1 && cells[0].isEmpty) { rows.append(Record(line: recordLine, cells: cells)) }
             cells = []
@@ -61,13 +67,12 @@ public struct CSVTable: Sendable {
                 if !closed { return .failure(.unterminatedQuote(line: quotedLine)) }
                 // Anything between the closing quote and the delimiter is kept, as a lenient reader would.
                 let tail = j
-                while j < n, bytes[j] != comma, bytes[j] != cr, bytes[j] != lf { j += 1 }
+                j = delimiter(from: j)
                 buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[tail..<j]))
                 cells.append(String(decoding: buffer, as: UTF8.self))
                 i = j
             } else {
-                var j = start
-                while j < n, bytes[j] != comma, bytes[j] != cr, bytes[j] != lf { j += 1 }
+                let j = delimiter(from: start)
                 var end = j
                 while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
                 let cell = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)

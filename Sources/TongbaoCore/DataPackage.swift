@@ -25,10 +25,7 @@ public struct DataPackage: Sendable {
         s.formUnion(figures.map(\.period))
         s.formUnion(meta.map(\.period))
         s.formUnion(events.map(\.date.period))
-        for r in caseRecords {
-            if let p = CaseTime.period(r.receivedAt) { s.insert(p) }
-            if let c = r.completedAt, let p = CaseTime.period(c) { s.insert(p) }
-        }
+        s.formUnion(recordUnitMonths.map(\.period))
         return s
     }
 

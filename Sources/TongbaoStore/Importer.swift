@@ -62,11 +62,9 @@ public struct Importer<S: Store>: Sendable {
             for start in stride(from: 0, to: table.count, by: Self.progressStep) {
                 progress?("写入 \(table.name)：\(start)/\(table.count) 行")
                 let rows = table.rows(start..<min(start + Self.progressStep, table.count))
-                let w = try await store.write(
-                    rows, table: table.name, district: district, change: change, mayReplace: mayReplace)
-                total.inserted += w.inserted
-                total.updated += w.updated
-                total.unchanged += w.unchanged
+                total.add(
+                    try await store.write(
+                        rows, table: table.name, district: district, change: change, mayReplace: mayReplace))
             }
             writes.append(total)
         }

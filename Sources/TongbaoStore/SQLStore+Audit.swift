@@ -37,10 +37,7 @@ extension SQLStore {
     /// Row counts of every table: equal fingerprints before and after a refused import show nothing was saved.
     public func fingerprint() async throws -> String {
         var parts: [String] = []
-        for table in [
-            "districts", "units", "cases", "case_records", "tongban", "ancillary", "rubric", "evaluation",
-            "events", "figures", "meta", "audit",
-        ] {
+        for table in (["districts", "audit"] + TableSpec.all.keys).sorted() {
             let n =
                 try await db.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self)
                 ?? 0

@@ -20,6 +20,13 @@ public struct TableWrite: Sendable, Equatable {
     public var inserted = 0
     public var updated = 0
     public var unchanged = 0
+
+    /// Adds the counts of another write of the same table.
+    mutating func add(_ other: TableWrite) {
+        inserted += other.inserted
+        updated += other.updated
+        unchanged += other.unchanged
+    }
 }
 
 extension SQLStore {
