@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         .target(name: "TongbaoCore"),
@@ -35,10 +39,22 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        .target(
+            name: "TongbaoServer",
+            dependencies: [
+                "TongbaoCore", "TongbaoStore", "TongbaoReport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Templates"), .copy("Assets")]
+        ),
         .executableTarget(
             name: "tongbao",
             dependencies: [
-                "TongbaoCore", "TongbaoStore", "TongbaoReport",
+                "TongbaoCore", "TongbaoStore", "TongbaoReport", "TongbaoServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Sample")]
@@ -50,6 +66,13 @@ let package = Package(
         .testTarget(name: "TongbaoCoreTests", dependencies: ["TongbaoCore", "TongbaoTestSupport"]),
         .testTarget(name: "TongbaoStoreTests", dependencies: ["TongbaoStore", "TongbaoTestSupport"]),
         .testTarget(name: "TongbaoReportTests", dependencies: ["TongbaoReport", "TongbaoStore", "TongbaoTestSupport"]),
+        .testTarget(
+            name: "TongbaoServerTests",
+            dependencies: [
+                "TongbaoServer", "TongbaoStore", "TongbaoTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "TongbaoCLITests", dependencies: ["tongbao", "TongbaoStore", "TongbaoTestSupport"]),
     ]
 )

@@ -20,6 +20,14 @@ public struct Period: Hashable, Comparable, Codable, Sendable, CustomStringConve
         self.init(year: y, month: m)
     }
 
+    /// The month containing `date` in China Standard Time, where the bulletins are made.
+    public init(containing date: Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
+        let c = calendar.dateComponents([.year, .month], from: date)
+        self.init(year: c.year ?? 2000, month: c.month ?? 1)
+    }
+
     public var description: String { "\(pad(year, 4))-\(pad(month, 2))" }
     public var previous: Period {
         month == 1 ? Period(year: year - 1, month: 12) : Period(year: year, month: month - 1)

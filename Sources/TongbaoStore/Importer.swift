@@ -20,6 +20,9 @@ public struct Importer<S: Store>: Sendable {
     public var change: Change
     /// Settings of the checks run on every period the package touches.
     public var settings = BulletinSettings()
+    /// Called with the parsed package before anything is written; throwing refuses the whole import (the web
+    /// application lets a reporter import their own unit's rows only).
+    public var authorize: (@Sendable (DataPackage) throws -> Void)?
     /// Called with a short English-free status line per step (for a terminal).
     public var progress: (@Sendable (String) -> Void)?
 
@@ -46,6 +49,7 @@ public struct Importer<S: Store>: Sendable {
         progress?("解析 \(files.count) 个文件")
         let (pkg, issues) = parser.parse(files)
         if issues.contains(where: { $0.severity == .error }) { throw ImportFailed(issues) }
+        try authorize?(pkg)
         let body = { try await self.write(pkg) }
         return try await store.transaction(commit: !dryRun, body)
     }
@@ -78,8 +82,12 @@ public struct Importer<S: Store>: Sendable {
         return ImportReport(periods: periods, rows: pkg.counts, writes: writes, warnings: warnings)
     }
 
-    /// A unit-month comes from case records or from cases.csv, never both (E019), counting what is stored.
+    /// A frozen (published) month is not changed (E020). A unit-month comes from case records or from cases.csv, never both (E019), counting what is stored.
     func checkSources(_ pkg: DataPackage) async throws {
+        let frozen = try await store.frozenPeriods(district: district, pkg.periods)
+        if !frozen.isEmpty {
+            throw ImportFailed(frozen.sorted().map { Issue(.periodPublished, period: $0.description) })
+        }
         let clash = try await store.unitMonthsWithRecords(district: district, pkg.caseUnitMonths)
             .union(try await store.unitMonthsWithCases(district: district, pkg.recordUnitMonths))
         guard !clash.isEmpty else { return }

@@ -16,40 +16,48 @@ public struct AuditEntry: Sendable, Equatable {
 extension SQLStore {
     /// The audit log of a district, oldest first, optionally for one table.
     public func auditEntries(district: String, table: String? = nil) async throws -> [AuditEntry] {
-        let rows = try await db.raw(
-            """
-            SELECT * FROM audit WHERE district = \(bind: district) AND (\(bind: table) IS NULL OR table_name = \(bind: table))
-            ORDER BY at, seq
-            """
-        ).all()
-        return try rows.map { r in
-            AuditEntry(
-                at: try r.decode(column: "at", as: String.self), actor: try r.decode(column: "actor", as: String.self),
-                source: try r.decode(column: "source", as: String.self),
-                table: try r.decode(column: "table_name", as: String.self),
-                key: try r.decode(column: "row_key", as: String.self),
-                column: try r.decode(column: "column_name", as: String.self),
-                old: try r.decode(column: "old_value", as: String?.self),
-                new: try r.decode(column: "new_value", as: String?.self))
+        try await serialized {
+            let rows = try await db.raw(
+                """
+                SELECT * FROM audit WHERE district = \(bind: district) AND (\(bind: table) IS NULL OR table_name = \(bind: table))
+                ORDER BY at, seq
+                """
+            ).all()
+            return try rows.map { r in
+                AuditEntry(
+                    at: try r.decode(column: "at", as: String.self),
+                    actor: try r.decode(column: "actor", as: String.self),
+                    source: try r.decode(column: "source", as: String.self),
+                    table: try r.decode(column: "table_name", as: String.self),
+                    key: try r.decode(column: "row_key", as: String.self),
+                    column: try r.decode(column: "column_name", as: String.self),
+                    old: try r.decode(column: "old_value", as: String?.self),
+                    new: try r.decode(column: "new_value", as: String?.self))
+            }
         }
     }
 
     /// Row counts of every table: equal fingerprints before and after a refused import show nothing was saved.
     public func fingerprint() async throws -> String {
-        var parts: [String] = []
-        for table in (["districts", "audit"] + TableSpec.all.keys).sorted() {
-            let n =
-                try await db.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self)
-                ?? 0
-            parts.append("\(table)=\(n)")
+        try await serialized {
+            var parts: [String] = []
+            for table in (["districts", "audit"] + TableSpec.all.keys).sorted() {
+                let n =
+                    try await db.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(
+                        column: "n", as: Int.self)
+                    ?? 0
+                parts.append("\(table)=\(n)")
+            }
+            return parts.joined(separator: " ")
         }
-        return parts.joined(separator: " ")
     }
 }
 
 extension SQLStore {
     /// SQLite's own consistency check: `ok` for a sound file.
     public func integrityCheck() async throws -> String {
-        try await db.raw("PRAGMA integrity_check").first()?.decode(column: "integrity_check", as: String.self) ?? ""
+        try await serialized {
+            try await db.raw("PRAGMA integrity_check").first()?.decode(column: "integrity_check", as: String.self) ?? ""
+        }
     }
 }

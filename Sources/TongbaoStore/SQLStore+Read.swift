@@ -4,107 +4,137 @@ import TongbaoCore
 
 extension SQLStore {
     public func units(district: String) async throws -> [OrgUnit] {
-        try await db.raw("SELECT * FROM units WHERE district = \(bind: district) ORDER BY sort_order, seq").all().map {
-            r in
-            let tierText = try r.decode(column: "tier", as: String.self)
-            guard let tier = Tier(rawValue: tierText) else {
-                throw StoreError.corruptRow(table: "units", key: tierText)
-            }
-            func list(_ c: String) throws -> [String] {
-                (try r.decode(column: c, as: String?.self) ?? "").split(separator: ";").map(String.init)
-            }
-            return OrgUnit(
-                code: try r.decode(column: "code", as: String.self),
-                name: try r.decode(column: "name", as: String.self),
-                tier: tier, window: try r.decode(column: "window", as: String?.self), groups: try list("groups"),
-                aliases: try list("aliases"), ranked: try r.decode(column: "ranked", as: Int.self) != 0,
-                order: try r.decode(column: "sort_order", as: Int.self))
+        try await serialized {
+            try await db.raw("SELECT * FROM units WHERE district = \(bind: district) ORDER BY sort_order, seq").all()
+                .map {
+                    r in
+                    let tierText = try r.decode(column: "tier", as: String.self)
+                    guard let tier = Tier(rawValue: tierText) else {
+                        throw StoreError.corruptRow(table: "units", key: tierText)
+                    }
+                    func list(_ c: String) throws -> [String] {
+                        (try r.decode(column: c, as: String?.self) ?? "").split(separator: ";").map(String.init)
+                    }
+                    return OrgUnit(
+                        code: try r.decode(column: "code", as: String.self),
+                        name: try r.decode(column: "name", as: String.self),
+                        tier: tier, window: try r.decode(column: "window", as: String?.self),
+                        groups: try list("groups"),
+                        aliases: try list("aliases"), ranked: try r.decode(column: "ranked", as: Int.self) != 0,
+                        order: try r.decode(column: "sort_order", as: Int.self))
+                }
         }
     }
 
     public func rubric(district: String) async throws -> [Criterion] {
-        try await db.raw("SELECT * FROM rubric WHERE district = \(bind: district) ORDER BY sort_order, seq").all().map {
-            r in
-            Criterion(
-                code: try r.decode(column: "code", as: String.self),
-                section: try r.decode(column: "section", as: String?.self),
-                name: try r.decode(column: "name", as: String.self),
-                max: Decimal(string: try r.decode(column: "max", as: String.self)) ?? 0,
-                order: try r.decode(column: "sort_order", as: Int.self))
+        try await serialized {
+            try await db.raw("SELECT * FROM rubric WHERE district = \(bind: district) ORDER BY sort_order, seq").all()
+                .map {
+                    r in
+                    Criterion(
+                        code: try r.decode(column: "code", as: String.self),
+                        section: try r.decode(column: "section", as: String?.self),
+                        name: try r.decode(column: "name", as: String.self),
+                        max: Decimal(string: try r.decode(column: "max", as: String.self)) ?? 0,
+                        order: try r.decode(column: "sort_order", as: Int.self))
+                }
         }
     }
 
     /// Everything a bulletin of `period` reads (``DistrictData/window(for:)``).
     public func load(district code: String, period: Period) async throws -> DistrictData {
-        guard let district = try await district(code) else { throw StoreError.unknownDistrict(code) }
-        let window = DistrictData.window(for: period)
-        let (from, to) = (window.lowerBound.description, window.upperBound.description)
-        func p(_ r: any SQLRow) throws -> Period {
-            let s = try r.decode(column: "period", as: String.self)
-            guard let v = Period(parsing: s) else { throw StoreError.corruptRow(table: "period", key: s) }
-            return v
+        try await serialized {
+            guard let district = try await district(code) else { throw StoreError.unknownDistrict(code) }
+            let window = DistrictData.window(for: period)
+            let (from, to) = (window.lowerBound.description, window.upperBound.description)
+            func p(_ r: any SQLRow) throws -> Period {
+                let s = try r.decode(column: "period", as: String.self)
+                guard let v = Period(parsing: s) else { throw StoreError.corruptRow(table: "period", key: s) }
+                return v
+            }
+            func inWindow(_ table: String) async throws -> [any SQLRow] {
+                try await db.raw(
+                    "SELECT * FROM \(ident: table) WHERE district = \(bind: code) AND period >= \(bind: from) AND period <= \(bind: to) ORDER BY seq"
+                ).all()
+            }
+            var data = DistrictData(
+                district: district, units: try await units(district: code), rubric: try await rubric(district: code))
+            data.cases = try await inWindow("cases").map { r in
+                CaseRow(
+                    period: try p(r), unit: try r.decode(column: "unit", as: String.self),
+                    recvImmediate: try r.decode(column: "recv_immediate", as: Int?.self),
+                    recvPromised: try r.decode(column: "recv_promised", as: Int?.self),
+                    doneImmediate: try r.decode(column: "done_immediate", as: Int?.self),
+                    donePromised: try r.decode(column: "done_promised", as: Int?.self),
+                    ytdRecv: try r.decode(column: "ytd_recv", as: Int?.self),
+                    ytdDone: try r.decode(column: "ytd_done", as: Int?.self),
+                    proxy: try r.decode(column: "proxy", as: Int?.self))
+            }
+            data.tongban = try await inWindow("tongban").map { r in
+                TongbanRow(
+                    period: try p(r), unit: try r.decode(column: "unit", as: String.self),
+                    scope: try r.decode(column: "scope", as: String.self),
+                    count: try r.decode(column: "count", as: Int?.self),
+                    ytd: try r.decode(column: "ytd", as: Int?.self))
+            }
+            data.ancillary = try await inWindow("ancillary").map { r in
+                AncillaryRow(
+                    period: try p(r), service: try r.decode(column: "service", as: String.self),
+                    count: try r.decode(column: "count", as: Int?.self), ytd: try r.decode(column: "ytd", as: Int?.self)
+                )
+            }
+            data.evaluation = try await inWindow("evaluation").map { r in
+                Score(
+                    period: try p(r), unit: try r.decode(column: "unit", as: String.self),
+                    criterion: try r.decode(column: "criterion", as: String.self),
+                    score: Decimal(string: try r.decode(column: "score", as: String.self)) ?? 0)
+            }
+            data.figures = try await inWindow("figures").compactMap { r -> Figure? in
+                guard let key = FigureKey(parsing: try r.decode(column: "key", as: String.self)) else { return nil }
+                return Figure(
+                    period: try p(r), key: key,
+                    value: try r.decode(column: "value", as: String?.self).flatMap { Decimal(string: $0) },
+                    note: try r.decode(column: "note", as: String?.self))
+            }
+            data.meta = try await db.raw(
+                "SELECT * FROM meta WHERE district = \(bind: code) AND period <= \(bind: to) ORDER BY period"
+            ).all().map { r in
+                Meta(
+                    period: try p(r), title: try r.decode(column: "title", as: String?.self),
+                    issue: try r.decode(column: "issue", as: Int?.self),
+                    issuer: try r.decode(column: "issuer", as: String?.self),
+                    date: try r.decode(column: "date", as: String?.self).flatMap { Day(parsing: $0) },
+                    lead: try r.decode(column: "lead", as: String?.self),
+                    excellent: try r.decode(column: "excellent", as: Int?.self))
+            }
+            data.events = try await db.raw(
+                "SELECT * FROM events WHERE district = \(bind: code) AND date >= \(bind: from + "-01") AND date <= \(bind: to + "-31") ORDER BY seq"
+            ).all().compactMap { r -> Event? in
+                guard let day = Day(parsing: try r.decode(column: "date", as: String.self)) else { return nil }
+                return Event(date: day, text: try r.decode(column: "text", as: String.self))
+            }
+            try await addRecordAggregates(to: &data, from: from, to: to)
+            return data
         }
-        func inWindow(_ table: String) async throws -> [any SQLRow] {
-            try await db.raw(
-                "SELECT * FROM \(ident: table) WHERE district = \(bind: code) AND period >= \(bind: from) AND period <= \(bind: to) ORDER BY seq"
-            ).all()
+    }
+}
+
+extension SQLStore {
+    /// The latest month with monthly figures, case records, 通办, scores or a bulletin header, nil for none.
+    public func latestPeriod(district: String) async throws -> Period? {
+        try await serialized {
+            let row = try await db.raw(
+                """
+                SELECT MAX(p) AS p FROM (
+                    SELECT MAX(period) AS p FROM cases WHERE district = \(bind: district)
+                    UNION ALL SELECT MAX(period) AS p FROM tongban WHERE district = \(bind: district)
+                    UNION ALL SELECT MAX(period) AS p FROM evaluation WHERE district = \(bind: district)
+                    UNION ALL SELECT MAX(period) AS p FROM meta WHERE district = \(bind: district)
+                    UNION ALL SELECT MAX(substr(received_at, 1, 7)) AS p FROM case_records WHERE district = \(bind: district)
+                ) AS latest
+                """
+            ).first()
+            return try row?.decode(column: "p", as: String?.self).flatMap(Period.init(parsing:))
         }
-        var data = DistrictData(
-            district: district, units: try await units(district: code), rubric: try await rubric(district: code))
-        data.cases = try await inWindow("cases").map { r in
-            CaseRow(
-                period: try p(r), unit: try r.decode(column: "unit", as: String.self),
-                recvImmediate: try r.decode(column: "recv_immediate", as: Int?.self),
-                recvPromised: try r.decode(column: "recv_promised", as: Int?.self),
-                doneImmediate: try r.decode(column: "done_immediate", as: Int?.self),
-                donePromised: try r.decode(column: "done_promised", as: Int?.self),
-                ytdRecv: try r.decode(column: "ytd_recv", as: Int?.self),
-                ytdDone: try r.decode(column: "ytd_done", as: Int?.self),
-                proxy: try r.decode(column: "proxy", as: Int?.self))
-        }
-        data.tongban = try await inWindow("tongban").map { r in
-            TongbanRow(
-                period: try p(r), unit: try r.decode(column: "unit", as: String.self),
-                scope: try r.decode(column: "scope", as: String.self),
-                count: try r.decode(column: "count", as: Int?.self),
-                ytd: try r.decode(column: "ytd", as: Int?.self))
-        }
-        data.ancillary = try await inWindow("ancillary").map { r in
-            AncillaryRow(
-                period: try p(r), service: try r.decode(column: "service", as: String.self),
-                count: try r.decode(column: "count", as: Int?.self), ytd: try r.decode(column: "ytd", as: Int?.self))
-        }
-        data.evaluation = try await inWindow("evaluation").map { r in
-            Score(
-                period: try p(r), unit: try r.decode(column: "unit", as: String.self),
-                criterion: try r.decode(column: "criterion", as: String.self),
-                score: Decimal(string: try r.decode(column: "score", as: String.self)) ?? 0)
-        }
-        data.figures = try await inWindow("figures").compactMap { r -> Figure? in
-            guard let key = FigureKey(parsing: try r.decode(column: "key", as: String.self)) else { return nil }
-            return Figure(
-                period: try p(r), key: key,
-                value: try r.decode(column: "value", as: String?.self).flatMap { Decimal(string: $0) },
-                note: try r.decode(column: "note", as: String?.self))
-        }
-        data.meta = try await db.raw(
-            "SELECT * FROM meta WHERE district = \(bind: code) AND period <= \(bind: to) ORDER BY period"
-        ).all().map { r in
-            Meta(
-                period: try p(r), title: try r.decode(column: "title", as: String?.self),
-                issue: try r.decode(column: "issue", as: Int?.self),
-                issuer: try r.decode(column: "issuer", as: String?.self),
-                date: try r.decode(column: "date", as: String?.self).flatMap { Day(parsing: $0) },
-                lead: try r.decode(column: "lead", as: String?.self),
-                excellent: try r.decode(column: "excellent", as: Int?.self))
-        }
-        data.events = try await db.raw(
-            "SELECT * FROM events WHERE district = \(bind: code) AND date >= \(bind: from + "-01") AND date <= \(bind: to + "-31") ORDER BY seq"
-        ).all().compactMap { r -> Event? in
-            guard let day = Day(parsing: try r.decode(column: "date", as: String.self)) else { return nil }
-            return Event(date: day, text: try r.decode(column: "text", as: String.self))
-        }
-        try await addRecordAggregates(to: &data, from: from, to: to)
-        return data
     }
 }

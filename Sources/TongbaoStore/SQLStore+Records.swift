@@ -92,34 +92,38 @@ extension SQLStore {
 
     /// Those of `keys` that have case records (received or completed in the month).
     public func unitMonthsWithRecords(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth> {
-        var out = Set<UnitMonth>()
-        for key in keys {
-            let (lo, hi) = ("\(key.period)-01", "\(key.period)-32")
-            let hit = try await db.raw(
-                """
-                SELECT 1 AS x FROM case_records WHERE district = \(bind: district) AND unit = \(bind: key.unit)
-                AND ((received_at >= \(bind: lo) AND received_at < \(bind: hi))
-                    OR (completed_at >= \(bind: lo) AND completed_at < \(bind: hi)))
-                LIMIT 1
-                """
-            ).first()
-            if hit != nil { out.insert(key) }
+        try await serialized {
+            var out = Set<UnitMonth>()
+            for key in keys {
+                let (lo, hi) = ("\(key.period)-01", "\(key.period)-32")
+                let hit = try await db.raw(
+                    """
+                    SELECT 1 AS x FROM case_records WHERE district = \(bind: district) AND unit = \(bind: key.unit)
+                    AND ((received_at >= \(bind: lo) AND received_at < \(bind: hi))
+                        OR (completed_at >= \(bind: lo) AND completed_at < \(bind: hi)))
+                    LIMIT 1
+                    """
+                ).first()
+                if hit != nil { out.insert(key) }
+            }
+            return out
         }
-        return out
     }
 
     /// Those of `keys` that have a monthly row (cases.csv).
     public func unitMonthsWithCases(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth> {
-        var out = Set<UnitMonth>()
-        for key in keys {
-            let hit = try await db.raw(
-                """
-                SELECT 1 AS x FROM cases
-                WHERE district = \(bind: district) AND period = \(bind: key.period.description) AND unit = \(bind: key.unit)
-                """
-            ).first()
-            if hit != nil { out.insert(key) }
+        try await serialized {
+            var out = Set<UnitMonth>()
+            for key in keys {
+                let hit = try await db.raw(
+                    """
+                    SELECT 1 AS x FROM cases
+                    WHERE district = \(bind: district) AND period = \(bind: key.period.description) AND unit = \(bind: key.unit)
+                    """
+                ).first()
+                if hit != nil { out.insert(key) }
+            }
+            return out
         }
-        return out
     }
 }

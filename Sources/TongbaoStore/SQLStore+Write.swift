@@ -20,12 +20,16 @@ public struct TableWrite: Sendable, Equatable {
     public var inserted = 0
     public var updated = 0
     public var unchanged = 0
+    /// The audited changes (old → new per value), the first ``listedChanges`` of them, for a preview.
+    public var changes: [AuditEntry] = []
+    public static let listedChanges = 5000
 
     /// Adds the counts of another write of the same table.
     mutating func add(_ other: TableWrite) {
         inserted += other.inserted
         updated += other.updated
         unchanged += other.unchanged
+        changes += other.changes.prefix(max(0, Self.listedChanges - changes.count))
     }
 }
 
@@ -37,48 +41,56 @@ extension SQLStore {
     public func write(
         _ rows: [StoredRow], table: String, district: String, change: Change, mayReplace: Bool = true
     ) async throws -> TableWrite {
-        var result = TableWrite(table: table)
-        guard !rows.isEmpty, let spec = TableSpec.all[table] else { return result }
-        let existing = mayReplace ? try await existingRows(spec, district: district, rows: rows) : [:]
-        var seq = try await nextSeq(table)
-        var toWrite: [(StoredRow, Int?)] = []
-        var audit: [[any Encodable & Sendable]] = []
-        let at = ISO8601DateFormatter().string(from: change.at)
-        func log(_ key: String, _ column: String, _ old: String?, _ new: String?) {
-            audit.append([district, at, change.actor, change.source, table, key, column, old, new, audit.count])
-        }
-        for row in rows {
-            let key = row.keyText
-            if let old = existing[key] {
-                let diffs = row.values.filter { old[$0.0] != $0.1.text }
-                if diffs.isEmpty {
-                    result.unchanged += 1
-                    continue
+        try await serialized {
+            var result = TableWrite(table: table)
+            guard !rows.isEmpty, let spec = TableSpec.all[table] else { return result }
+            let existing = mayReplace ? try await existingRows(spec, district: district, rows: rows) : [:]
+            var seq = try await nextSeq(table)
+            var toWrite: [(StoredRow, Int?)] = []
+            var audit: [[any Encodable & Sendable]] = []
+            let at = ISO8601DateFormatter().string(from: change.at)
+            func log(_ key: String, _ column: String, _ old: String?, _ new: String?) {
+                audit.append([district, at, change.actor, change.source, table, key, column, old, new, audit.count])
+                if result.changes.count < TableWrite.listedChanges {
+                    result.changes.append(
+                        AuditEntry(
+                            at: at, actor: change.actor, source: change.source, table: table, key: key, column: column,
+                            old: old, new: new))
                 }
-                result.updated += 1
-                for (col, cell) in diffs { log(key, col, old[col] ?? nil, cell.text) }
-                toWrite.append((row, nil))
-            } else {
-                result.inserted += 1
-                if table != "case_records" {
-                    if row.values.isEmpty { log(key, "*", nil, key) }
-                    for (col, cell) in row.values where cell.text != nil { log(key, col, nil, cell.text) }
-                }
-                toWrite.append((row, seq))
-                seq += 1
             }
+            for row in rows {
+                let key = row.keyText
+                if let old = existing[key] {
+                    let diffs = row.values.filter { old[$0.0] != $0.1.text }
+                    if diffs.isEmpty {
+                        result.unchanged += 1
+                        continue
+                    }
+                    result.updated += 1
+                    for (col, cell) in diffs { log(key, col, old[col] ?? nil, cell.text) }
+                    toWrite.append((row, nil))
+                } else {
+                    result.inserted += 1
+                    if table != "case_records" {
+                        if row.values.isEmpty { log(key, "*", nil, key) }
+                        for (col, cell) in row.values where cell.text != nil { log(key, col, nil, cell.text) }
+                    }
+                    toWrite.append((row, seq))
+                    seq += 1
+                }
+            }
+            try await upsert(toWrite, spec: spec, district: district)
+            let auditColumns = [
+                "district", "at", "actor", "source", "table_name", "row_key", "column_name", "old_value",
+                "new_value", "seq",
+            ]
+            for chunk in audit.chunked(Self.batchSize) {
+                var insert = db.insert(into: "audit").columns(auditColumns)
+                for values in chunk { insert = insert.values(values) }
+                try await insert.run()
+            }
+            return result
         }
-        try await upsert(toWrite, spec: spec, district: district)
-        let auditColumns = [
-            "district", "at", "actor", "source", "table_name", "row_key", "column_name", "old_value",
-            "new_value", "seq",
-        ]
-        for chunk in audit.chunked(Self.batchSize) {
-            var insert = db.insert(into: "audit").columns(auditColumns)
-            for values in chunk { insert = insert.values(values) }
-            try await insert.run()
-        }
-        return result
     }
 
     func upsert(_ rows: [(StoredRow, Int?)], spec: TableSpec, district: String) async throws {
@@ -103,7 +115,10 @@ extension SQLStore {
     }
 
     public func hasRows(_ table: String, district: String) async throws -> Bool {
-        try await db.raw("SELECT 1 AS x FROM \(ident: table) WHERE district = \(bind: district) LIMIT 1").first() != nil
+        try await serialized {
+            try await db.raw("SELECT 1 AS x FROM \(ident: table) WHERE district = \(bind: district) LIMIT 1").first()
+                != nil
+        }
     }
 
     func nextSeq(_ table: String) async throws -> Int {

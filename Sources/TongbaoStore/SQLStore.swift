@@ -10,6 +10,10 @@ import TongbaoCore
 public final class SQLStore: @unchecked Sendable {
     let db: any SQLDatabase
     private let close: @Sendable () async throws -> Void
+    private let lock = AsyncLock()
+    /// The store whose lock the current task holds, so that work nested inside a transaction does not wait for
+    /// itself.
+    @TaskLocal static var holder: ObjectIdentifier?
 
     init(db: any SQLDatabase, close: @escaping @Sendable () async throws -> Void) {
         self.db = db
@@ -79,17 +83,41 @@ public final class SQLStore: @unchecked Sendable {
 
     // MARK: - Transactions
 
-    /// Runs `body` in one transaction: committed when it returns (rolled back instead when `commit` is false, for
-    /// a dry run), rolled back when it throws.
-    public func transaction<T>(commit: Bool = true, _ body: () async throws -> T) async throws -> T {
-        try await raw("BEGIN IMMEDIATE")
+    /// Runs `body` with this store to itself: one request at a time uses the connection, so a read never sees
+    /// another request's uncommitted (or dry-run) writes. Reentrant within the task that holds it.
+    public func serialized<T>(_ body: () async throws -> T) async throws -> T {
+        let me = ObjectIdentifier(self)
+        if Self.holder == me { return try await body() }
+        await lock.acquire()
         do {
-            let result = try await body()
-            try await raw(commit ? "COMMIT" : "ROLLBACK")
+            let result = try await Self.$holder.withValue(me) { try await body() }
+            await lock.release()
             return result
         } catch {
-            try? await raw("ROLLBACK")
+            await lock.release()
             throw error
+        }
+    }
+
+    /// Whether the current task is inside ``transaction(commit:_:)`` of this store.
+    @TaskLocal static var inTransaction: ObjectIdentifier?
+
+    /// Runs `body` in one transaction: committed when it returns (rolled back instead when `commit` is false, for
+    /// a dry run), rolled back when it throws. Nested inside another transaction of this store, `body` simply
+    /// joins it: the outer one commits or rolls back everything.
+    public func transaction<T>(commit: Bool = true, _ body: () async throws -> T) async throws -> T {
+        let me = ObjectIdentifier(self)
+        if Self.inTransaction == me { return try await body() }
+        return try await serialized {
+            try await raw("BEGIN IMMEDIATE")
+            do {
+                let result = try await Self.$inTransaction.withValue(me) { try await body() }
+                try await raw(commit ? "COMMIT" : "ROLLBACK")
+                return result
+            } catch {
+                try? await raw("ROLLBACK")
+                throw error
+            }
         }
     }
 
@@ -98,7 +126,11 @@ public final class SQLStore: @unchecked Sendable {
     /// The district, created with `name` when absent; a non-empty `name` renames it.
     @discardableResult
     public func ensureDistrict(_ code: String, name: String?) async throws -> District {
-        if let existing = try await district(code) {
+        try await serialized { try await ensureDistrictUnlocked(code, name: name) }
+    }
+
+    private func ensureDistrictUnlocked(_ code: String, name: String?) async throws -> District {
+        if let existing = try await districtUnlocked(code) {
             if let name, !name.isEmpty, name != existing.name {
                 try await db.raw("UPDATE districts SET name = \(bind: name) WHERE code = \(bind: code)").run()
                 return District(code: code, name: name)
@@ -110,6 +142,10 @@ public final class SQLStore: @unchecked Sendable {
     }
 
     public func district(_ code: String) async throws -> District? {
+        try await serialized { try await districtUnlocked(code) }
+    }
+
+    func districtUnlocked(_ code: String) async throws -> District? {
         try await db.raw("SELECT code, name FROM districts WHERE code = \(bind: code)").first().map {
             District(
                 code: try $0.decode(column: "code", as: String.self),
@@ -123,12 +159,23 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case cannotOpen(String, String)
     case unknownDistrict(String)
     case corruptRow(table: String, key: String)
+    case userExists(String)
+    case alreadyPublished(String)
+    case notPublished(String)
+    case periodFrozen(String)
+    case versionConflict(ReportVersion)
 
     public var errorDescription: String? {
         switch self {
         case .cannotOpen(let path, let why): return "无法打开数据库 \(path)：\(why)"
         case .unknownDistrict(let d): return "数据库中没有区县“\(d)”的数据"
         case .corruptRow(let t, let k): return "数据库表 \(t) 中的记录 \(k) 无法读取"
+        case .userExists(let name): return "用户“\(name)”已存在"
+        case .alreadyPublished(let p): return "\(p) 的通报已发布"
+        case .notPublished(let p): return "\(p) 的通报尚未发布，无需撤回"
+        case .periodFrozen(let p): return "\(p) 已发布并冻结，不能修改；如需修改请管理员先撤回发布"
+        case .versionConflict(let v):
+            return "该报表已被\(v.savedBy ?? "他人")于 \(v.savedAt ?? "刚才")保存，请核对最新数据后重新提交"
         }
     }
 }

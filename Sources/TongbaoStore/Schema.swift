@@ -79,6 +79,39 @@ enum Schema {
                 """,
                 "CREATE INDEX audit_district_at ON audit (district, at)",
             ]
-        )
+        ),
+        (
+            "002_accounts_publication",
+            [
+                """
+                CREATE TABLE users (
+                    name TEXT NOT NULL PRIMARY KEY, district TEXT NOT NULL REFERENCES districts(code),
+                    role TEXT NOT NULL, unit TEXT, password_hash TEXT NOT NULL, created_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE sessions (
+                    token_hash TEXT NOT NULL PRIMARY KEY, user_name TEXT NOT NULL REFERENCES users(name),
+                    csrf TEXT NOT NULL, expires_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE api_tokens (
+                    token_hash TEXT NOT NULL PRIMARY KEY, user_name TEXT NOT NULL REFERENCES users(name),
+                    created_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE publications (
+                    district TEXT NOT NULL REFERENCES districts(code), period TEXT NOT NULL, issue INTEGER NOT NULL,
+                    state TEXT NOT NULL, published_at TEXT NOT NULL, published_by TEXT NOT NULL,
+                    reopened_at TEXT, reopened_by TEXT, reason TEXT, markdown TEXT, html TEXT, json TEXT,
+                    PRIMARY KEY (district, period))
+                """,
+                """
+                CREATE TABLE report_versions (
+                    district TEXT NOT NULL REFERENCES districts(code), period TEXT NOT NULL, unit TEXT NOT NULL,
+                    version INTEGER NOT NULL, saved_by TEXT NOT NULL, saved_at TEXT NOT NULL,
+                    PRIMARY KEY (district, period, unit))
+                """,
+            ]
+        ),
     ]
 }

@@ -23,6 +23,8 @@ public protocol Store: Sendable {
     /// `mayReplace` false the caller knows no row with these keys is stored, and nothing is looked up.
     func write(_ rows: [StoredRow], table: String, district: String, change: Change, mayReplace: Bool) async throws
         -> TableWrite
+    /// The latest month with data, nil for none.
+    func latestPeriod(district: String) async throws -> Period?
     /// Whether the district has any row in the table.
     func hasRows(_ table: String, district: String) async throws -> Bool
     /// Those of `keys` that have case records (received or completed in the month).
@@ -31,6 +33,35 @@ public protocol Store: Sendable {
     func unitMonthsWithCases(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth>
     /// The audit log of a district, oldest first, optionally of one table.
     func auditEntries(district: String, table: String?) async throws -> [AuditEntry]
+    /// Runs `body` with the store to itself (no other task's statements in between); reentrant.
+    func serialized<T>(_ body: () async throws -> T) async throws -> T
+
+    // MARK: Accounts (hashes only)
+    func addUser(_ account: Account, passwordHash: String, at: Date) async throws
+    func account(_ name: String) async throws -> (Account, passwordHash: String)?
+    func setPassword(_ name: String, passwordHash: String) async throws
+    func users(district: String) async throws -> [Account]
+    func createSession(tokenHash: String, user: String, csrf: String, expires: Date) async throws
+    func session(tokenHash: String, now: Date) async throws -> (Account, csrf: String)?
+    func deleteSession(tokenHash: String) async throws
+    func addToken(tokenHash: String, user: String, at: Date) async throws
+    func account(tokenHash: String) async throws -> Account?
+
+    // MARK: Publication and versions
+    func publication(district: String, period: Period) async throws -> Publication?
+    func publications(district: String) async throws -> [Publication]
+    func publishedDocument(district: String, period: Period, format: String) async throws -> String?
+    func publish(
+        district: String, period: Period, issue: Int, documents: (md: String, html: String, json: String),
+        change: Change) async throws
+    func reopen(district: String, period: Period, reason: String, change: Change) async throws
+    /// Those of `periods` that are published and frozen: nothing writes to them.
+    func frozenPeriods(district: String, _ periods: Set<Period>) async throws -> Set<Period>
+    func reportVersion(district: String, period: Period, unit: String) async throws -> ReportVersion
+    @discardableResult
+    func advanceReportVersion(district: String, period: Period, unit: String, expected: Int, change: Change)
+        async throws -> Int
+    func deleteEvent(district: String, _ event: Event, change: Change) async throws
 }
 
 extension SQLStore: Store {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TongbaoCore
+import TongbaoServer
 import TongbaoStore
 
 struct DemoCommand: AsyncParsableCommand {
@@ -8,6 +9,8 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo", abstract: "用内置样例（渝北区 2021年7月）建立新的 SQLite 数据库，并生成各格式的通报。")
 
     @Option(help: "输出文件夹。") var out: String = "tongbao-demo"
+    @Flag(help: "生成后在样例数据上启动网页服务，并打印演示账号。") var serve = false
+    @Option(help: "网页服务端口（与 --serve 一起用）。") var port: Int = 8080
 
     func run() async throws {
         guard let sample = Bundle.module.url(forResource: "Sample/yubei-2021-07", withExtension: nil) else {
@@ -30,6 +33,28 @@ struct DemoCommand: AsyncParsableCommand {
             try Rendering.render(bulletin, format: format).write(toFile: path, atomically: true, encoding: .utf8)
             print("通报（\(format.rawValue)）：\(path)")
         }
+        if serve { try await serveDemo(db) }
+    }
+
+    /// Demo accounts with fresh random passwords (printed once): an admin, a reporter of the first unit, a viewer.
+    func serveDemo(_ db: String) async throws {
+        var lines = ["演示账号（密码每次随机生成）："]
+        try await SQLStore.with(db) { store in
+            let unit = try await store.units(district: "yubei").first
+            let accounts = [
+                Account(name: "admin", district: "yubei", role: .admin),
+                Account(name: "reporter", district: "yubei", role: .reporter, unit: unit?.code),
+                Account(name: "viewer", district: "yubei", role: .viewer),
+            ]
+            for account in accounts {
+                let password = String(Secrets.token().prefix(12))
+                try await store.addUser(account, passwordHash: Secrets.hashPassword(password, cost: 10), at: Date())
+                lines.append(
+                    "  \(account.name) / \(password)  \(account.role.label)\(account.unit.map { "（\(unit?.name ?? $0)）" } ?? "")"
+                )
+            }
+        }
+        try await Serving.run(db: db, config: ServerConfig(port: port), banner: lines.joined(separator: "\n"))
     }
 }
 

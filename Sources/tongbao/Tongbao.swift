@@ -7,7 +7,10 @@ struct Tongbao: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tongbao",
         abstract: "通报：行政审批服务运行通报的数据导入、校验与生成。",
-        subcommands: [DemoCommand.self, ImportCommand.self, ValidateCommand.self, BulletinCommand.self])
+        subcommands: [
+            DemoCommand.self, ImportCommand.self, ValidateCommand.self, BulletinCommand.self, ServeCommand.self,
+            UserCommand.self,
+        ])
 }
 
 /// Flags every data command shares.

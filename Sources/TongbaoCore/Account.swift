@@ -1,0 +1,79 @@
+import Foundation
+
+/// What a person may do in the web application and the API.
+public enum Role: String, Codable, Sendable, CaseIterable {
+    /// The 政务办 statistician: units, accounts, review, every unit's figures, publication.
+    case admin
+    /// A unit's reporter: their own unit's monthly figures only.
+    case reporter
+    /// A director: reads dashboards and bulletins.
+    case viewer
+
+    public var label: String {
+        switch self {
+        case .admin: return "管理员"
+        case .reporter: return "填报员"
+        case .viewer: return "查阅"
+        }
+    }
+}
+
+/// A person's account: belongs to one district and, for a reporter, to one unit.
+public struct Account: Codable, Sendable, Equatable {
+    public var name: String
+    public var district: String
+    public var role: Role
+    public var unit: String?
+
+    public init(name: String, district: String, role: Role, unit: String? = nil) {
+        self.name = name
+        self.district = district
+        self.role = role
+        self.unit = unit
+    }
+
+    /// Whether this account may change the figures of `unit` (nil: district-wide tables such as events).
+    public func mayEdit(unit other: String?) -> Bool {
+        switch role {
+        case .admin: return true
+        case .viewer: return false
+        case .reporter: return other != nil && other == unit
+        }
+    }
+}
+
+/// A published (frozen) month: its issue number and what was printed.
+public struct Publication: Sendable, Equatable {
+    public enum State: String, Sendable { case published, reopened }
+    public var period: Period
+    public var issue: Int
+    public var state: State
+    public var publishedAt: String
+    public var publishedBy: String
+    public var reopenedAt: String?
+    public var reopenedBy: String?
+    public var reason: String?
+
+    public init(period: Period, issue: Int, state: State, publishedAt: String, publishedBy: String) {
+        self.period = period
+        self.issue = issue
+        self.state = state
+        self.publishedAt = publishedAt
+        self.publishedBy = publishedBy
+    }
+
+    public var isFrozen: Bool { state == .published }
+}
+
+/// The version of one unit-month's report, for saving without overwriting someone else's save.
+public struct ReportVersion: Sendable, Equatable {
+    public var version: Int
+    public var savedBy: String?
+    public var savedAt: String?
+
+    public init(version: Int, savedBy: String? = nil, savedAt: String? = nil) {
+        self.version = version
+        self.savedBy = savedBy
+        self.savedAt = savedAt
+    }
+}

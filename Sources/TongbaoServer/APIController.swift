@@ -1,0 +1,197 @@
+import Foundation
+import Hummingbird
+import TongbaoCore
+import TongbaoStore
+
+/// The error body of every API response that is not 2xx.
+struct APIError: Codable, Sendable {
+    var status: Int
+    var message: String
+    var issues: [IssueView]
+
+    init(_ error: WebError) {
+        status = Int(error.status.code)
+        message = error.userMessage
+        issues = IssueView.list(error)
+    }
+}
+
+/// The JSON API under /api/v1: the same operations as the pages, for machine clients with a bearer token
+/// (`tongbao user token NAME`). Described by /api/v1/openapi.json.
+struct APIController {
+    let store: any Store
+    let workbench: Workbench
+    let openAPI: String
+
+    struct Report: Codable, Sendable {
+        var unit: String
+        var period: String
+        var version: Int
+        var cases: [String: String]
+        var tongban: [String: ReportInput.TongbanInput]
+    }
+    struct ReportSave: Codable, Sendable {
+        var version: Int
+        var cases: [String: String]
+        var tongban: [String: ReportInput.TongbanInput]?
+        var dryRun: Bool?
+    }
+    struct ImportResult: Codable, Sendable {
+        struct Table: Codable, Sendable {
+            var table: String
+            var inserted: Int
+            var updated: Int
+            var unchanged: Int
+        }
+        struct Change: Codable, Sendable {
+            var table: String
+            var key: String
+            var column: String
+            var old: String?
+            var new: String?
+        }
+        var dryRun: Bool
+        var periods: [String]
+        var tables: [Table]
+        var changes: [Change]
+        var warnings: [IssueView]
+        var version: Int?
+
+        init(_ r: ImportReport, dryRun: Bool, version: Int? = nil) {
+            self.dryRun = dryRun
+            periods = r.periods.map(\.description)
+            tables = r.writes.map {
+                Table(table: $0.table, inserted: $0.inserted, updated: $0.updated, unchanged: $0.unchanged)
+            }
+            changes = r.writes.flatMap(\.changes).prefix(1000).map {
+                Change(table: $0.table, key: $0.key, column: $0.column, old: $0.old, new: $0.new)
+            }
+            warnings = r.warnings.map(IssueView.init)
+            self.version = version
+        }
+    }
+    struct PublicationBody: Codable, Sendable {
+        var period: String
+        var issue: Int
+        var state: String
+    }
+    struct Reason: Codable, Sendable { var reason: String }
+
+    func register(_ router: Router<AppContext>) {
+        router.get(SiteURL.apiOpenAPI.pattern) { _, _ -> Response in
+            JSON.text(openAPI, type: "application/json; charset=utf-8")
+        }
+        router.get(SiteURL.apiUnits.pattern) { _, context -> Response in
+            let account = try context.requireAccount()
+            let units = try await store.units(district: account.district)
+            return try JSON.response(account.role == .reporter ? units.filter { $0.code == account.unit } : units)
+        }
+        router.get(SiteURL.apiDashboard.pattern) { _, context -> Response in
+            let (account, period) = try reader(context)
+            let data = try await workbench.data(account, period)
+            let builder = BulletinBuilder(data: data, period: period, settings: workbench.config.settings)
+            let publication = try await store.publication(district: account.district, period: period)
+            return try JSON.response(
+                Dashboard.make(
+                    builder.hasData ? builder.build() : nil, data: data, period: period, publication: publication))
+        }
+        router.get(SiteURL.apiBulletin.pattern) { _, context -> Response in
+            let (account, period) = try reader(context)
+            return JSON.text(
+                try await workbench.document(account, period, format: "json"), type: "application/json; charset=utf-8")
+        }
+        router.post(SiteURL.apiPublish.pattern) { _, context -> Response in
+            let account = try context.requireAdmin()
+            let p = try await workbench.publish(
+                account, try context.parameters.require("period").period(), source: "api")
+            return try JSON.response(
+                PublicationBody(period: p.period.description, issue: p.issue, state: p.state.rawValue))
+        }
+        router.post(SiteURL.apiReopen.pattern) { request, context -> Response in
+            let account = try context.requireAdmin()
+            let period = try context.parameters.require("period").period()
+            let body = try await decode(Reason.self, request, context)
+            try await workbench.reopen(account, period, reason: body.reason, source: "api")
+            guard let p = try await store.publication(district: account.district, period: period) else {
+                throw WebError.notFound("\(period) 的发布记录")
+            }
+            return try JSON.response(
+                PublicationBody(period: p.period.description, issue: p.issue, state: p.state.rawValue))
+        }
+        router.get(SiteURL.apiReport.pattern) { _, context -> Response in
+            let (account, unit, period) = try target(context)
+            guard account.role == .admin || account.unit == unit else { throw WebError.forbidden("无权查看单位 \(unit) 的报表") }
+            return try JSON.response(try await report(account, unit, period))
+        }
+        router.put(SiteURL.apiReport.pattern) { request, context -> Response in
+            let (account, unit, period) = try target(context)
+            guard account.mayEdit(unit: unit) else { throw WebError.forbidden("无权修改单位 \(unit) 的数据") }
+            let body = try await decode(ReportSave.self, request, context)
+            let dryRun = body.dryRun ?? false
+            let result = try await workbench.saveReport(
+                ReportInput(cases: body.cases, tongban: body.tongban ?? [:]), unit: unit, period: period,
+                expectedVersion: body.version, as: account, source: "api", dryRun: dryRun)
+            let version = try await store.reportVersion(district: account.district, period: period, unit: unit).version
+            return try JSON.response(ImportResult(result, dryRun: dryRun, version: version))
+        }
+        router.post(SiteURL.apiPackages.pattern) { request, context -> Response in
+            let account = try context.requireAccount()
+            guard account.role != .viewer else { throw WebError.forbidden("查阅账号不能导入数据") }
+            var request = request
+            let q = request.uri.queryParameters
+            let dryRun = q.get("dryRun") == "true"
+            let name =
+                q.get("name")
+                ?? (request.headers[.contentType]?.contains("zip") == true ? "package.zip" : "package.csv")
+            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            let files = try UploadController.readPackage(name: name, bytes: Data(buffer: body))
+            let report = try await workbench.importFiles(files, as: account, source: "api:\(name)", dryRun: dryRun)
+            return try JSON.response(ImportResult(report, dryRun: dryRun))
+        }
+        router.get(SiteURL.apiAudit.pattern) { request, context -> Response in
+            let account = try context.requireAdmin()
+            let q = request.uri.queryParameters
+            return try JSON.response(
+                try await AuditController.entries(
+                    store, account.district, unit: q.get("unit") ?? "", period: q.get("period") ?? "",
+                    actor: q.get("actor") ?? ""))
+        }
+    }
+
+    func reader(_ context: AppContext) throws -> (Account, Period) {
+        let account = try context.requireAccount()
+        guard account.role != .reporter else { throw WebError.forbidden("填报员只能查看本单位的报表") }
+        return (account, try context.parameters.require("period").period())
+    }
+
+    func target(_ context: AppContext) throws -> (Account, String, Period) {
+        let account = try context.requireAccount()
+        return (account, try context.parameters.require("unit"), try context.parameters.require("period").period())
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: AppContext) async throws -> T {
+        do {
+            return try await JSONDecoder().decode(type, from: request, context: context)
+        } catch {
+            throw WebError.badRequest("请求体不是有效的 JSON：\(error.localizedDescription)")
+        }
+    }
+
+    func report(_ account: Account, _ unit: String, _ period: Period) async throws -> Report {
+        let data = try await workbench.data(account, period)
+        guard data.units.contains(where: { $0.code == unit }) else { throw WebError.notFound("单位 \(unit)") }
+        let row = data.cases.first { $0.period == period && $0.unit == unit }
+        let values: [Int?] = [
+            row?.recvImmediate, row?.recvPromised, row?.doneImmediate, row?.donePromised, row?.ytdRecv, row?.ytdDone,
+            row?.proxy,
+        ]
+        var cases: [String: String] = [:]
+        for (c, v) in zip(ReportInput.caseColumns, values) { cases[c] = v.map(String.init) ?? "" }
+        var tongban: [String: ReportInput.TongbanInput] = [:]
+        for r in data.tongban where r.period == period && r.unit == unit {
+            tongban[r.scope] = .init(count: r.count.map(String.init), ytd: r.ytd.map(String.init))
+        }
+        let version = try await store.reportVersion(district: account.district, period: period, unit: unit).version
+        return Report(unit: unit, period: period.description, version: version, cases: cases, tongban: tongban)
+    }
+}

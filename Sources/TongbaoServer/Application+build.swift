@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+import Logging
+import TongbaoCore
+import TongbaoStore
+
+/// Builds the web application on `store`: `tongbao serve` runs it, and the tests call it through
+/// `app.test(.router)`. Templates and assets are loaded and checked here, before the first request.
+public func buildApplication(store: any Store, config: ServerConfig, logger: Logger? = nil) async throws
+    -> some ApplicationProtocol
+{
+    let views = try await Views.load()
+    let openAPI = String(decoding: try Views.asset("openapi.json"), as: UTF8.self)
+    let style = try Views.asset("style.css")
+    let workbench = Workbench(store: store, config: config)
+    let router = Router(context: AppContext.self)
+    router.add(middleware: ErrorMiddleware(views: views))
+    router.add(middleware: IdentifyMiddleware(store: store, config: config))
+    router.add(middleware: CSRFMiddleware())
+    router.get(SiteURL.style.pattern) { _, _ -> Response in
+        Response(
+            status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+            body: .init(byteBuffer: ByteBuffer(bytes: style)))
+    }
+    AuthController(
+        store: store, config: config, views: views, throttle: LoginThrottle(free: config.freeLoginAttempts),
+        workbench: workbench
+    ).register(router)
+    DashboardController(store: store, views: views, workbench: workbench).register(router)
+    ReportController(store: store, views: views, workbench: workbench).register(router)
+    UploadController(views: views, workbench: workbench, pending: PendingUploads()).register(router)
+    EditController(store: store, views: views, workbench: workbench).register(router)
+    BulletinController(store: store, views: views, workbench: workbench).register(router)
+    AuditController(store: store, views: views).register(router)
+    APIController(store: store, workbench: workbench, openAPI: openAPI).register(router)
+    var log = logger ?? Logger(label: "tongbao")
+    if logger == nil { log.logLevel = .info }
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tongbao"),
+        logger: log)
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Hummingbird
+import TongbaoCore
+import TongbaoStore
+
+/// Bulletin preview (the same HTML as the CLI), downloads of every format, publication (issue number, frozen
+/// month) and reopening with a reason.
+struct BulletinController {
+    let store: any Store
+    let views: Views
+    let workbench: Workbench
+
+    struct Download: Sendable {
+        var label: String
+        var href: String
+    }
+    struct Page: Sendable {
+        var chrome: Chrome
+        var months: MonthNav
+        var period: String
+        var hasData: Bool
+        var status: String
+        var published: Bool
+        var publication: String?
+        var reopened: String?
+        var isAdmin: Bool
+        var publishAction: String
+        var reopenAction: String
+        var downloads: [Download]
+        var frame: String
+        var warnings: [IssueView]
+    }
+
+    static let formats = [
+        ("md", "Markdown", "text/markdown"), ("html", "HTML", "text/html"), ("json", "JSON", "application/json"),
+    ]
+
+    func register(_ router: Router<AppContext>) {
+        router.get(SiteURL.bulletin.pattern) { request, context -> Response in
+            let (account, period) = try reader(context)
+            let publication = try await store.publication(district: account.district, period: period)
+            let bulletin = try? await workbench.bulletin(account, period)
+            var status = "未发布"
+            if let p = publication { status = p.isFrozen ? "已发布（第\(p.issue)期），数据已冻结" : "已撤回发布，可修改后重新发布" }
+            let page = Page(
+                chrome: Chrome(
+                    context, title: "\(period) 通报", active: "通报", period: period,
+                    flash: request.uri.queryParameters.get("done").map { $0 == "publish" ? "已发布" : "已撤回发布" }),
+                months: MonthNav(period) { SiteURL.bulletin.link($0) }, period: period.description,
+                hasData: bulletin != nil, status: status, published: publication?.isFrozen ?? false,
+                publication: publication.map { "第\($0.issue)期，\($0.publishedBy) 于 \($0.publishedAt) 发布" },
+                reopened: publication?.reopenedBy.map {
+                    "\($0) 于 \(publication?.reopenedAt ?? "") 撤回：\(publication?.reason ?? "")"
+                },
+                isAdmin: account.role == .admin, publishAction: SiteURL.publish.link(period),
+                reopenAction: SiteURL.reopen.link(period),
+                downloads: Self.formats.map {
+                    Download(label: $0.1, href: SiteURL.bulletinDocument.link(period, $0.0))
+                },
+                frame: SiteURL.bulletinDocument.link(period, "html") + "?inline=1",
+                warnings: (bulletin?.warnings ?? []).map(IssueView.init))
+            return try views.page("bulletin", page)
+        }
+        router.get(SiteURL.bulletinDocument.pattern) { request, context -> Response in
+            let (account, period) = try reader(context)
+            let format = try context.parameters.require("format")
+            guard let f = Self.formats.first(where: { $0.0 == format }) else { throw WebError.notFound("格式 \(format)") }
+            let text = try await workbench.document(account, period, format: format)
+            let inline = request.uri.queryParameters.get("inline") != nil
+            return JSON.text(
+                text, type: "\(f.2); charset=utf-8", filename: inline ? nil : "bulletin-\(period).\(format)")
+        }
+        router.post(SiteURL.publish.pattern) { _, context -> Response in
+            let account = try context.requireAdmin()
+            let period = try context.parameters.require("period").period()
+            _ = try await workbench.publish(account, period, source: "web")
+            return .redirect(to: SiteURL.bulletin.link(period) + "?done=publish", type: .normal)
+        }
+        router.post(SiteURL.reopen.pattern) { request, context -> Response in
+            let account = try context.requireAdmin()
+            let period = try context.parameters.require("period").period()
+            let form = try await Forms.fields(request, context: context)
+            try await workbench.reopen(account, period, reason: form["reason"] ?? "", source: "web")
+            return .redirect(to: SiteURL.bulletin.link(period) + "?done=reopen", type: .normal)
+        }
+    }
+
+    func reader(_ context: AppContext) throws -> (Account, Period) {
+        let account = try context.requireAccount()
+        guard account.role != .reporter else { throw WebError.forbidden("填报员只能查看本单位的报表") }
+        return (account, try context.parameters.require("period").period())
+    }
+}
+
+/// The audit log, filterable by unit, period and person.
+struct AuditController {
+    let store: any Store
+    let views: Views
+
+    struct Row: Sendable, Codable {
+        var at: String
+        var actor: String
+        var source: String
+        var table: String
+        var key: String
+        var column: String
+        var old: String
+        var new: String
+    }
+    struct Page: Sendable {
+        var chrome: Chrome
+        var unit: String
+        var period: String
+        var actor: String
+        var rows: [Row]
+        var shown: Int
+        var total: Int
+    }
+
+    func register(_ router: Router<AppContext>) {
+        router.get(SiteURL.audit.pattern) { request, context -> Response in
+            let account = try context.requireAdmin()
+            let q = request.uri.queryParameters
+            let (unit, period, actor) = (q.get("unit") ?? "", q.get("period") ?? "", q.get("actor") ?? "")
+            let rows = try await Self.entries(store, account.district, unit: unit, period: period, actor: actor)
+            let page = Page(
+                chrome: Chrome(context, title: "审计日志", active: "审计日志", period: Period(parsing: period)),
+                unit: unit, period: period, actor: actor, rows: Array(rows.prefix(1000)), shown: min(1000, rows.count),
+                total: rows.count)
+            return try views.page("audit", page)
+        }
+    }
+
+    /// Newest first. A row's key names its period and unit (`2021-07 C01`), so both filters match key words.
+    static func entries(_ store: any Store, _ district: String, unit: String, period: String, actor: String)
+        async throws -> [Row]
+    {
+        let all = try await store.auditEntries(district: district, table: nil)
+        return all.reversed().filter { e in
+            let words = e.key.split(separator: " ").map(String.init)
+            return (unit.isEmpty || words.contains(unit)) && (actor.isEmpty || e.actor == actor)
+                && (period.isEmpty || words.contains { $0 == period || $0.hasPrefix(period + "-") })
+        }.map {
+            Row(
+                at: $0.at, actor: $0.actor, source: $0.source, table: $0.table, key: $0.key, column: $0.column,
+                old: $0.old ?? "", new: $0.new ?? "")
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import TongbaoCore
+import TongbaoReport
+import TongbaoStore
+
+/// The director's view of a month: the district total and the three tiers against last month and last year, the
+/// rates, the charts, the month's warnings and the 催报 list of units that have not reported.
+struct Dashboard: Codable, Sendable {
+    struct Card: Codable, Sendable {
+        var label: String
+        var value: Int?
+        var previous: Int?
+        var lastYear: Int?
+        var monthChange: String?
+        var yearChange: String?
+    }
+    struct Rate: Codable, Sendable {
+        var name: String
+        var value: String
+    }
+    struct Missing: Codable, Sendable {
+        var code: String
+        var name: String
+        var tier: String
+        var link: String
+    }
+    var district: String
+    var period: String
+    var published: Bool
+    var issue: Int?
+    var total: Card
+    var tiers: [Card]
+    var rates: [Rate]
+    var warnings: [IssueView]
+    var missing: [Missing]
+
+    static func make(_ b: Bulletin?, data: DistrictData, period: Period, publication: Publication?) -> Dashboard {
+        func card(_ label: String, _ v: Int?, _ prev: Int?, _ lastYear: Int?) -> Card {
+            Card(
+                label: label, value: v, previous: prev, lastYear: lastYear,
+                monthChange: v.flatMap { v in prev.map { Numbers.comparison(v, from: $0, label: "上月") } },
+                yearChange: v.flatMap { v in lastYear.map { Numbers.comparison(v, from: $0, label: "去年同期") } })
+        }
+        let o = b?.overview
+        return Dashboard(
+            district: data.district.name, period: period.description, published: publication?.isFrozen ?? false,
+            issue: publication?.issue ?? b?.issue,
+            total: card("全区办件量", o?.total, o?.previousTotal, o?.lastYearTotal),
+            tiers: (o?.tiers ?? []).map { card($0.tier.chineseName, $0.done, $0.previousDone, nil) },
+            rates: (o?.rates ?? []).map { Rate(name: $0.name, value: Numbers.rate($0.value) + "%") },
+            warnings: (b?.warnings ?? []).map(IssueView.init),
+            missing: Workbench.missingReports(data, period).map {
+                Missing(
+                    code: $0.code, name: $0.name, tier: $0.tier.chineseName, link: SiteURL.report.link($0.code, period))
+            })
+    }
+}
+
+struct DashboardController {
+    let store: any Store
+    let views: Views
+    let workbench: Workbench
+
+    struct Page: Sendable {
+        struct Chart: Sendable {
+            var title: String
+            var svg: String
+        }
+        var chrome: Chrome
+        var months: MonthNav
+        var dashboard: Dashboard
+        var hasData: Bool
+        var charts: [Chart]
+        var hasWarnings: Bool
+        var hasMissing: Bool
+        var bulletinLink: String
+    }
+
+    func register(_ router: Router<AppContext>) {
+        router.get(SiteURL.dashboard.pattern) { _, context -> Response in
+            let account = try context.requireAccount()
+            guard account.role != .reporter else { throw WebError.forbidden("填报员只能查看本单位的报表") }
+            let period = try context.parameters.require("period").period()
+            let (dashboard, bulletin) = try await load(account, period)
+            let charts = bulletin.map { BulletinView($0).sections.flatMap(\.blocks).compactMap(\.chart) } ?? []
+            let page = Page(
+                chrome: Chrome(context, title: "\(period) 运行概览", active: "概览", period: period),
+                months: MonthNav(period) { SiteURL.dashboard.link($0) }, dashboard: dashboard,
+                hasData: bulletin != nil, charts: charts.map { Page.Chart(title: $0.title, svg: $0.svg) },
+                hasWarnings: !dashboard.warnings.isEmpty, hasMissing: !dashboard.missing.isEmpty,
+                bulletinLink: SiteURL.bulletin.link(period))
+            return try views.page("dashboard", page)
+        }
+    }
+
+    func load(_ account: Account, _ period: Period) async throws -> (Dashboard, Bulletin?) {
+        let data = try await workbench.data(account, period)
+        let builder = BulletinBuilder(data: data, period: period, settings: workbench.config.settings)
+        let bulletin = builder.hasData ? builder.build() : nil
+        let publication = try await store.publication(district: account.district, period: period)
+        return (Dashboard.make(bulletin, data: data, period: period, publication: publication), bulletin)
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MultipartKit
+import TongbaoCore
+import TongbaoStore
+
+extension HTTPField.Name {
+    static let csrfToken = Self("X-CSRF-Token")!
+    static let contentSecurityPolicy = Self("Content-Security-Policy")!
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let xFrameOptions = Self("X-Frame-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+}
+
+enum Cookies {
+    static let session = "tongbao_session"
+    static let loginCSRF = "tongbao_login_csrf"
+}
+
+/// Outermost: turns errors into a Chinese page (or JSON under /api/), sends a signed-out browser to the login
+/// page, and adds the security headers to every response.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let views: Views
+    let logger = Logger(label: "tongbao.web")
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var response: Response
+        let api = request.uri.path.hasPrefix("/api/")
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPError where WebError.from(error) == nil {
+            response = try errorResponse(.notFound("该页面"), status: error.status, api: api, context: context)
+        } catch {
+            if let web = WebError.from(error) {
+                if case .unauthenticated = web, !api {
+                    response = .redirect(to: SiteURL.login.link() + "?next=" + Self.encode(request.uri.path))
+                } else {
+                    response = try errorResponse(web, status: web.status, api: api, context: context)
+                }
+            } else {
+                logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+                response = try errorResponse(
+                    .badRequest("服务器内部错误，请稍后重试或联系管理员"), status: .internalServerError, api: api,
+                    context: context)
+            }
+        }
+        response.headers[.contentSecurityPolicy] =
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'none'; frame-ancestors 'self'"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.xFrameOptions] = "SAMEORIGIN"
+        response.headers[.referrerPolicy] = "same-origin"
+        return response
+    }
+
+    func errorResponse(_ error: WebError, status: HTTPResponse.Status, api: Bool, context: Context) throws -> Response {
+        var response: Response
+        if api {
+            response = try JSON.response(APIError(error), status: status)
+        } else {
+            let page = ErrorPage(
+                chrome: Chrome(context, title: "出错了", active: nil, period: nil), status: Int(status.code),
+                message: status == .internalServerError ? "服务器内部错误，请稍后重试或联系管理员" : error.userMessage,
+                issues: IssueView.list(error))
+            response = try views.page("error", page, status: status)
+        }
+        if case .tooManyAttempts(let s) = error { response.headers[.retryAfter] = String(s) }
+        return response
+    }
+
+    static func encode(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["/", "-"])) ?? "/"
+    }
+}
+
+/// Who is asking: the session cookie for pages, `Authorization: Bearer` for the API.
+struct IdentifyMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let store: any Store
+    let config: ServerConfig
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var context = context
+        if request.uri.path.hasPrefix("/api/") {
+            if let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") {
+                let token = String(auth.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+                context.account = try await store.account(tokenHash: Secrets.sha256(token))
+            }
+        } else if let cookie = request.cookies[Cookies.session]?.value {
+            let hash = Secrets.sha256(cookie)
+            if let (account, csrf) = try await store.session(tokenHash: hash, now: config.now()) {
+                context.account = account
+                context.csrf = csrf
+                context.sessionHash = hash
+            }
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Every state-changing page request carries the session's CSRF token, in the form field `_csrf` (or the
+/// `X-CSRF-Token` header). The login form, before any session exists, is checked against a cookie it set itself.
+/// API requests authenticate with a bearer token, which a browser never sends by itself, and need none.
+struct CSRFMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard request.method != .get, request.method != .head, !request.uri.path.hasPrefix("/api/") else {
+            return try await next(request, context)
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let sent = try request.headers[.csrfToken] ?? Self.formToken(request, body: body)
+        let expected =
+            request.uri.path == SiteURL.login.rawValue ? request.cookies[Cookies.loginCSRF]?.value : context.csrf
+        guard let sent, let expected, !expected.isEmpty, Secrets.equal(sent, expected) else { throw WebError.csrf }
+        return try await next(request, context)
+    }
+
+    struct Token: Decodable { var _csrf: String? }
+
+    static func formToken(_ request: Request, body: ByteBuffer) throws -> String? {
+        let type = request.headers[.contentType] ?? ""
+        if type.hasPrefix("multipart/form-data") {
+            guard let boundary = Forms.boundary(type) else { return nil }
+            return (try? UploadController.part(named: "_csrf", in: body, boundary: boundary))?.map {
+                String(decoding: $0.data, as: UTF8.self)
+            }
+        }
+        return try? URLEncodedFormDecoder().decode(Token.self, from: String(buffer: body))._csrf
+    }
+}

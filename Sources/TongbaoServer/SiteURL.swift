@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+
+/// Every path of the site and the API, declared once: routes are registered with ``pattern`` and links are built
+/// with ``link(_:)``.
+enum SiteURL: String, CaseIterable {
+    case home = "/"
+    case login = "/login"
+    case logout = "/logout"
+    case dashboard = "/dashboard/:period"
+    case report = "/report/:unit/:period"
+    case upload = "/upload"
+    case uploadConfirm = "/upload/confirm"
+    case scores = "/scores/:period"
+    case events = "/events/:period"
+    case eventDelete = "/events/:period/delete"
+    case ancillary = "/ancillary/:period"
+    case bulletin = "/bulletin/:period"
+    case bulletinDocument = "/bulletin/:period/document/:format"
+    case publish = "/bulletin/:period/publish"
+    case reopen = "/bulletin/:period/reopen"
+    case audit = "/audit"
+    case style = "/assets/style.css"
+
+    case apiOpenAPI = "/api/v1/openapi.json"
+    case apiUnits = "/api/v1/units"
+    case apiDashboard = "/api/v1/periods/:period/dashboard"
+    case apiBulletin = "/api/v1/periods/:period/bulletin"
+    case apiPublish = "/api/v1/periods/:period/publish"
+    case apiReopen = "/api/v1/periods/:period/reopen"
+    case apiReport = "/api/v1/reports/:unit/:period"
+    case apiPackages = "/api/v1/packages"
+    case apiAudit = "/api/v1/audit"
+
+    var pattern: RouterPath { RouterPath(rawValue) }
+
+    /// The path with each `:name` replaced, in order, by `values` (percent-encoded).
+    func link(_ values: CustomStringConvertible...) -> String {
+        var parts: [String] = []
+        var next = values.makeIterator()
+        for part in rawValue.split(separator: "/", omittingEmptySubsequences: false) {
+            if part.hasPrefix(":"), let v = next.next() {
+                parts.append(
+                    v.description.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"]))
+                        ?? "")
+            } else {
+                parts.append(String(part))
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    var isAPI: Bool { rawValue.hasPrefix("/api/") }
+}

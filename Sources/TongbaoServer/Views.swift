@@ -1,0 +1,94 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// The page templates (`Templates/*.mustache`, shipped with the program), loaded and checked once at start.
+public struct Views: Sendable {
+    let library: MustacheLibrary
+
+    static let pages = [
+        "layout", "error", "login", "dashboard", "report", "upload", "upload-preview", "scores", "events",
+        "ancillary", "bulletin", "audit",
+    ]
+
+    public static func load() async throws -> Views {
+        guard let dir = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
+            throw ServerSetupError.missingResource("Templates")
+        }
+        let library = try await MustacheLibrary(directory: dir.path)
+        for name in pages where library.getTemplate(named: name) == nil {
+            throw ServerSetupError.missingResource("Templates/\(name).mustache")
+        }
+        return Views(library: library)
+    }
+
+    func page(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) throws -> Response {
+        guard let html = library.render(model, withTemplate: template) else {
+            throw ServerSetupError.missingResource("Templates/\(template).mustache")
+        }
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func asset(_ name: String) throws -> Data {
+        guard let url = Bundle.module.url(forResource: "Assets/\(name)", withExtension: nil) else {
+            throw ServerSetupError.missingResource("Assets/\(name)")
+        }
+        return try Data(contentsOf: url)
+    }
+}
+
+public enum ServerSetupError: Error, LocalizedError {
+    case missingResource(String)
+    public var errorDescription: String? {
+        switch self {
+        case .missingResource(let name): return "找不到程序资源 \(name)（安装不完整）"
+        }
+    }
+}
+
+/// JSON bodies of the API.
+enum JSON {
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func text(_ text: String, type: String, status: HTTPResponse.Status = .ok, filename: String? = nil)
+        -> Response
+    {
+        var headers: HTTPFields = [.contentType: type]
+        if let filename { headers[.contentDisposition] = "attachment; filename=\"\(filename)\"" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Reading form bodies.
+enum Forms {
+    /// The fields of an `application/x-www-form-urlencoded` body (the last value of a repeated name wins).
+    static func fields(_ request: Request, context: AppContext) async throws -> [String: String] {
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        do {
+            return try URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body))
+        } catch {
+            throw WebError.badRequest("表单内容无法解析")
+        }
+    }
+
+    static func boundary(_ contentType: String) -> String? {
+        for part in contentType.split(separator: ";") {
+            let kv = part.trimmingCharacters(in: .whitespaces)
+            if kv.hasPrefix("boundary=") {
+                return String(kv.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+import TongbaoCore
+import TongbaoStore
+
+/// Errors of the web application and the API, each with its HTTP status and a Chinese message for the user.
+public enum WebError: Error, Sendable {
+    case unauthenticated
+    case forbidden(String)
+    case notFound(String)
+    case badRequest(String)
+    case csrf
+    case conflict(String)
+    case tooManyAttempts(retryAfter: Int)
+    case invalid([TongbaoCore.Issue])
+
+    var status: HTTPResponse.Status {
+        switch self {
+        case .unauthenticated: return .unauthorized
+        case .forbidden, .csrf: return .forbidden
+        case .notFound: return .notFound
+        case .badRequest: return .badRequest
+        case .conflict: return .conflict
+        case .tooManyAttempts: return .tooManyRequests
+        case .invalid: return .unprocessableContent
+        }
+    }
+
+    var userMessage: String {
+        switch self {
+        case .unauthenticated: return "请先登录"
+        case .forbidden(let why): return why
+        case .notFound(let what): return "找不到\(what)"
+        case .badRequest(let why): return why
+        case .csrf: return "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试"
+        case .conflict(let why): return why
+        case .tooManyAttempts(let s): return "登录失败次数过多，请 \(s) 秒后再试"
+        case .invalid(let issues): return "数据未通过校验（\(issues.filter { $0.severity == .error }.count) 处错误），未保存任何数据"
+        }
+    }
+
+    /// Maps the errors of the layers below to what the user is told; anything unexpected is a 500 whose detail
+    /// goes to the log only.
+    static func from(_ error: any Error) -> WebError? {
+        switch error {
+        case let e as WebError: return e
+        case let e as ImportFailed: return .invalid(e.issues)
+        case let e as StoreError:
+            switch e {
+            case .versionConflict, .alreadyPublished, .notPublished, .periodFrozen, .userExists:
+                return .conflict(e.errorDescription ?? "")
+            case .unknownDistrict: return .notFound("该区县的数据")
+            case .cannotOpen, .corruptRow: return nil
+            }
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import TongbaoCore
+import TongbaoReport
+import TongbaoStore
+
+/// What the pages and the API do, in one place: every edit becomes a small data package handed to the
+/// ``Importer``, so a web save gets the same checks, freezing, transaction and audit as an uploaded file.
+struct Workbench: Sendable {
+    let store: any Store
+    let config: ServerConfig
+
+    func change(_ account: Account, source: String) -> Change {
+        Change(actor: account.name, source: source, at: config.now())
+    }
+
+    // MARK: - Reading
+
+    func data(_ account: Account, _ period: Period) async throws -> DistrictData {
+        try await store.load(district: account.district, period: period)
+    }
+
+    /// The month's bulletin as it stands: the published copy's issue number once published.
+    func bulletin(_ account: Account, _ period: Period) async throws -> Bulletin {
+        let data = try await data(account, period)
+        let builder = BulletinBuilder(data: data, period: period, settings: config.settings)
+        guard builder.hasData else { throw WebError.notFound("\(period) 的数据") }
+        var b = builder.build()
+        if let p = try await store.publication(district: account.district, period: period) { b.issue = p.issue }
+        return b
+    }
+
+    /// The document in `format` (md, html, json): the frozen copy when published, else rendered now.
+    func document(_ account: Account, _ period: Period, format: String) async throws -> String {
+        if let p = try await store.publication(district: account.district, period: period), p.isFrozen,
+            let doc = try await store.publishedDocument(district: account.district, period: period, format: format)
+        {
+            return doc
+        }
+        return try Self.render(try await bulletin(account, period), format: format)
+    }
+
+    static func render(_ b: Bulletin, format: String) throws -> String {
+        switch format {
+        case "md": return MarkdownWriter.render(BulletinView(b))
+        case "html": return try HTMLWriter.render(BulletinView(b))
+        case "json": return try JSONWriter.render(b)
+        default: throw WebError.notFound("格式 \(format)")
+        }
+    }
+
+    /// The most recent month with data, or the current month.
+    func latestPeriod(_ account: Account) async throws -> Period {
+        try await store.latestPeriod(district: account.district) ?? Period(containing: config.now())
+    }
+
+    // MARK: - Writing
+
+    /// Imports `files` as `account` (dry run: everything checked, the changes listed, nothing kept).
+    func importFiles(_ files: [PackageFile], as account: Account, source: String, dryRun: Bool) async throws
+        -> ImportReport
+    {
+        func run<S: Store>(_ store: S) async throws -> ImportReport {
+            var importer = Importer(store: store, district: account.district, change: change(account, source: source))
+            importer.settings = config.settings
+            if account.role != .admin { importer.authorize = { try Self.authorize(account, $0) } }
+            return try await importer.run(files: files, dryRun: dryRun)
+        }
+        return try await run(store)
+    }
+
+    /// A reporter's package holds only their own unit's monthly figures, 通办 and case records.
+    static func authorize(_ account: Account, _ pkg: DataPackage) throws {
+        guard account.role == .reporter, let unit = account.unit else {
+            throw WebError.forbidden("只有管理员和填报员可以导入数据")
+        }
+        let others =
+            pkg.units.count + pkg.rubric.count + pkg.ancillary.count + pkg.evaluation.count + pkg.events.count
+            + pkg.figures.count + pkg.meta.count
+        let units = Set(pkg.cases.map(\.unit) + pkg.tongban.map(\.unit) + pkg.caseRecords.map(\.unit))
+        guard others == 0, units.subtracting([unit]).isEmpty else {
+            throw WebError.forbidden("填报员只能导入本单位（\(unit)）的办件月报、通办和办件明细")
+        }
+    }
+
+    /// Saves (or, with `dryRun`, checks) one unit-month's report. A save names the version it was based on;
+    /// when someone saved in between, nothing is written and the caller is told who.
+    func saveReport(
+        _ input: ReportInput, unit: String, period: Period, expectedVersion: Int, as account: Account,
+        source: String, dryRun: Bool
+    ) async throws -> ImportReport {
+        guard account.mayEdit(unit: unit) else { throw WebError.forbidden("无权修改单位 \(unit) 的数据") }
+        let files = input.files(unit: unit, period: period)
+        return try await store.transaction(commit: !dryRun) {
+            let current = try await store.reportVersion(district: account.district, period: period, unit: unit)
+            if current.version != expectedVersion { throw StoreError.versionConflict(current) }
+            let report = try await importFiles(files, as: account, source: source, dryRun: false)
+            if !dryRun {
+                try await store.advanceReportVersion(
+                    district: account.district, period: period, unit: unit, expected: expectedVersion,
+                    change: change(account, source: source))
+            }
+            return report
+        }
+    }
+
+    func publish(_ account: Account, _ period: Period, source: String) async throws -> Publication {
+        guard account.role == .admin else { throw WebError.forbidden("只有管理员可以发布通报") }
+        let b = try await bulletin(account, period)
+        let docs = (
+            md: try Self.render(b, format: "md"), html: try Self.render(b, format: "html"),
+            json: try Self.render(b, format: "json")
+        )
+        try await store.publish(
+            district: account.district, period: period, issue: b.issue ?? 1, documents: docs,
+            change: change(account, source: source))
+        guard let p = try await store.publication(district: account.district, period: period) else {
+            throw WebError.notFound("\(period) 的发布记录")
+        }
+        return p
+    }
+
+    func reopen(_ account: Account, _ period: Period, reason: String, source: String) async throws {
+        guard account.role == .admin else { throw WebError.forbidden("只有管理员可以撤回发布") }
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw WebError.badRequest("撤回发布必须填写原因") }
+        try await store.reopen(
+            district: account.district, period: period, reason: reason, change: change(account, source: source))
+    }
+
+    /// The units whose monthly figures for `period` have not arrived (the 催报 list).
+    static func missingReports(_ data: DistrictData, _ period: Period) -> [OrgUnit] {
+        let reported = Set(data.cases.filter { $0.period == period }.map(\.unit))
+            .union(data.recordStats.filter { $0.period == period }.map(\.unit))
+        return data.units.filter { !reported.contains($0.code) }
+    }
+}
+
+/// One unit-month's report as typed in a form or sent to the API: the columns of cases.csv, and 通办 by scope.
+struct ReportInput: Codable, Sendable {
+    static let caseColumns = PackageTable.cases.columns.dropFirst(2).map(\.name)
+
+    var cases: [String: String]
+    var tongban: [String: TongbanInput]
+
+    struct TongbanInput: Codable, Sendable {
+        var count: String?
+        var ytd: String?
+    }
+
+    func files(unit: String, period: Period) -> [PackageFile] {
+        let caseRow = [period.description, unit] + Self.caseColumns.map { (cases[$0] ?? "").trimmed }
+        var files = [
+            PackageFile.csv(.cases, header: ["period", "unit"] + Self.caseColumns, rows: [caseRow])
+        ]
+        let scopes = tongban.filter {
+            !(($0.value.count ?? "").trimmed.isEmpty && ($0.value.ytd ?? "").trimmed.isEmpty)
+        }
+        if !scopes.isEmpty {
+            files.append(
+                .csv(
+                    .tongban, header: ["period", "unit", "scope", "count", "ytd"],
+                    rows: scopes.keys.sorted().map { scope in
+                        [
+                            period.description, unit, scope, (scopes[scope]?.count ?? "").trimmed,
+                            (scopes[scope]?.ytd ?? "").trimmed,
+                        ]
+                    }))
+        }
+        return files
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import SQLKit
+import TongbaoCore
+
+/// Accounts, sessions and API tokens. The store keeps only hashes: a bcrypt hash of each password, and a
+/// SHA-256 hash of each session and API token, which the server computes.
+extension SQLStore {
+    public func addUser(_ account: Account, passwordHash: String, at: Date) async throws {
+        try await serialized {
+            if try await accountUnlocked(account.name) != nil { throw StoreError.userExists(account.name) }
+            guard try await districtUnlocked(account.district) != nil else {
+                throw StoreError.unknownDistrict(account.district)
+            }
+            try await db.raw(
+                """
+                INSERT INTO users (name, district, role, unit, password_hash, created_at)
+                VALUES (\(bind: account.name), \(bind: account.district), \(bind: account.role.rawValue),
+                \(bind: account.unit), \(bind: passwordHash), \(bind: Self.timestamp(at)))
+                """
+            ).run()
+        }
+    }
+
+    /// The account and its password hash.
+    public func account(_ name: String) async throws -> (Account, passwordHash: String)? {
+        try await serialized { try await accountUnlocked(name) }
+    }
+
+    func accountUnlocked(_ name: String) async throws -> (Account, passwordHash: String)? {
+        guard let r = try await db.raw("SELECT * FROM users WHERE name = \(bind: name)").first() else { return nil }
+        return (try Self.account(r), try r.decode(column: "password_hash", as: String.self))
+    }
+
+    public func setPassword(_ name: String, passwordHash: String) async throws {
+        try await serialized {
+            try await db.raw("UPDATE users SET password_hash = \(bind: passwordHash) WHERE name = \(bind: name)").run()
+        }
+    }
+
+    public func users(district: String) async throws -> [Account] {
+        try await serialized {
+            try await db.raw("SELECT * FROM users WHERE district = \(bind: district) ORDER BY name").all().map(
+                Self.account)
+        }
+    }
+
+    static func account(_ r: any SQLRow) throws -> Account {
+        let roleText = try r.decode(column: "role", as: String.self)
+        guard let role = Role(rawValue: roleText) else { throw StoreError.corruptRow(table: "users", key: roleText) }
+        return Account(
+            name: try r.decode(column: "name", as: String.self),
+            district: try r.decode(column: "district", as: String.self), role: role,
+            unit: try r.decode(column: "unit", as: String?.self))
+    }
+
+    // MARK: - Sessions
+
+    public func createSession(tokenHash: String, user: String, csrf: String, expires: Date) async throws {
+        try await serialized {
+            try await db.raw(
+                """
+                INSERT INTO sessions (token_hash, user_name, csrf, expires_at)
+                VALUES (\(bind: tokenHash), \(bind: user), \(bind: csrf), \(bind: Self.timestamp(expires)))
+                """
+            ).run()
+        }
+    }
+
+    /// The account and CSRF token of a live session; an expired session is deleted.
+    public func session(tokenHash: String, now: Date) async throws -> (Account, csrf: String)? {
+        try await serialized {
+            try await db.raw("DELETE FROM sessions WHERE expires_at < \(bind: Self.timestamp(now))").run()
+            guard
+                let r = try await db.raw(
+                    """
+                    SELECT u.*, s.csrf FROM sessions s JOIN users u ON u.name = s.user_name
+                    WHERE s.token_hash = \(bind: tokenHash)
+                    """
+                ).first()
+            else { return nil }
+            return (try Self.account(r), try r.decode(column: "csrf", as: String.self))
+        }
+    }
+
+    public func deleteSession(tokenHash: String) async throws {
+        try await serialized { try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run() }
+    }
+
+    // MARK: - API tokens
+
+    public func addToken(tokenHash: String, user: String, at: Date) async throws {
+        try await serialized {
+            try await db.raw(
+                """
+                INSERT INTO api_tokens (token_hash, user_name, created_at)
+                VALUES (\(bind: tokenHash), \(bind: user), \(bind: Self.timestamp(at)))
+                """
+            ).run()
+        }
+    }
+
+    public func account(tokenHash: String) async throws -> Account? {
+        try await serialized {
+            try await db.raw(
+                """
+                SELECT u.* FROM api_tokens t JOIN users u ON u.name = t.user_name WHERE t.token_hash = \(bind: tokenHash)
+                """
+            ).first().map(Self.account)
+        }
+    }
+
+    static func timestamp(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+}

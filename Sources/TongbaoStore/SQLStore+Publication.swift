@@ -1,0 +1,176 @@
+import Foundation
+import SQLKit
+import TongbaoCore
+
+/// Publication (freezing a month), report versions, and the few edits that are not an import.
+extension SQLStore {
+    public func publication(district: String, period: Period) async throws -> Publication? {
+        try await serialized {
+            try await db.raw(
+                "SELECT * FROM publications WHERE district = \(bind: district) AND period = \(bind: period.description)"
+            ).first().map(Self.publication)
+        }
+    }
+
+    public func publications(district: String) async throws -> [Publication] {
+        try await serialized {
+            try await db.raw("SELECT * FROM publications WHERE district = \(bind: district) ORDER BY period").all()
+                .map(Self.publication)
+        }
+    }
+
+    /// The published copy of a month's bulletin in `format` (`md`, `html`, `json`).
+    public func publishedDocument(district: String, period: Period, format: String) async throws -> String? {
+        let column = ["md": "markdown", "html": "html", "json": "json"][format] ?? "json"
+        return try await serialized {
+            try await db.raw(
+                """
+                SELECT \(ident: column) AS doc FROM publications
+                WHERE district = \(bind: district) AND period = \(bind: period.description)
+                """
+            ).first()?.decode(column: "doc", as: String?.self)
+        }
+    }
+
+    /// Publishes (or publishes again after reopening) a month with its printed documents, and audits it.
+    public func publish(
+        district: String, period: Period, issue: Int, documents: (md: String, html: String, json: String),
+        change: Change
+    ) async throws {
+        try await transaction {
+            let old = try await publication(district: district, period: period)
+            if old?.isFrozen == true { throw StoreError.alreadyPublished(period.description) }
+            let at = Self.timestamp(change.at)
+            try await db.raw(
+                "DELETE FROM publications WHERE district = \(bind: district) AND period = \(bind: period.description)"
+            ).run()
+            try await db.raw(
+                """
+                INSERT INTO publications (district, period, issue, state, published_at, published_by, markdown, html, json)
+                VALUES (\(bind: district), \(bind: period.description), \(bind: issue), 'published', \(bind: at),
+                \(bind: change.actor), \(bind: documents.md), \(bind: documents.html), \(bind: documents.json))
+                """
+            ).run()
+            try await appendAudit(
+                district: district, change: change, table: "publications", key: period.description, column: "state",
+                old: old?.state.rawValue, new: "published 第\(issue)期")
+        }
+    }
+
+    /// Reopens a published month so that its figures can be corrected; the reason goes to the audit log.
+    public func reopen(district: String, period: Period, reason: String, change: Change) async throws {
+        try await transaction {
+            guard let old = try await publication(district: district, period: period), old.isFrozen else {
+                throw StoreError.notPublished(period.description)
+            }
+            try await db.raw(
+                """
+                UPDATE publications SET state = 'reopened', reopened_at = \(bind: Self.timestamp(change.at)),
+                reopened_by = \(bind: change.actor), reason = \(bind: reason)
+                WHERE district = \(bind: district) AND period = \(bind: period.description)
+                """
+            ).run()
+            try await appendAudit(
+                district: district, change: change, table: "publications", key: period.description, column: "state",
+                old: "published", new: "reopened：\(reason)")
+        }
+    }
+
+    /// Those of `periods` that are published and frozen.
+    public func frozenPeriods(district: String, _ periods: Set<Period>) async throws -> Set<Period> {
+        let frozen = try await publications(district: district).filter(\.isFrozen).map(\.period)
+        return periods.intersection(frozen)
+    }
+
+    static func publication(_ r: any SQLRow) throws -> Publication {
+        let text = try r.decode(column: "period", as: String.self)
+        guard let period = Period(parsing: text),
+            let state = Publication.State(rawValue: try r.decode(column: "state", as: String.self))
+        else { throw StoreError.corruptRow(table: "publications", key: text) }
+        var p = Publication(
+            period: period, issue: try r.decode(column: "issue", as: Int.self), state: state,
+            publishedAt: try r.decode(column: "published_at", as: String.self),
+            publishedBy: try r.decode(column: "published_by", as: String.self))
+        p.reopenedAt = try r.decode(column: "reopened_at", as: String?.self)
+        p.reopenedBy = try r.decode(column: "reopened_by", as: String?.self)
+        p.reason = try r.decode(column: "reason", as: String?.self)
+        return p
+    }
+
+    // MARK: - Report versions
+
+    public func reportVersion(district: String, period: Period, unit: String) async throws -> ReportVersion {
+        try await serialized {
+            guard
+                let r = try await db.raw(
+                    """
+                    SELECT * FROM report_versions
+                    WHERE district = \(bind: district) AND period = \(bind: period.description) AND unit = \(bind: unit)
+                    """
+                ).first()
+            else { return ReportVersion(version: 0) }
+            return ReportVersion(
+                version: try r.decode(column: "version", as: Int.self),
+                savedBy: try r.decode(column: "saved_by", as: String.self),
+                savedAt: try r.decode(column: "saved_at", as: String.self))
+        }
+    }
+
+    /// Moves a unit-month from version `expected` to the next, inside the caller's transaction; throws
+    /// ``StoreError/versionConflict(_:)`` when someone saved in between.
+    @discardableResult
+    public func advanceReportVersion(
+        district: String, period: Period, unit: String, expected: Int, change: Change
+    ) async throws -> Int {
+        try await transaction {
+            let current = try await reportVersion(district: district, period: period, unit: unit)
+            guard current.version == expected else { throw StoreError.versionConflict(current) }
+            try await db.raw(
+                """
+                DELETE FROM report_versions
+                WHERE district = \(bind: district) AND period = \(bind: period.description) AND unit = \(bind: unit)
+                """
+            ).run()
+            try await db.raw(
+                """
+                INSERT INTO report_versions (district, period, unit, version, saved_by, saved_at)
+                VALUES (\(bind: district), \(bind: period.description), \(bind: unit), \(bind: expected + 1),
+                \(bind: change.actor), \(bind: Self.timestamp(change.at)))
+                """
+            ).run()
+            return expected + 1
+        }
+    }
+
+    // MARK: - Events
+
+    /// Deletes one work event, refused in a frozen month, audited.
+    public func deleteEvent(district: String, _ event: Event, change: Change) async throws {
+        try await transaction {
+            if !(try await frozenPeriods(district: district, [event.date.period]).isEmpty) {
+                throw StoreError.periodFrozen(event.date.period.description)
+            }
+            try await db.raw(
+                """
+                DELETE FROM events
+                WHERE district = \(bind: district) AND date = \(bind: event.date.description) AND text = \(bind: event.text)
+                """
+            ).run()
+            try await appendAudit(
+                district: district, change: change, table: "events", key: "\(event.date) \(event.text)", column: "*",
+                old: event.text, new: nil)
+        }
+    }
+
+    func appendAudit(
+        district: String, change: Change, table: String, key: String, column: String, old: String?, new: String?
+    ) async throws {
+        try await db.raw(
+            """
+            INSERT INTO audit (district, at, actor, source, table_name, row_key, column_name, old_value, new_value, seq)
+            VALUES (\(bind: district), \(bind: Self.timestamp(change.at)), \(bind: change.actor), \(bind: change.source),
+            \(bind: table), \(bind: key), \(bind: column), \(bind: old), \(bind: new), 0)
+            """
+        ).run()
+    }
+}
