@@ -132,7 +132,8 @@ struct EditController {
             return .redirect(to: redirect + "?saved=1", type: .normal)
         } catch let failed as ImportFailed {
             var response = try await again(failed.issues)
-            response.status = .unprocessableContent
+            response.status =
+                failed.issues.contains { $0.code == .periodPublished } ? .conflict : .unprocessableContent
             return response
         }
     }

@@ -74,7 +74,8 @@ struct ReportController {
             } catch let failed as ImportFailed {
                 return try await page(
                     account, unit, period, context: context, input: input, issues: failed.issues,
-                    checked: true, flash: "数据未通过校验，未保存", version: version, status: .unprocessableContent)
+                    checked: true, flash: "数据未通过校验，未保存", version: version,
+                    status: failed.issues.contains { $0.code == .periodPublished } ? .conflict : .unprocessableContent)
             } catch StoreError.versionConflict(let current) {
                 // The other save is kept; this person's typing is shown again with the message, so nothing is lost.
                 let message = StoreError.versionConflict(current).errorDescription ?? ""

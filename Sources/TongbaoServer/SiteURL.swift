@@ -52,3 +52,8 @@ enum SiteURL: String, CaseIterable {
 
     var isAPI: Bool { rawValue.hasPrefix("/api/") }
 }
+
+/// The API's route patterns, for checking the OpenAPI document against them.
+public enum APIRoutes {
+    public static var patterns: [String] { SiteURL.allCases.filter(\.isAPI).map(\.rawValue) }
+}

@@ -44,7 +44,10 @@ public enum WebError: Error, Sendable {
     static func from(_ error: any Error) -> WebError? {
         switch error {
         case let e as WebError: return e
-        case let e as ImportFailed: return .invalid(e.issues)
+        case let e as ImportFailed:
+            // A frozen month is a state conflict, not bad input: the same figures are accepted once reopened.
+            if let frozen = e.issues.first(where: { $0.code == .periodPublished }) { return .conflict(frozen.message) }
+            return .invalid(e.issues)
         case let e as StoreError:
             switch e {
             case .versionConflict, .alreadyPublished, .notPublished, .periodFrozen, .userExists:

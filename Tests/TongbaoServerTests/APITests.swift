@@ -1,0 +1,144 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import Testing
+import TongbaoCore
+import TongbaoServer
+import TongbaoStore
+
+@Suite("JSON API")
+struct APITests {
+    static func token(_ web: Harness, _ user: String) async throws -> HTTPFields {
+        let token = Secrets.token()
+        try await web.store.addToken(tokenHash: Secrets.sha256(token), user: user, at: Date())
+        return [.authorization: "Bearer \(token)", .contentType: "application/json"]
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func reportsAreReadAndSavedWithAVersionCheck() async throws {
+        try await Web.run { web in
+            let b = web.browser()
+            let h = try await Self.token(web, "rep1")
+            let get = try await b.request(.get, "/api/v1/reports/C01/2021-07", headers: h)
+            #expect(get.status == .ok)
+            var report = try Self.json(get.text)
+            #expect(report["version"] as? Int == 0)
+            var cases = try #require(report["cases"] as? [String: String])
+            cases["recv_immediate"] = "2468"
+            let body = try JSONSerialization.data(withJSONObject: ["version": 0, "cases": cases])
+            let put = try await b.request(
+                .put, "/api/v1/reports/C01/2021-07", body: ByteBuffer(bytes: body), headers: h)
+            #expect(put.status == .ok)
+            report = try Self.json(put.text)
+            #expect(report["version"] as? Int == 1)
+            #expect(try await web.caseRow("C01")?.recvImmediate == 2468)
+            // The same stale version again: 409, nothing changed.
+            cases["recv_immediate"] = "1"
+            let stale = try JSONSerialization.data(withJSONObject: ["version": 0, "cases": cases])
+            let conflict = try await b.request(
+                .put, "/api/v1/reports/C01/2021-07", body: ByteBuffer(bytes: stale), headers: h)
+            #expect(conflict.status == .conflict)
+            #expect(try await web.caseRow("C01")?.recvImmediate == 2468)
+            // Another unit: 403.
+            let other = try await b.request(
+                .put, "/api/v1/reports/C02/2021-07", body: ByteBuffer(bytes: stale), headers: h)
+            #expect(other.status == .forbidden)
+            #expect(try await b.request(.get, "/api/v1/reports/C02/2021-07", headers: h).status == .forbidden)
+            // Bad figures: 422 with the issue's code and column.
+            cases["recv_immediate"] = "-3"
+            let bad = try JSONSerialization.data(withJSONObject: ["version": 1, "cases": cases])
+            let invalid = try await b.request(
+                .put, "/api/v1/reports/C01/2021-07", body: ByteBuffer(bytes: bad), headers: h)
+            #expect(invalid.status == .unprocessableContent)
+            #expect(invalid.text.contains("recv_immediate"))
+            let malformed = try await b.request(
+                .put, "/api/v1/reports/C01/2021-07", body: ByteBuffer(string: "{"), headers: h)
+            #expect(malformed.status == .badRequest)
+        }
+    }
+
+    @Test func packagesDryRunListsChangesAndPublishFreezes() async throws {
+        try await Web.run { web in
+            let b = web.browser()
+            let h = try await Self.token(web, "admin")
+            var csvHeaders = h
+            csvHeaders[.contentType] = "text/csv"
+            let csv = ByteBuffer(string: "period,unit,recv_immediate\n2021-07,C02,9\n")
+            let dry = try await b.request(
+                .post, "/api/v1/packages?dryRun=true&name=cases.csv", body: csv, headers: csvHeaders)
+            #expect(dry.status == .ok)
+            let result = try Self.json(dry.text)
+            #expect(result["dryRun"] as? Bool == true)
+            let changes = try #require(result["changes"] as? [[String: Any]])
+            #expect(changes.contains { $0["column"] as? String == "recv_immediate" && $0["new"] as? String == "9" })
+            #expect(try await web.caseRow("C02")?.recvImmediate != 9)
+            let publish = try await b.request(.post, "/api/v1/periods/2021-07/publish", headers: h)
+            #expect(publish.status == .ok)
+            #expect(try Self.json(publish.text)["issue"] as? Int == 7)
+            let frozen = try await b.request(.post, "/api/v1/packages?name=cases.csv", body: csv, headers: csvHeaders)
+            #expect(frozen.status == .conflict)
+            let noReason = try await b.request(
+                .post, "/api/v1/periods/2021-07/reopen", body: ByteBuffer(string: "{\"reason\":\"\"}"), headers: h)
+            #expect(noReason.status == .badRequest)
+            let reopen = try await b.request(
+                .post, "/api/v1/periods/2021-07/reopen", body: ByteBuffer(string: "{\"reason\":\"更正\"}"), headers: h)
+            #expect(reopen.status == .ok)
+            #expect(
+                try await b.request(.post, "/api/v1/packages?name=cases.csv", body: csv, headers: csvHeaders).status
+                    == .ok)
+            #expect(try await web.caseRow("C02")?.recvImmediate == 9)
+            let audit = try await b.request(.get, "/api/v1/audit?unit=C02&period=2021-07", headers: h)
+            #expect(audit.text.contains("\"new\" : \"9\""))
+        }
+    }
+
+    @Test func rolesAreEnforcedOnTheAPI() async throws {
+        try await Web.run { web in
+            let b = web.browser()
+            let rep = try await Self.token(web, "rep1")
+            let viewer = try await Self.token(web, "viewer")
+            let units = try await b.request(.get, "/api/v1/units", headers: rep)
+            #expect(units.status == .ok)
+            #expect(units.text.contains("\"C01\""))
+            #expect(!units.text.contains("\"C02\""))
+            #expect(try await b.request(.get, "/api/v1/periods/2021-07/dashboard", headers: rep).status == .forbidden)
+            #expect(try await b.request(.get, "/api/v1/audit", headers: viewer).status == .forbidden)
+            #expect(try await b.request(.post, "/api/v1/periods/2021-07/publish", headers: viewer).status == .forbidden)
+            let dashboard = try await b.request(.get, "/api/v1/periods/2021-07/dashboard", headers: viewer)
+            #expect(dashboard.status == .ok)
+            #expect(try Self.json(dashboard.text)["total"].flatMap { $0 as? [String: Any] }?["value"] as? Int == 309055)
+            let bulletin = try await b.request(.get, "/api/v1/periods/2021-07/bulletin", headers: viewer)
+            #expect(bulletin.status == .ok)
+            #expect(bulletin.text.contains("\"overview\""))
+            let upload = try await b.request(
+                .post, "/api/v1/packages?name=cases.csv", body: ByteBuffer(string: "period,unit\n"), headers: viewer)
+            #expect(upload.status == .forbidden)
+        }
+    }
+
+    /// The OpenAPI document is valid JSON, public, and describes exactly the routes the API serves.
+    @Test func openAPIDocumentDescribesEveryRoute() async throws {
+        try await Web.run { web in
+            let r = try await web.browser().get("/api/v1/openapi.json")
+            #expect(r.status == .ok)
+            let doc = try Self.json(r.text)
+            #expect(doc["openapi"] as? String == "3.0.3")
+            let paths = Set(try #require(doc["paths"] as? [String: Any]).keys)
+            let served: Set<String> = [
+                "/api/v1/openapi.json", "/api/v1/units", "/api/v1/periods/{period}/dashboard",
+                "/api/v1/periods/{period}/bulletin", "/api/v1/periods/{period}/publish",
+                "/api/v1/periods/{period}/reopen",
+                "/api/v1/reports/{unit}/{period}", "/api/v1/packages", "/api/v1/audit",
+            ]
+            #expect(paths == served)
+            #expect(
+                Set(
+                    APIRoutes.patterns.map {
+                        $0.replacingOccurrences(of: #":(\w+)"#, with: "{$1}", options: .regularExpression)
+                    }) == served)
+        }
+    }
+}

