@@ -65,7 +65,9 @@ let package = Package(
         ),
         .testTarget(name: "TongbaoCoreTests", dependencies: ["TongbaoCore", "TongbaoTestSupport"]),
         .testTarget(name: "TongbaoStoreTests", dependencies: ["TongbaoStore", "TongbaoTestSupport"]),
-        .testTarget(name: "TongbaoReportTests", dependencies: ["TongbaoReport", "TongbaoStore", "TongbaoTestSupport"]),
+        .testTarget(
+            name: "TongbaoReportTests", dependencies: ["TongbaoReport", "TongbaoStore", "TongbaoTestSupport"],
+            exclude: ["Golden"]),
         .testTarget(
             name: "TongbaoServerTests",
             dependencies: [

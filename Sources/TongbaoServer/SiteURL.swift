@@ -20,6 +20,8 @@ enum SiteURL: String, CaseIterable {
     case publish = "/bulletin/:period/publish"
     case reopen = "/bulletin/:period/reopen"
     case audit = "/audit"
+    case accounts = "/accounts"
+    case accountPassword = "/accounts/password"
     case style = "/assets/style.css"
 
     case apiOpenAPI = "/api/v1/openapi.json"

@@ -201,3 +201,40 @@ struct ReportFormTests {
         return String(html[r].dropFirst("name=\"\(name)\" \(attribute)=\"".count).dropLast())
     }
 }
+
+@Suite("Accounts page")
+struct AccountsTests {
+    @Test func adminCreatesAReporterWhoCanSignInAndResetsAPassword() async throws {
+        try await Web.run { web in
+            let b = try await web.signedIn("admin")
+            let list = try await b.get("/accounts")
+            #expect(list.text.contains("rep1"))
+            #expect(list.text.contains("区住房城乡建委"))
+            let short = try await b.post(
+                "/accounts", ["name": "rep3", "role": "reporter", "unit": "C03", "password": "short"])
+            #expect(short.status == .unprocessableContent)
+            let noUnit = try await b.post(
+                "/accounts", ["name": "rep3", "role": "reporter", "unit": "", "password": "long-enough"])
+            #expect(noUnit.status == .unprocessableContent)
+            #expect(
+                try await b.post(
+                    "/accounts", ["name": "rep3", "role": "reporter", "unit": "C03", "password": "long-enough"]
+                ).status == .seeOther)
+            #expect(
+                try await b.post("/accounts", ["name": "rep3", "role": "viewer", "password": "long-enough"]).status
+                    == .conflict)
+            let (account, hash) = try #require(try await web.store.account("rep3"))
+            #expect(account == Account(name: "rep3", district: "yubei", role: .reporter, unit: "C03"))
+            #expect(hash.hasPrefix("$2"))
+            let rep3 = web.browser()
+            #expect(try await rep3.login("rep3", "long-enough").status == .found)
+            #expect(try await rep3.get("/").location == "/report/C03/2021-07")
+            #expect(
+                try await b.post("/accounts/password", ["name": "rep3", "password": "another-one"]).status == .seeOther)
+            #expect(try await web.browser().login("rep3", "another-one").status == .found)
+            #expect(
+                try await b.post("/accounts/password", ["name": "nobody", "password": "another-one"]).status
+                    == .notFound)
+        }
+    }
+}

@@ -11,7 +11,7 @@ struct SecurityTests {
     /// Every page route with sample parameters, and the POST routes with the form fields they read.
     static let pages = [
         "/dashboard/2021-07", "/report/C01/2021-07", "/upload", "/scores/2021-07", "/events/2021-07",
-        "/ancillary/2021-07", "/bulletin/2021-07", "/bulletin/2021-07/document/html", "/audit",
+        "/ancillary/2021-07", "/bulletin/2021-07", "/bulletin/2021-07/document/html", "/audit", "/accounts",
     ]
     static let posts: [(String, [String: String])] = [
         ("/report/C01/2021-07", ["action": "save", "version": "0", "recv_immediate": "1"]),
@@ -22,6 +22,8 @@ struct SecurityTests {
         ("/ancillary/2021-07", ["svc0": "新事项", "cnt0": "1"]),
         ("/bulletin/2021-07/publish", [:]),
         ("/bulletin/2021-07/reopen", ["reason": "x"]),
+        ("/accounts", ["name": "new", "role": "viewer", "password": "long-enough"]),
+        ("/accounts/password", ["name": "rep1", "password": "long-enough"]),
         ("/logout", [:]),
     ]
 
@@ -154,11 +156,20 @@ struct SecurityTests {
             let csv = "period,unit,recv_immediate\n2021-07,C02,1\n"
             let upload = try await b.upload("/upload", file: "cases.csv", data: Data(csv.utf8))
             #expect(upload.status == .forbidden)
-            for path in ["/dashboard/2021-07", "/bulletin/2021-07", "/audit", "/scores/2021-07", "/events/2021-07"] {
+            for path in [
+                "/dashboard/2021-07", "/bulletin/2021-07", "/audit", "/scores/2021-07", "/events/2021-07", "/accounts",
+            ] {
                 #expect(try await b.get(path).status == .forbidden, "\(path)")
             }
             #expect(try await b.post("/bulletin/2021-07/publish", [:]).status == .forbidden)
+            #expect(
+                try await b.post("/accounts/password", ["name": "admin", "password": "taken-over"]).status == .forbidden
+            )
+            #expect(
+                try await b.post("/accounts", ["name": "x", "role": "admin", "password": "long-enough"]).status
+                    == .forbidden)
             #expect(try await web.store.fingerprint() == before)
+            #expect(try await web.browser().login("admin", Web.password).status == .found)
             // A viewer reads but writes nothing.
             let v = try await web.signedIn("viewer")
             #expect(try await v.get("/dashboard/2021-07").status == .ok)

@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import TongbaoCore
+import TongbaoStore
+
+/// The admin's accounts page: the district's accounts, a new account, a new password.
+struct AccountsController {
+    let store: any Store
+    let config: ServerConfig
+    let views: Views
+
+    struct Row: Sendable {
+        var name: String
+        var role: String
+        var unit: String
+    }
+    struct UnitOption: Sendable {
+        var code: String
+        var name: String
+    }
+    struct Page: Sendable {
+        var chrome: Chrome
+        var rows: [Row]
+        var units: [UnitOption]
+        var error: String?
+        var action: String
+        var passwordAction: String
+    }
+
+    func register(_ router: Router<AppContext>) {
+        router.get(SiteURL.accounts.pattern) { request, context -> Response in
+            try await page(context, error: nil, flash: request.uri.queryParameters.get("done"))
+        }
+        router.post(SiteURL.accounts.pattern) { request, context -> Response in
+            let admin = try context.requireAdmin()
+            let form = try await Forms.fields(request, context: context)
+            let name = (form["name"] ?? "").trimmed
+            let unit = (form["unit"] ?? "").trimmed
+            guard let role = Role(rawValue: form["role"] ?? "") else { throw WebError.badRequest("角色无效") }
+            let units = try await store.units(district: admin.district)
+            var error: String?
+            if name.isEmpty || name.count > 64 {
+                error = "用户名不能为空，且不超过 64 个字符"
+            } else if (form["password"] ?? "").count < 8 {
+                error = "密码至少 8 个字符"
+            } else if role == .reporter && !units.contains(where: { $0.code == unit }) {
+                error = "填报员须选择所属单位"
+            }
+            if let error { return try await page(context, error: error, flash: nil, status: .unprocessableContent) }
+            do {
+                try await store.addUser(
+                    Account(name: name, district: admin.district, role: role, unit: role == .reporter ? unit : nil),
+                    passwordHash: Secrets.hashPassword(form["password"] ?? "", cost: config.bcryptCost),
+                    at: config.now())
+            } catch StoreError.userExists {
+                return try await page(context, error: "用户“\(name)”已存在", flash: nil, status: .conflict)
+            }
+            return .redirect(to: SiteURL.accounts.link() + "?done=1", type: .normal)
+        }
+        router.post(SiteURL.accountPassword.pattern) { request, context -> Response in
+            let admin = try context.requireAdmin()
+            let form = try await Forms.fields(request, context: context)
+            let name = form["name"] ?? ""
+            guard let (account, _) = try await store.account(name), account.district == admin.district else {
+                throw WebError.notFound("账号 \(name)")
+            }
+            guard (form["password"] ?? "").count >= 8 else {
+                return try await page(context, error: "密码至少 8 个字符", flash: nil, status: .unprocessableContent)
+            }
+            try await store.setPassword(
+                name, passwordHash: Secrets.hashPassword(form["password"] ?? "", cost: config.bcryptCost))
+            return .redirect(to: SiteURL.accounts.link() + "?done=1", type: .normal)
+        }
+    }
+
+    func page(_ context: AppContext, error: String?, flash: String?, status: HTTPResponse.Status = .ok) async throws
+        -> Response
+    {
+        let admin = try context.requireAdmin()
+        let units = try await store.units(district: admin.district)
+        let names = Dictionary(units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let page = Page(
+            chrome: Chrome(context, title: "账号", active: "账号", period: nil, flash: flash.map { _ in "已保存" }),
+            rows: try await store.users(district: admin.district).map {
+                Row(name: $0.name, role: $0.role.label, unit: $0.unit.map { names[$0] ?? $0 } ?? "")
+            }, units: units.map { UnitOption(code: $0.code, name: $0.name) }, error: error,
+            action: SiteURL.accounts.link(), passwordAction: SiteURL.accountPassword.link())
+        return try views.page("accounts", page, status: status)
+    }
+}

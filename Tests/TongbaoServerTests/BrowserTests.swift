@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import TongbaoCore
+import TongbaoStore
+import TongbaoTestSupport
+
+/// A real browser against the running server: sign in, fill a report form, publish, and a screenshot of the
+/// dashboard with its charts and Chinese text. `.ci/run` installs Debian's chromium and fonts-noto-cjk; without
+/// them this test fails, unless TONGBAO_SKIP_BROWSER=1 says on purpose that this machine has no browser.
+@Suite("Real browser", .serialized)
+struct BrowserTests {
+    static let skip = ProcessInfo.processInfo.environment["TONGBAO_SKIP_BROWSER"] == "1"
+
+    @Test(.enabled(if: !skip), .timeLimit(.minutes(3)))
+    func signInFillAReportPublishAndSeeTheDashboard() async throws {
+        let executable = try #require(
+            Chromium.executable,
+            "Chromium not found: apt-get install chromium fonts-noto-cjk (or TONGBAO_SKIP_BROWSER=1)")
+        try await Web.run(.live) { web in
+            let port = try #require(web.client.port)
+            let base = "http://127.0.0.1:\(port)"
+            let shot = try await Self.offPool {
+                let chrome = try Chromium(executable: executable)
+                try chrome.openTab()
+                // Sign in through the login form, as a person would.
+                try chrome.navigate("\(base)/login")
+                _ = try chrome.evaluate(
+                    """
+                    document.querySelector('input[name=name]').value = 'admin';
+                    document.querySelector('input[name=password]').value = \(Chromium.quote(Web.password));
+                    document.querySelector('form.login button').click(); true
+                    """)
+                try chrome.waitFor("location.pathname.startsWith('/dashboard/') && document.readyState === 'complete'")
+                // Fill C01's July report and save it.
+                try chrome.navigate("\(base)/report/C01/2021-07")
+                _ = try chrome.evaluate(
+                    """
+                    document.querySelector('input[name=recv_immediate]').value = '1357';
+                    document.querySelector('button[value=save]').click(); true
+                    """)
+                try chrome.waitFor("location.search.includes('saved=1') && document.readyState === 'complete'")
+                // Publish the month.
+                try chrome.navigate("\(base)/bulletin/2021-07")
+                _ = try chrome.evaluate("document.querySelector('form.inline button').click(); true")
+                try chrome.waitFor("location.search.includes('done=publish') && document.readyState === 'complete'")
+                // The dashboard: three charts drawn, Chinese set in a CJK font rather than boxes.
+                try chrome.navigate("\(base)/dashboard/2021-07")
+                let charts = try chrome.evaluate(
+                    "Array.from(document.querySelectorAll('.charts svg')).filter(s => s.getBoundingClientRect().width > 100).length"
+                )
+                let heading = try chrome.fonts(of: "h1")
+                let chartText = try chrome.fonts(of: ".charts svg text")
+                return (charts as? Int ?? 0, heading, chartText, try chrome.screenshot())
+            }
+            #expect(shot.0 == 3)
+            #expect(shot.1.contains { $0.contains("CJK") }, "fonts of the heading: \(shot.1)")
+            #expect(shot.2.contains { $0.contains("CJK") }, "fonts of the chart text: \(shot.2)")
+            #expect(shot.3.count > 20_000)
+            let out = Fixtures.root.appendingPathComponent(".build/screenshots")
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            try shot.3.write(to: out.appendingPathComponent("dashboard.png"))
+            #expect(try await web.caseRow("C01")?.recvImmediate == 1357)
+            #expect(
+                try await web.store.publication(district: "yubei", period: Period(year: 2021, month: 7))?.isFrozen
+                    == true)
+        }
+    }
+
+    /// Runs blocking work on a thread of its own, so the server's tasks keep the cooperative pool.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
+    }
+}
