@@ -51,6 +51,8 @@ public struct TierFigure: Codable, Sendable {
     public var tier: Tier
     public var done: Int?
     public var previousDone: Int?
+    /// The tier's figure in the same month of the previous year (the dashboard compares with it).
+    public var lastYearDone: Int?
 }
 
 public struct RateFigure: Codable, Sendable {

@@ -68,7 +68,8 @@ public struct BulletinBuilder {
         let tiers = Tier.allCases.map {
             TierFigure(
                 tier: $0, done: ledger.total(.init($0), .done, p),
-                previousDone: ledger.total(.init($0), .done, p.previous))
+                previousDone: ledger.total(.init($0), .done, p.previous),
+                lastYearDone: ledger.total(.init($0), .done, p.sameMonthLastYear))
         }
         let rateNames: [(FigureKey.Measure, String)] = [
             (.ontimeRate, "按时办结率"), (.accuracyRate, "办件准确率"), (.satisfactionRate, "群众满意率"),

@@ -47,7 +47,7 @@ struct Dashboard: Codable, Sendable {
             district: data.district.name, period: period.description, published: publication?.isFrozen ?? false,
             issue: publication?.issue ?? b?.issue,
             total: card("全区办件量", o?.total, o?.previousTotal, o?.lastYearTotal),
-            tiers: (o?.tiers ?? []).map { card($0.tier.chineseName, $0.done, $0.previousDone, nil) },
+            tiers: (o?.tiers ?? []).map { card($0.tier.chineseName, $0.done, $0.previousDone, $0.lastYearDone) },
             rates: (o?.rates ?? []).map { Rate(name: $0.name, value: Numbers.rate($0.value) + "%") },
             warnings: (b?.warnings ?? []).map(IssueView.init),
             missing: Workbench.missingReports(data, period).map {

@@ -33,8 +33,15 @@ struct ErrorMiddleware: RouterMiddleware {
         let api = request.uri.path.hasPrefix("/api/")
         do {
             response = try await next(request, context)
-        } catch let error as HTTPError where WebError.from(error) == nil {
-            response = try errorResponse(.notFound("该页面"), status: error.status, api: api, context: context)
+        } catch let error as HTTPError {
+            // The framework's own refusals: an unknown path, a body over the size limit, a malformed request.
+            let web: WebError =
+                switch error.status {
+                case .notFound: .notFound("该页面")
+                case .contentTooLarge: .badRequest("上传的内容过大")
+                default: .badRequest("请求无效（\(error.status.code)）")
+                }
+            response = try errorResponse(web, status: error.status, api: api, context: context)
         } catch {
             if let web = WebError.from(error) {
                 if case .unauthenticated = web, !api {
