@@ -36,40 +36,6 @@ struct APIController {
         var tongban: [String: ReportInput.TongbanInput]?
         var dryRun: Bool?
     }
-    struct ImportResult: Codable, Sendable {
-        struct Table: Codable, Sendable {
-            var table: String
-            var inserted: Int
-            var updated: Int
-            var unchanged: Int
-        }
-        struct Change: Codable, Sendable {
-            var table: String
-            var key: String
-            var column: String
-            var old: String?
-            var new: String?
-        }
-        var dryRun: Bool
-        var periods: [String]
-        var tables: [Table]
-        var changes: [Change]
-        var warnings: [IssueView]
-        var version: Int?
-
-        init(_ r: ImportReport, dryRun: Bool, version: Int? = nil) {
-            self.dryRun = dryRun
-            periods = r.periods.map(\.description)
-            tables = r.writes.map {
-                Table(table: $0.table, inserted: $0.inserted, updated: $0.updated, unchanged: $0.unchanged)
-            }
-            changes = r.writes.flatMap(\.changes).prefix(1000).map {
-                Change(table: $0.table, key: $0.key, column: $0.column, old: $0.old, new: $0.new)
-            }
-            warnings = r.warnings.map(IssueView.init)
-            self.version = version
-        }
-    }
     struct PublicationBody: Codable, Sendable {
         var period: String
         var issue: Int
@@ -87,7 +53,7 @@ struct APIController {
             return try JSON.response(account.role == .reporter ? units.filter { $0.code == account.unit } : units)
         }
         router.get(SiteURL.apiDashboard.pattern) { _, context -> Response in
-            let (account, period) = try reader(context)
+            let (account, period) = try context.requireReader()
             let data = try await workbench.data(account, period)
             let builder = BulletinBuilder(data: data, period: period, settings: workbench.config.settings)
             let publication = try await store.publication(district: account.district, period: period)
@@ -96,7 +62,7 @@ struct APIController {
                     builder.hasData ? builder.build() : nil, data: data, period: period, publication: publication))
         }
         router.get(SiteURL.apiBulletin.pattern) { _, context -> Response in
-            let (account, period) = try reader(context)
+            let (account, period) = try context.requireReader()
             return JSON.text(
                 try await workbench.document(account, period, format: "json"), type: "application/json; charset=utf-8")
         }
@@ -156,12 +122,6 @@ struct APIController {
                     store, account.district, unit: q.get("unit") ?? "", period: q.get("period") ?? "",
                     actor: q.get("actor") ?? ""))
         }
-    }
-
-    func reader(_ context: AppContext) throws -> (Account, Period) {
-        let account = try context.requireAccount()
-        guard account.role != .reporter else { throw WebError.forbidden("填报员只能查看本单位的报表") }
-        return (account, try context.parameters.require("period").period())
     }
 
     func target(_ context: AppContext) throws -> (Account, String, Period) {

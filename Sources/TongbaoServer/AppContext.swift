@@ -31,6 +31,14 @@ public struct AppContext: RequestContext {
         return account
     }
 
+    /// The signed-in account when it may read the district's dashboard and bulletins (not a reporter), and the
+    /// request's month.
+    func requireReader() throws -> (Account, Period) {
+        let account = try requireAccount()
+        guard account.role != .reporter else { throw WebError.forbidden("填报员只能查看本单位的报表") }
+        return (account, try parameters.require("period").period())
+    }
+
     func requireAdmin() throws -> Account {
         let account = try requireAccount()
         guard account.role == .admin else { throw WebError.forbidden("此操作需要管理员权限") }

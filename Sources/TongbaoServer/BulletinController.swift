@@ -37,7 +37,7 @@ struct BulletinController {
 
     func register(_ router: Router<AppContext>) {
         router.get(SiteURL.bulletin.pattern) { request, context -> Response in
-            let (account, period) = try reader(context)
+            let (account, period) = try context.requireReader()
             let publication = try await store.publication(district: account.district, period: period)
             let bulletin = try? await workbench.bulletin(account, period)
             var status = "未发布"
@@ -62,7 +62,7 @@ struct BulletinController {
             return try views.page("bulletin", page)
         }
         router.get(SiteURL.bulletinDocument.pattern) { request, context -> Response in
-            let (account, period) = try reader(context)
+            let (account, period) = try context.requireReader()
             let format = try context.parameters.require("format")
             guard let f = Self.formats.first(where: { $0.0 == format }) else { throw WebError.notFound("格式 \(format)") }
             let text = try await workbench.document(account, period, format: format)
@@ -85,11 +85,6 @@ struct BulletinController {
         }
     }
 
-    func reader(_ context: AppContext) throws -> (Account, Period) {
-        let account = try context.requireAccount()
-        guard account.role != .reporter else { throw WebError.forbidden("填报员只能查看本单位的报表") }
-        return (account, try context.parameters.require("period").period())
-    }
 }
 
 /// The audit log, filterable by unit, period and person.

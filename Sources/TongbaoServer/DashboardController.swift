@@ -79,9 +79,7 @@ struct DashboardController {
 
     func register(_ router: Router<AppContext>) {
         router.get(SiteURL.dashboard.pattern) { _, context -> Response in
-            let account = try context.requireAccount()
-            guard account.role != .reporter else { throw WebError.forbidden("填报员只能查看本单位的报表") }
-            let period = try context.parameters.require("period").period()
+            let (account, period) = try context.requireReader()
             let (dashboard, bulletin) = try await load(account, period)
             let charts = bulletin.map { BulletinView($0).sections.flatMap(\.blocks).compactMap(\.chart) } ?? []
             let page = Page(

@@ -36,19 +36,6 @@ struct UploadController {
     let workbench: Workbench
     let pending: PendingUploads
 
-    struct Change: Sendable {
-        var table: String
-        var key: String
-        var column: String
-        var old: String
-        var new: String
-    }
-    struct TableCount: Sendable {
-        var table: String
-        var inserted: Int
-        var updated: Int
-        var unchanged: Int
-    }
     struct Page: Sendable {
         var chrome: Chrome
         var action: String
@@ -58,10 +45,8 @@ struct UploadController {
         var id: String
         var fileName: String
         var periods: String
-        var tables: [TableCount]
-        var changes: [Change]
+        var result: ImportResult
         var hasChanges: Bool
-        var warnings: [IssueView]
         var confirm: String
     }
 
@@ -79,17 +64,11 @@ struct UploadController {
             let (name, files) = try await Self.files(request, context: context)
             let report = try await workbench.importFiles(files, as: account, source: "web:\(name)", dryRun: true)
             let id = await pending.add(.init(owner: account.name, name: name, files: files, at: workbench.config.now()))
-            let changes = report.writes.flatMap(\.changes)
+            let result = ImportResult(report, dryRun: true)
             let preview = Preview(
                 chrome: Chrome(context, title: "确认导入 \(name)", active: "上传数据", period: report.periods.last),
-                id: id, fileName: name, periods: report.periods.map(\.description).joined(separator: "、"),
-                tables: report.writes.map {
-                    TableCount(table: $0.table, inserted: $0.inserted, updated: $0.updated, unchanged: $0.unchanged)
-                },
-                changes: changes.prefix(2000).map {
-                    Change(table: $0.table, key: $0.key, column: $0.column, old: $0.old ?? "（空）", new: $0.new ?? "（空）")
-                }, hasChanges: !changes.isEmpty, warnings: report.warnings.map(IssueView.init),
-                confirm: SiteURL.uploadConfirm.link())
+                id: id, fileName: name, periods: result.periods.joined(separator: "、"), result: result,
+                hasChanges: !result.changes.isEmpty, confirm: SiteURL.uploadConfirm.link())
             return try views.page("upload-preview", preview)
         }
         router.post(SiteURL.uploadConfirm.pattern) { request, context -> Response in
