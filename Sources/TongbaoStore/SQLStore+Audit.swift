@@ -2,7 +2,7 @@ import Foundation
 import SQLKit
 
 /// One audited change of a stored value.
-public struct AuditEntry: Sendable, Equatable {
+public struct AuditEntry: Sendable, Equatable, Codable {
     public var at: String
     public var actor: String
     public var source: String
