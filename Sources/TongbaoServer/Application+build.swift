@@ -24,7 +24,7 @@ public func buildApplication(store: any Store, config: ServerConfig, logger: Log
     }
     AuthController(
         store: store, config: config, views: views, throttle: LoginThrottle(free: config.freeLoginAttempts),
-        workbench: workbench
+        workbench: workbench, decoyHash: Secrets.hashPassword(Secrets.token(), cost: config.bcryptCost)
     ).register(router)
     DashboardController(store: store, views: views, workbench: workbench).register(router)
     ReportController(store: store, views: views, workbench: workbench).register(router)

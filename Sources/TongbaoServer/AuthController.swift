@@ -12,6 +12,8 @@ struct AuthController {
     let views: Views
     let throttle: LoginThrottle
     let workbench: Workbench
+    /// A hash of a random password at the configured cost, checked when the name is unknown.
+    let decoyHash: String
 
     struct LoginPage: Sendable {
         var chrome: Chrome
@@ -64,7 +66,10 @@ struct AuthController {
         let now = config.now()
         let wait = await throttle.wait(name, now: now)
         if wait > 0 { throw WebError.tooManyAttempts(retryAfter: wait) }
-        guard let (account, hash) = try await store.account(name), Secrets.verify(password, hash: hash) else {
+        let found = try await store.account(name)
+        // An unknown name costs the same bcrypt check as a wrong password, so timing does not tell names apart.
+        let verified = Secrets.verify(password, hash: found?.passwordHash ?? decoyHash)
+        guard let (account, _) = found, verified else {
             await throttle.failed(name, now: now)
             return try loginPage(context, next: next, name: name, error: "用户名或密码错误", status: .unauthorized)
         }

@@ -35,6 +35,9 @@ public final class SQLStore: @unchecked Sendable {
         do {
             try await store.raw("PRAGMA foreign_keys = ON")
             try await store.raw("PRAGMA journal_mode = WAL")
+            // `tongbao import` and a running `tongbao serve` may share a file: a writer waits for the other's
+            // transaction instead of failing at once.
+            try await store.raw("PRAGMA busy_timeout = 30000")
             try await store.raw("PRAGMA synchronous = NORMAL")
             // A 64 MB page cache keeps a large import's transaction in memory instead of spilling pages
             // (measured: bench/import.sh).

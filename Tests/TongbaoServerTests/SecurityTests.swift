@@ -90,6 +90,9 @@ struct SecurityTests {
                 #expect(r.text.contains("用户名或密码错误"))
                 #expect(b.cookie("tongbao_session") == nil)
             }
+            let unknown = try await web.browser().login("nobody", Web.password)
+            #expect(unknown.status == .unauthorized)
+            #expect(unknown.text.contains("用户名或密码错误"))  // the same answer as a wrong password
             // After three failures even the right password must wait.
             let slowed = try await b.login("admin", Web.password)
             #expect(slowed.status == .tooManyRequests)
