@@ -109,3 +109,16 @@ public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConverti
         try c.encode(description)
     }
 }
+
+/// Times as people in the 政务办 read them: China Standard Time, `2021-08-01 08:00`.
+public enum ChinaTime {
+    /// An ISO 8601 timestamp as stored (UTC) in local time; the text unchanged when it does not parse.
+    public static func display(_ iso: String) -> String {
+        guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "zh_CN")
+        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: date)
+    }
+}

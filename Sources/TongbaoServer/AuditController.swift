@@ -26,7 +26,12 @@ struct AuditController {
             let rows = try await Self.entries(store, account.district, unit: unit, period: period, actor: actor)
             let page = Page(
                 chrome: Chrome(context, title: "审计日志", active: "审计日志", period: Period(parsing: period)),
-                unit: unit, period: period, actor: actor, rows: Array(rows.prefix(1000)), shown: min(1000, rows.count),
+                unit: unit, period: period, actor: actor,
+                rows: rows.prefix(1000).map { e in
+                    var local = e
+                    local.at = ChinaTime.display(e.at)
+                    return local
+                }, shown: min(1000, rows.count),
                 total: rows.count)
             return try views.page("audit", page)
         }

@@ -48,9 +48,11 @@ struct BulletinController {
                     flash: request.uri.queryParameters.get("done").map { $0 == "publish" ? "已发布" : "已撤回发布" }),
                 months: MonthNav(period) { SiteURL.bulletin.link($0) }, period: period.description,
                 hasData: bulletin != nil, status: status, published: publication?.isFrozen ?? false,
-                publication: publication.map { "第\($0.issue)期，\($0.publishedBy) 于 \($0.publishedAt) 发布" },
+                publication: publication.map {
+                    "第\($0.issue)期，\($0.publishedBy) 于 \(ChinaTime.display($0.publishedAt)) 发布"
+                },
                 reopened: publication?.reopenedBy.map {
-                    "\($0) 于 \(publication?.reopenedAt ?? "") 撤回：\(publication?.reason ?? "")"
+                    "\($0) 于 \(ChinaTime.display(publication?.reopenedAt ?? "")) 撤回：\(publication?.reason ?? "")"
                 },
                 isAdmin: account.role == .admin, publishAction: SiteURL.publish.link(period),
                 reopenAction: SiteURL.reopen.link(period),

@@ -178,7 +178,7 @@ public enum StoreError: Error, LocalizedError, Equatable {
         case .notPublished(let p): return "\(p) 的通报尚未发布，无需撤回"
         case .periodFrozen(let p): return "\(p) 已发布并冻结，不能修改；如需修改请管理员先撤回发布"
         case .versionConflict(let v):
-            return "该报表已被\(v.savedBy ?? "他人")于 \(v.savedAt ?? "刚才")保存，请核对最新数据后重新提交"
+            return "该报表已被\(v.savedBy ?? "他人")于 \(v.savedAt.map(ChinaTime.display) ?? "刚才")保存，请核对最新数据后重新提交"
         }
     }
 }

@@ -74,3 +74,15 @@ import TongbaoCore
         #expect(CaseTime.normalise(text) == nil)
     }
 }
+
+@Suite struct ChinaTimeTests {
+    @Test func storedTimesAreShownInChinaStandardTime() {
+        #expect(ChinaTime.display("2021-08-01T00:00:00Z") == "2021-08-01 08:00")
+        #expect(ChinaTime.display("2021-12-31T16:30:00Z") == "2022-01-01 00:30")
+        #expect(ChinaTime.display("not a time") == "not a time")
+    }
+
+    @Test func theMonthOfADateIsTakenInChinaStandardTime() {
+        #expect(Period(containing: Date(timeIntervalSince1970: 1_627_747_200)) == Period(year: 2021, month: 8))  // 2021-07-31 16:00 UTC
+    }
+}

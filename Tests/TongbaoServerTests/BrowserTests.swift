@@ -33,6 +33,7 @@ struct BrowserTests {
                 try chrome.waitFor("location.pathname.startsWith('/dashboard/') && document.readyState === 'complete'")
                 // Fill C01's July report and save it.
                 try chrome.navigate("\(base)/report/C01/2021-07")
+                let form = try chrome.screenshot()
                 _ = try chrome.evaluate(
                     """
                     document.querySelector('input[name=recv_immediate]').value = '1357';
@@ -43,6 +44,7 @@ struct BrowserTests {
                 try chrome.navigate("\(base)/bulletin/2021-07")
                 _ = try chrome.evaluate("document.querySelector('form.inline button').click(); true")
                 try chrome.waitFor("location.search.includes('done=publish') && document.readyState === 'complete'")
+                let bulletin = try chrome.screenshot()
                 // The dashboard: three charts drawn, Chinese set in a CJK font rather than boxes.
                 try chrome.navigate("\(base)/dashboard/2021-07")
                 let charts = try chrome.evaluate(
@@ -50,7 +52,7 @@ struct BrowserTests {
                 )
                 let heading = try chrome.fonts(of: "h1")
                 let chartText = try chrome.fonts(of: ".charts svg text")
-                return (charts as? Int ?? 0, heading, chartText, try chrome.screenshot())
+                return (charts as? Int ?? 0, heading, chartText, try chrome.screenshot(), form, bulletin)
             }
             #expect(shot.0 == 3)
             #expect(shot.1.contains { $0.contains("CJK") }, "fonts of the heading: \(shot.1)")
@@ -59,6 +61,8 @@ struct BrowserTests {
             let out = Fixtures.root.appendingPathComponent(".build/screenshots")
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
             try shot.3.write(to: out.appendingPathComponent("dashboard.png"))
+            try shot.4.write(to: out.appendingPathComponent("report-form.png"))
+            try shot.5.write(to: out.appendingPathComponent("bulletin.png"))
             #expect(try await web.caseRow("C01")?.recvImmediate == 1357)
             #expect(
                 try await web.store.publication(district: "yubei", period: Period(year: 2021, month: 7))?.isFrozen
