@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.29.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
@@ -29,6 +30,7 @@ let package = Package(
                 "TongbaoCore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
@@ -61,7 +63,10 @@ let package = Package(
         ),
         .target(
             name: "TongbaoTestSupport",
-            dependencies: ["TongbaoCore", "TongbaoStore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: [
+                "TongbaoCore", "TongbaoStore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+            ]
         ),
         .testTarget(name: "TongbaoCoreTests", dependencies: ["TongbaoCore", "TongbaoTestSupport"]),
         .testTarget(name: "TongbaoStoreTests", dependencies: ["TongbaoStore", "TongbaoTestSupport"]),

@@ -30,7 +30,7 @@ public enum PackageReader {
         return try names.sorted().filter { !skipped($0) }.compactMap { name in
             let file = url.appendingPathComponent(name)
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: file.path, isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: file.path, isDirectory: &isDir)
             if isDir.boolValue { return nil }
             guard let data = FileManager.default.contents(atPath: file.path) else {
                 throw ImportFailed([Issue(.unreadablePackage, file: name, value: "无法读取")])

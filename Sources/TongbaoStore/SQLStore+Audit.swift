@@ -17,12 +17,13 @@ extension SQLStore {
     /// The audit log of a district, oldest first, optionally for one table.
     public func auditEntries(district: String, table: String? = nil) async throws -> [AuditEntry] {
         try await serialized {
-            let rows = try await db.raw(
-                """
-                SELECT * FROM audit WHERE district = \(bind: district) AND (\(bind: table) IS NULL OR table_name = \(bind: table))
-                ORDER BY at, seq
-                """
-            ).all()
+            let query =
+                table.map {
+                    db.raw(
+                        "SELECT * FROM audit WHERE district = \(bind: district) AND table_name = \(bind: $0) ORDER BY at, seq"
+                    )
+                } ?? db.raw("SELECT * FROM audit WHERE district = \(bind: district) ORDER BY at, seq")
+            let rows = try await query.all()
             return try rows.map { r in
                 AuditEntry(
                     at: try r.decode(column: "at", as: String.self),
@@ -54,9 +55,10 @@ extension SQLStore {
 }
 
 extension SQLStore {
-    /// SQLite's own consistency check: `ok` for a sound file.
+    /// SQLite's own consistency check: `ok` for a sound file (PostgreSQL checks itself: always `ok`).
     public func integrityCheck() async throws -> String {
-        try await serialized {
+        if backend == .postgres { return "ok" }
+        return try await serialized {
             try await db.raw("PRAGMA integrity_check").first()?.decode(column: "integrity_check", as: String.self) ?? ""
         }
     }

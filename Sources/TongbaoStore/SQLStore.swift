@@ -5,23 +5,49 @@ import SQLKit
 import SQLiteKit
 import TongbaoCore
 
-/// The store on SQL (SQLite by default): migrations, transactions, reading a district's data and writing rows with
-/// an audit trail. Every statement binds its values.
+/// The store on SQL: SQLite (the embedded default, one file) or PostgreSQL (a city's or a province's server), with
+/// the same statements, migrations and behaviour. Every statement binds its values.
+///
+/// SQLite has one connection, and the store lets one task at a time use it (``serialized(_:)``). PostgreSQL has a
+/// pool: reads take any connection; a transaction keeps one connection for its whole body (a task-local), and
+/// writers queue on one advisory lock, as SQLite's `BEGIN IMMEDIATE` makes them.
 public final class SQLStore: @unchecked Sendable {
-    let db: any SQLDatabase
+    public enum Backend: Sendable { case sqlite, postgres }
+    public let backend: Backend
+    private let base: any SQLDatabase
     private let close: @Sendable () async throws -> Void
+    /// PostgreSQL only: checks a connection out of the pool for a transaction, and returns it.
+    private let checkout: (@Sendable () async throws -> (any SQLDatabase, @Sendable () -> Void))?
     private let lock = AsyncLock()
     /// The store whose lock the current task holds, so that work nested inside a transaction does not wait for
     /// itself.
     @TaskLocal static var holder: ObjectIdentifier?
+    /// The connection a PostgreSQL transaction runs on, for the task running it.
+    @TaskLocal static var pinned: (store: ObjectIdentifier, db: any SQLDatabase)?
 
-    init(db: any SQLDatabase, close: @escaping @Sendable () async throws -> Void) {
-        self.db = db
+    init(
+        backend: Backend, db: any SQLDatabase,
+        checkout: (@Sendable () async throws -> (any SQLDatabase, @Sendable () -> Void))? = nil,
+        close: @escaping @Sendable () async throws -> Void
+    ) {
+        self.backend = backend
+        self.base = db
+        self.checkout = checkout
         self.close = close
     }
 
-    /// Opens (creating when absent) an SQLite file, or an in-memory database for `":memory:"`, and migrates it.
+    /// The database the current task's statements go to: its transaction's connection, if any.
+    var db: any SQLDatabase {
+        if let p = Self.pinned, p.store == ObjectIdentifier(self) { return p.db }
+        return base
+    }
+
+    /// Opens and migrates a store: a PostgreSQL URL (`postgres://user@host/db`), an SQLite file (created when
+    /// absent), or `":memory:"`.
     public static func open(_ location: String) async throws -> SQLStore {
+        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+            return try await openPostgres(location)
+        }
         let storage: SQLiteConnection.Storage = location == ":memory:" ? .memory : .file(path: location)
         var logger = Logger(label: "tongbao.sqlite")
         logger.logLevel = .warning
@@ -31,7 +57,7 @@ public final class SQLStore: @unchecked Sendable {
         } catch {
             throw StoreError.cannotOpen(location, "\(error)")
         }
-        let store = SQLStore(db: conn.sql(), close: { try await conn.close() })
+        let store = SQLStore(backend: .sqlite, db: conn.sql(), close: { try await conn.close() })
         do {
             try await store.raw("PRAGMA foreign_keys = ON")
             try await store.raw("PRAGMA journal_mode = WAL")
@@ -72,12 +98,11 @@ public final class SQLStore: @unchecked Sendable {
 
     func migrate() async throws {
         try await raw("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT NOT NULL PRIMARY KEY)")
-        let done = Set(
-            try await db.raw("SELECT id FROM schema_migrations").all().map {
-                try $0.decode(column: "id", as: String.self)
-            })
-        for m in Schema.migrations where !done.contains(m.id) {
+        for m in Schema.migrations {
+            // Checked inside the transaction: two servers starting on one PostgreSQL database take turns.
             try await transaction {
+                let done = try await self.db.raw("SELECT id FROM schema_migrations WHERE id = \(bind: m.id)").first()
+                guard done == nil else { return }
                 for statement in m.sql { try await self.raw(statement) }
                 try await self.db.raw("INSERT INTO schema_migrations (id) VALUES (\(bind: m.id))").run()
             }
@@ -89,6 +114,8 @@ public final class SQLStore: @unchecked Sendable {
     /// Runs `body` with this store to itself: one request at a time uses the connection, so a read never sees
     /// another request's uncommitted (or dry-run) writes. Reentrant within the task that holds it.
     public func serialized<T>(_ body: () async throws -> T) async throws -> T {
+        // PostgreSQL isolates transactions itself; only SQLite's single connection needs taking turns.
+        if backend == .postgres { return try await body() }
         let me = ObjectIdentifier(self)
         if Self.holder == me { return try await body() }
         await lock.acquire()
@@ -111,6 +138,7 @@ public final class SQLStore: @unchecked Sendable {
     public func transaction<T>(commit: Bool = true, _ body: () async throws -> T) async throws -> T {
         let me = ObjectIdentifier(self)
         if Self.inTransaction == me { return try await body() }
+        if let checkout { return try await postgresTransaction(commit: commit, checkout, body) }
         return try await serialized {
             try await raw("BEGIN IMMEDIATE")
             do {
@@ -123,6 +151,31 @@ public final class SQLStore: @unchecked Sendable {
             }
         }
     }
+
+    private func postgresTransaction<T>(
+        commit: Bool, _ checkout: @Sendable () async throws -> (any SQLDatabase, @Sendable () -> Void),
+        _ body: () async throws -> T
+    ) async throws -> T {
+        let me = ObjectIdentifier(self)
+        let (conn, release) = try await checkout()
+        defer { release() }
+        return try await Self.$pinned.withValue((me, conn)) {
+            try await raw("BEGIN")
+            do {
+                // One writer at a time, as with SQLite: the version checks and `MAX(seq)` rely on it.
+                try await raw("SELECT pg_advisory_xact_lock(\(Self.writerLock))")
+                let result = try await Self.$inTransaction.withValue(me) { try await body() }
+                try await raw(commit ? "COMMIT" : "ROLLBACK")
+                return result
+            } catch {
+                try? await raw("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// The advisory lock key of writers ("Tongbao" in ASCII, truncated to a bigint).
+    static let writerLock = 0x546F_6E67_6261_6F
 
     // MARK: - Districts
 

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Append-only, numbered migrations in literal SQL that both SQLite and PostgreSQL accept. Never edit one that
-/// has been released: add a new step.
+/// has been released: add a new step. (The one edit made: 001 quotes `"window"`, a reserved word in PostgreSQL;
+/// SQLite creates the same column either way, so files migrated before are unaffected.)
 enum Schema {
     static let migrations: [(id: String, sql: [String])] = [
         (
@@ -13,7 +14,7 @@ enum Schema {
                 """
                 CREATE TABLE units (
                     district TEXT NOT NULL REFERENCES districts(code), code TEXT NOT NULL, name TEXT NOT NULL,
-                    tier TEXT NOT NULL, window TEXT, groups TEXT, aliases TEXT, ranked INTEGER NOT NULL,
+                    tier TEXT NOT NULL, "window" TEXT, groups TEXT, aliases TEXT, ranked INTEGER NOT NULL,
                     sort_order INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (district, code))
                 """,
                 """

@@ -31,11 +31,12 @@ public enum Fixtures {
         for f in files { try f.data.write(to: dir.appendingPathComponent(f.name)) }
     }
 
-    /// Imports files into a fresh in-memory store and runs `body` with it.
+    /// Imports files into a fresh store (in-memory SQLite unless `backend` says otherwise) and runs `body` with it.
     public static func withImported<T>(
-        _ files: [PackageFile], district: String = "yubei", _ body: (SQLStore, ImportReport) async throws -> T
+        _ files: [PackageFile], district: String = "yubei", backend: TestBackend = .sqlite,
+        _ body: (SQLStore, ImportReport) async throws -> T
     ) async throws -> T {
-        try await SQLStore.with(":memory:") { store in
+        try await withStore(backend) { store in
             let report = try await Importer(
                 store: store, district: district, change: Change(actor: "test", source: "test")
             )

@@ -15,8 +15,8 @@ import TongbaoTestSupport
         var directory: UnitDirectory
     }
 
-    static func render() async throws -> Rendered {
-        try await Fixtures.withImported(try Fixtures.sampleFiles()) { store, report in
+    static func render(_ backend: TestBackend) async throws -> Rendered {
+        try await Fixtures.withImported(try Fixtures.sampleFiles(), backend: backend) { store, report in
             let data = try await store.load(district: "yubei", period: Period(year: 2021, month: 7))
             let b = BulletinBuilder(data: data, period: Period(year: 2021, month: 7)).build()
             let view = BulletinView(b)
@@ -47,8 +47,9 @@ import TongbaoTestSupport
         }
     }
 
-    @Test func everySeedTableRowIsRenderedInOrder() async throws {
-        let r = try await Self.render()
+    @Test(arguments: TestBackend.available) func everySeedTableRowIsRenderedInOrder(_ backend: TestBackend) async throws
+    {
+        let r = try await Self.render(backend)
         let seed = try Self.seedTableRows(r.directory)
         let ours = Self.markdownTableRows(r.markdown, r.directory)
         // The one row where the printed bulletin is wrong: its 全渝通办 total does not add up.
@@ -64,8 +65,9 @@ import TongbaoTestSupport
         }
     }
 
-    @Test func everyDerivedSentenceMatchesTheSeed() async throws {
-        let r = try await Self.render()
+    @Test(arguments: TestBackend.available) func everyDerivedSentenceMatchesTheSeed(_ backend: TestBackend) async throws
+    {
+        let r = try await Self.render(backend)
         let md = Self.normalise(r.markdown, r.directory)
         let lines = try String(contentsOf: Fixtures.seed, encoding: .utf8).components(separatedBy: "\n")
             .filter { !$0.contains("\t") }.map { Self.normalise($0, r.directory) }.filter { !$0.isEmpty }
@@ -75,15 +77,18 @@ import TongbaoTestSupport
         }
     }
 
-    @Test func unscoredUnitsNoteNamesTheSameUnits() async throws {
-        let r = try await Self.render()
+    @Test(arguments: TestBackend.available) func unscoredUnitsNoteNamesTheSameUnits(_ backend: TestBackend) async throws
+    {
+        let r = try await Self.render(backend)
         let unscored = Set(r.bulletin.evaluation!.unscored.compactMap { r.directory.resolve($0) })
         #expect(unscored == Set(["区经济信息委", "区教委"].compactMap { r.directory.resolve($0) }))
         #expect(r.markdown.contains("注：区教委、区经信委未列入。"))
     }
 
-    @Test func validatorReportsThePrintedTongbanTotal() async throws {
-        let r = try await Self.render()
+    @Test(arguments: TestBackend.available) func validatorReportsThePrintedTongbanTotal(_ backend: TestBackend)
+        async throws
+    {
+        let r = try await Self.render(backend)
         let w = r.report.warnings.filter { $0.code == .reportedDiffers }
         #expect(w.count == 2)
         #expect(w.contains { $0.key == "departments.tongban:全渝通办" && $0.value == "41101" && $0.computed == "40231" })
@@ -93,8 +98,9 @@ import TongbaoTestSupport
         #expect(r.bulletin.tongban!.totalMonth.last == 40231)
     }
 
-    @Test func htmlIsSelfContainedWithThreeCharts() async throws {
-        let r = try await Self.render()
+    @Test(arguments: TestBackend.available) func htmlIsSelfContainedWithThreeCharts(_ backend: TestBackend) async throws
+    {
+        let r = try await Self.render(backend)
         #expect(r.html.components(separatedBy: "<svg").count - 1 == 3)
         // The only URLs are the three SVG namespace declarations.
         #expect(r.html.components(separatedBy: "http://").count - 1 == 3)
@@ -105,16 +111,18 @@ import TongbaoTestSupport
         #expect(r.html.contains("rowspan=\"20\">常设窗口</th>") || r.html.contains("rowspan=\"20\">常设窗口</td>"))
     }
 
-    @Test func renderedFilesMatchTheCommittedGoldenFiles() async throws {
-        let r = try await Self.render()
+    @Test(arguments: TestBackend.available) func renderedFilesMatchTheCommittedGoldenFiles(_ backend: TestBackend)
+        async throws
+    {
+        let r = try await Self.render(backend)
         for (text, file) in [(r.markdown, "bulletin-2021-07.md"), (r.html, "bulletin-2021-07.html")] {
             let diff = try Golden.check(text, against: "Tests/TongbaoReportTests/Golden/\(file)")
             #expect(diff == nil, "\(diff ?? "")")
         }
     }
 
-    @Test func jsonHoldsTheFiguresAndWarnings() async throws {
-        let r = try await Self.render()
+    @Test(arguments: TestBackend.available) func jsonHoldsTheFiguresAndWarnings(_ backend: TestBackend) async throws {
+        let r = try await Self.render(backend)
         let json = try JSONWriter.render(r.bulletin)
         let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
         let overview = decoded["overview"] as! [String: Any]

@@ -78,8 +78,8 @@ import TongbaoTestSupport
         ("meta.csv", "period,title,issue,issuer,date,excellent\n2022-02,某县政务服务运行通报,2,某县政务中心,2022-03-05,2\n"),
     ].map { PackageFile(name: $0.0, data: Data($0.1.utf8)) }
 
-    static func markdown() async throws -> (String, Bulletin) {
-        try await Fixtures.withImported(files, district: "mx") { store, report in
+    static func markdown(_ backend: TestBackend) async throws -> (String, Bulletin) {
+        try await Fixtures.withImported(files, district: "mx", backend: backend) { store, report in
             // 河口乡 completes 31 in February with 30 received and no backlog left from January.
             #expect(report.warnings.map(\.code) == [.doneExceedsReceived], "\(report.warnings)")
             let p = Period(year: 2022, month: 2)
@@ -88,8 +88,10 @@ import TongbaoTestSupport
         }
     }
 
-    @Test func sentencesAreDerivedFromThisDistrictsData() async throws {
-        let (md, b) = try await Self.markdown()
+    @Test(arguments: TestBackend.available) func sentencesAreDerivedFromThisDistrictsData(_ backend: TestBackend)
+        async throws
+    {
+        let (md, b) = try await Self.markdown(backend)
         // Jan: 108+50+25+10 = 193, 30, 91 -> 314; Feb: 132+40+24+10 = 206, 45, 97 -> 348.
         #expect(md.contains("2月，全区共办理各类审批服务事项348件（其中，区行政服务中心206件、分中心45件、镇街公共服务中心97件），比1月增加34件，增长10.83%。"))
         #expect(
@@ -101,8 +103,10 @@ import TongbaoTestSupport
         #expect(b.title == "某县政务服务运行通报" && b.issue == 2)
     }
 
-    @Test func tablesUseThisDistrictsWindowsScopesAndRubric() async throws {
-        let (md, b) = try await Self.markdown()
+    @Test(arguments: TestBackend.available) func tablesUseThisDistrictsWindowsScopesAndRubric(_ backend: TestBackend)
+        async throws
+    {
+        let (md, b) = try await Self.markdown(backend)
         #expect(md.contains("| 综合窗口 | 县公安局 | 120 | 10 | 130 | 120 | 12 | 132 | 240 | 240 |"))
         #expect(md.contains("| 专项窗口 | 县人社局 |"))
         #expect(b.townTable.scopes == ["同城通办", "跨省通办"])
@@ -119,8 +123,10 @@ import TongbaoTestSupport
 }
 
 extension OtherDistrictTests {
-    @Test func twoDistrictsShareOneStoreWithoutMixing() async throws {
-        try await SQLStore.with(":memory:") { store in
+    @Test(arguments: TestBackend.available) func twoDistrictsShareOneStoreWithoutMixing(_ backend: TestBackend)
+        async throws
+    {
+        try await Fixtures.withStore(backend) { store in
             let change = Change(actor: "t", source: "t")
             _ = try await Importer(store: store, district: "yubei", change: change).run(
                 files: try Fixtures.sampleFiles())

@@ -5,6 +5,7 @@ import Testing
 import TongbaoCore
 import TongbaoServer
 import TongbaoStore
+import TongbaoTestSupport
 
 @Suite("JSON API")
 struct APITests {
@@ -18,8 +19,10 @@ struct APITests {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
-    @Test func reportsAreReadAndSavedWithAVersionCheck() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func reportsAreReadAndSavedWithAVersionCheck(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
             let b = web.browser()
             let h = try await Self.token(web, "rep1")
             let get = try await b.request(.get, "/api/v1/reports/C01/2021-07", headers: h)
@@ -60,8 +63,10 @@ struct APITests {
         }
     }
 
-    @Test func packagesDryRunListsChangesAndPublishFreezes() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func packagesDryRunListsChangesAndPublishFreezes(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
             let b = web.browser()
             let h = try await Self.token(web, "admin")
             var csvHeaders = h
@@ -95,8 +100,8 @@ struct APITests {
         }
     }
 
-    @Test func rolesAreEnforcedOnTheAPI() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func rolesAreEnforcedOnTheAPI(_ backend: TestBackend) async throws {
+        try await Web.run(backend) { web in
             let b = web.browser()
             let rep = try await Self.token(web, "rep1")
             let viewer = try await Self.token(web, "viewer")
@@ -120,8 +125,9 @@ struct APITests {
     }
 
     /// The OpenAPI document is valid JSON, public, and describes exactly the routes the API serves.
-    @Test func openAPIDocumentDescribesEveryRoute() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func openAPIDocumentDescribesEveryRoute(_ backend: TestBackend) async throws
+    {
+        try await Web.run(backend) { web in
             let r = try await web.browser().get("/api/v1/openapi.json")
             #expect(r.status == .ok)
             let doc = try Self.json(r.text)

@@ -11,12 +11,12 @@ import TongbaoTestSupport
 struct BrowserTests {
     static let skip = ProcessInfo.processInfo.environment["TONGBAO_SKIP_BROWSER"] == "1"
 
-    @Test(.enabled(if: !skip), .timeLimit(.minutes(3)))
-    func signInFillAReportPublishAndSeeTheDashboard() async throws {
+    @Test(.enabled(if: !skip), .timeLimit(.minutes(3)), arguments: TestBackend.available)
+    func signInFillAReportPublishAndSeeTheDashboard(_ backend: TestBackend) async throws {
         let executable = try #require(
             Chromium.executable,
             "Chromium not found: apt-get install chromium fonts-noto-cjk (or TONGBAO_SKIP_BROWSER=1)")
-        try await Web.run(.live) { web in
+        try await Web.run(backend, .live) { web in
             let port = try #require(web.client.port)
             let base = "http://127.0.0.1:\(port)"
             let shot = try await Self.offPool {

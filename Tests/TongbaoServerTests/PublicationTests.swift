@@ -4,11 +4,14 @@ import NIOCore
 import Testing
 import TongbaoCore
 import TongbaoStore
+import TongbaoTestSupport
 
 @Suite("Publication, freezing, dashboard and bulletin pages")
 struct PublicationTests {
-    @Test func dashboardShowsTotalsRatesChartsAndTheReminderList() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func dashboardShowsTotalsRatesChartsAndTheReminderList(
+        _ backend: TestBackend
+    ) async throws {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("viewer")
             let page = try await b.get("/dashboard/2021-07")
             #expect(page.status == .ok)
@@ -25,8 +28,10 @@ struct PublicationTests {
         }
     }
 
-    @Test func publishAssignsTheIssueFreezesAndReopenNeedsAdminAndReason() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func publishAssignsTheIssueFreezesAndReopenNeedsAdminAndReason(
+        _ backend: TestBackend
+    ) async throws {
+        try await Web.run(backend) { web in
             let admin = try await web.signedIn("admin")
             let rep = try await web.signedIn("rep1")
             let row = try #require(try await web.caseRow("C01"))
@@ -73,8 +78,10 @@ struct PublicationTests {
         }
     }
 
-    @Test func bulletinPreviewAndDownloadsInEveryFormat() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func bulletinPreviewAndDownloadsInEveryFormat(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("viewer")
             let page = try await b.get("/bulletin/2021-07")
             #expect(page.text.contains("<iframe"))

@@ -4,11 +4,14 @@ import NIOCore
 import Testing
 import TongbaoCore
 import TongbaoStore
+import TongbaoTestSupport
 
 @Suite("Report form, upload, scores, events, ancillary")
 struct ReportFormTests {
-    @Test func reporterSeesOwnFormWithPreviousMonthsAndSaves() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func reporterSeesOwnFormWithPreviousMonthsAndSaves(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("rep1")
             let home = try await b.get("/")
             #expect(home.location == "/report/C01/2021-07")
@@ -31,8 +34,10 @@ struct ReportFormTests {
         }
     }
 
-    @Test func checkShowsValidationBeforeSavingAndSavesNothing() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func checkShowsValidationBeforeSavingAndSavesNothing(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("rep1")
             let before = try #require(try await web.caseRow("C01"))
             let fingerprint = try await web.store.fingerprint()
@@ -54,8 +59,10 @@ struct ReportFormTests {
 
     /// Two people save the same unit-month from the same version at the same time: one wins, the other is told,
     /// sees what they typed, and the winner's figures are what is stored.
-    @Test func concurrentSavesOneWinsTheOtherIsTold() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func concurrentSavesOneWinsTheOtherIsTold(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
             let a = try await web.signedIn("admin")
             let r = try await web.signedIn("rep1")
             let row = try #require(try await web.caseRow("C01"))
@@ -82,8 +89,9 @@ struct ReportFormTests {
         }
     }
 
-    @Test func uploadPreviewsChangesThenConfirms() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func uploadPreviewsChangesThenConfirms(_ backend: TestBackend) async throws
+    {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("admin")
             let csv = "period,unit,recv_immediate,recv_promised,done_immediate,done_promised\n2021-07,C02,7,8,7,8\n"
             let preview = try await b.upload("/upload", file: "cases.csv", data: Data(csv.utf8))
@@ -106,8 +114,8 @@ struct ReportFormTests {
         }
     }
 
-    @Test func reporterMayUploadOwnUnitOnly() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func reporterMayUploadOwnUnitOnly(_ backend: TestBackend) async throws {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("rep1")
             let csv = "period,unit,recv_immediate\n2021-07,C01,5\n"
             let preview = try await b.upload("/upload", file: "cases.csv", data: Data(csv.utf8))
@@ -118,8 +126,8 @@ struct ReportFormTests {
         }
     }
 
-    @Test func scoresGridEnforcesTheMaximum() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func scoresGridEnforcesTheMaximum(_ backend: TestBackend) async throws {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("admin")
             let grid = try await b.get("/scores/2021-07")
             #expect(grid.text.contains("name=\"s|C01|K01\""))
@@ -134,8 +142,9 @@ struct ReportFormTests {
         }
     }
 
-    @Test func eventsAreAddedAndDeletedWithAudit() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func eventsAreAddedAndDeletedWithAudit(_ backend: TestBackend) async throws
+    {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("admin")
             #expect(try await b.post("/events/2021-07", ["date": "2021-07-30", "text": "召开推进会"]).status == .seeOther)
             #expect(try await b.get("/events/2021-07").text.contains("召开推进会"))
@@ -151,8 +160,8 @@ struct ReportFormTests {
         }
     }
 
-    @Test func ancillaryServicesAreEdited() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func ancillaryServicesAreEdited(_ backend: TestBackend) async throws {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("admin")
             let page = try await b.get("/ancillary/2021-07")
             let service = try #require(Self.hidden("svc0", page.text, attribute: "value"))
@@ -166,8 +175,10 @@ struct ReportFormTests {
         }
     }
 
-    @Test func auditLogFiltersByUnitPeriodAndPerson() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func auditLogFiltersByUnitPeriodAndPerson(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
             let a = try await web.signedIn("admin")
             let r = try await web.signedIn("rep1")
             let row = try #require(try await web.caseRow("C01"))
@@ -204,8 +215,10 @@ struct ReportFormTests {
 
 @Suite("Accounts page")
 struct AccountsTests {
-    @Test func adminCreatesAReporterWhoCanSignInAndResetsAPassword() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func adminCreatesAReporterWhoCanSignInAndResetsAPassword(
+        _ backend: TestBackend
+    ) async throws {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("admin")
             let list = try await b.get("/accounts")
             #expect(list.text.contains("rep1"))

@@ -5,6 +5,7 @@ import Testing
 import TongbaoCore
 import TongbaoServer
 import TongbaoStore
+import TongbaoTestSupport
 
 @Suite("Security: sign-in, sessions, CSRF, roles, escaping")
 struct SecurityTests {
@@ -27,8 +28,10 @@ struct SecurityTests {
         ("/logout", [:]),
     ]
 
-    @Test func signedOutBrowserIsSentToLoginAndAPIGets401() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func signedOutBrowserIsSentToLoginAndAPIGets401(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
             let b = web.browser()
             for path in Self.pages {
                 let r = try await b.get(path)
@@ -47,8 +50,10 @@ struct SecurityTests {
         }
     }
 
-    @Test func sessionCookieIsHttpOnlyStrictAndLogoutEndsIt() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func sessionCookieIsHttpOnlyStrictAndLogoutEndsIt(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
             let b = web.browser()
             let form = try await b.get("/login")
             let token = Browser.csrfToken(form.text)!
@@ -71,8 +76,8 @@ struct SecurityTests {
         }
     }
 
-    @Test func passwordsAreStoredAsBcryptHashes() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func passwordsAreStoredAsBcryptHashes(_ backend: TestBackend) async throws {
+        try await Web.run(backend) { web in
             let (_, hash) = try #require(try await web.store.account("admin"))
             #expect(hash.hasPrefix("$2"))
             #expect(!hash.contains(Web.password))
@@ -81,8 +86,10 @@ struct SecurityTests {
         }
     }
 
-    @Test func wrongPasswordIsRefusedAndRepeatedFailuresAreSlowed() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func wrongPasswordIsRefusedAndRepeatedFailuresAreSlowed(
+        _ backend: TestBackend
+    ) async throws {
+        try await Web.run(backend) { web in
             let b = web.browser()
             for _ in 0..<3 {
                 let r = try await b.login("admin", "wrong-password")
@@ -105,8 +112,10 @@ struct SecurityTests {
         }
     }
 
-    @Test func everyPostWithoutTheCSRFTokenIsRefusedAndChangesNothing() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func everyPostWithoutTheCSRFTokenIsRefusedAndChangesNothing(
+        _ backend: TestBackend
+    ) async throws {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("admin")
             let before = try await web.store.fingerprint()
             for (path, fields) in Self.posts {
@@ -131,8 +140,8 @@ struct SecurityTests {
         }
     }
 
-    @Test func everyFormCarriesTheSessionToken() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func everyFormCarriesTheSessionToken(_ backend: TestBackend) async throws {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("admin")
             for path in Self.pages where !path.contains("document") {
                 let page = try await b.get(path)
@@ -148,8 +157,10 @@ struct SecurityTests {
         }
     }
 
-    @Test func reporterWritingAnotherUnitGets403AndNothingChanges() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func reporterWritingAnotherUnitGets403AndNothingChanges(
+        _ backend: TestBackend
+    ) async throws {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("rep1")
             let before = try await web.store.fingerprint()
             #expect(try await b.get("/report/C02/2021-07").status == .forbidden)
@@ -182,8 +193,8 @@ struct SecurityTests {
         }
     }
 
-    @Test func userTextIsEscapedEverywhere() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func userTextIsEscapedEverywhere(_ backend: TestBackend) async throws {
+        try await Web.run(backend) { web in
             let b = try await web.signedIn("admin")
             let evil = "<script>alert(1)</script>"
             let units = "code,name,tier\nC01,\"区住建委<img src=x onerror=alert(2)>\",center\n"
@@ -206,8 +217,8 @@ struct SecurityTests {
         }
     }
 
-    @Test func responsesCarrySecurityHeaders() async throws {
-        try await Web.run { web in
+    @Test(arguments: TestBackend.available) func responsesCarrySecurityHeaders(_ backend: TestBackend) async throws {
+        try await Web.run(backend) { web in
             let r = try await web.browser().get("/login")
             #expect(r.headers[.contentSecurityPolicy]?.contains("script-src 'none'") == true)
             #expect(r.headers[.xContentTypeOptions] == "nosniff")

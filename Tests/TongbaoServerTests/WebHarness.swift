@@ -24,9 +24,10 @@ enum Web {
     static let period = "2021-07"
 
     static func run(
-        _ setup: TestingSetup = .router, _ body: @escaping @Sendable (Harness) async throws -> Void
+        _ backend: TestBackend, _ setup: TestingSetup = .router,
+        _ body: @escaping @Sendable (Harness) async throws -> Void
     ) async throws {
-        try await SQLStore.with(":memory:") { store in
+        try await Fixtures.withStore(backend) { store in
             let clock = TestClock()
             _ = try await Importer(
                 store: store, district: "yubei", districtName: "渝北区",

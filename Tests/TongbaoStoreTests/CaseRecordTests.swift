@@ -21,8 +21,10 @@ import TongbaoTestSupport
                 """.utf8)),
     ]
 
-    @Test func recordsBecomeMonthlyFiguresAndRates() async throws {
-        try await Fixtures.withImported(Self.files) { store, report in
+    @Test(arguments: TestBackend.available) func recordsBecomeMonthlyFiguresAndRates(_ backend: TestBackend)
+        async throws
+    {
+        try await Fixtures.withImported(Self.files, backend: backend) { store, report in
             #expect(report.periods == [Period(year: 2021, month: 7), Period(year: 2021, month: 8)])
             let july = Period(year: 2021, month: 7)
             let b = BulletinBuilder(data: try await store.load(district: "yubei", period: july), period: july).build()

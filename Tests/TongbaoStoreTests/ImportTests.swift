@@ -65,11 +65,11 @@ import TongbaoTestSupport
         ("unterminated quote", "events.csv", Data("date,text\n2021-07-01,\"开会\n".utf8), .notCSV, 2, nil),
     ]
 
-    @Test(arguments: badInputs.indices)
-    func badInputIsRefusedAndChangesNothing(index: Int) async throws {
+    @Test(arguments: badInputs.indices, TestBackend.available)
+    func badInputIsRefusedAndChangesNothing(index: Int, backend: TestBackend) async throws {
         let (name, file, data, code, line, column) = Self.badInputs[index]
         let rubric = PackageFile(name: "rubric.csv", data: Data("code,name,max\nK1,规范运行,15\n".utf8))
-        try await Fixtures.withImported(Self.base() + [rubric]) { store, _ in
+        try await Fixtures.withImported(Self.base() + [rubric], backend: backend) { store, _ in
             let before = try await store.fingerprint()
             // A valid change rides along: it must not be saved either.
             let files = [
@@ -92,8 +92,10 @@ import TongbaoTestSupport
         }
     }
 
-    @Test func reimportIsIdempotentAndChangesAreAudited() async throws {
-        try await Fixtures.withImported(Self.base()) { store, first in
+    @Test(arguments: TestBackend.available) func reimportIsIdempotentAndChangesAreAudited(_ backend: TestBackend)
+        async throws
+    {
+        try await Fixtures.withImported(Self.base(), backend: backend) { store, first in
             #expect(first.writes.first { $0.table == "cases" }?.inserted == 1)
             let importer = Importer(store: store, district: "yubei", change: Change(actor: "张三", source: "again"))
             let again = try await importer.run(files: Self.base())
@@ -108,14 +110,16 @@ import TongbaoTestSupport
         }
     }
 
-    @Test func gb18030WithChineseHeadersImportsTheSame() async throws {
+    @Test(arguments: TestBackend.available) func gb18030WithChineseHeadersImportsTheSame(_ backend: TestBackend)
+        async throws
+    {
         let files = try Fixtures.sampleFiles()
         let chinese = Fixtures.chineseGB18030(files)
         #expect(chinese.contains { $0.name == "办件月报.csv" })
         #expect(String(validating: chinese.first { $0.name == "办件月报.csv" }!.data, as: UTF8.self) == nil)
         let period = Period(year: 2021, month: 7)
         func json(_ f: [PackageFile]) async throws -> String {
-            try await Fixtures.withImported(f) { store, _ in
+            try await Fixtures.withImported(f, backend: backend) { store, _ in
                 let b = BulletinBuilder(data: try await store.load(district: "yubei", period: period), period: period)
                     .build()
                 let e = JSONEncoder()
@@ -126,8 +130,10 @@ import TongbaoTestSupport
         #expect(try await json(files) == (try await json(chinese)))
     }
 
-    @Test func recordsAndMonthlyRowsOfOneUnitMonthConflict() async throws {
-        try await Fixtures.withImported(Self.base()) { store, _ in
+    @Test(arguments: TestBackend.available) func recordsAndMonthlyRowsOfOneUnitMonthConflict(_ backend: TestBackend)
+        async throws
+    {
+        try await Fixtures.withImported(Self.base(), backend: backend) { store, _ in
             let records = "case_id,unit,category,kind,received_at\nX1,A,审批,即办,2021-07-02 09:00\n"
             let importer = Importer(store: store, district: "yubei", change: Change(actor: "t", source: "t"))
             await #expect(throws: ImportFailed.self) {

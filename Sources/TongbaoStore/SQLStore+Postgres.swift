@@ -1,0 +1,54 @@
+// AsyncKit predates Sendable; its pool hands connections out from any thread (PostgresKit imports it the same way).
+@preconcurrency import AsyncKit
+import Foundation
+import Logging
+import NIOPosix
+import PostgresKit
+import SQLKit
+
+extension SQLStore {
+    /// Opens a pool of connections to the PostgreSQL server at `url` and migrates the database. The pool replaces
+    /// connections that died, so a server that comes back after a restart is used again without restarting
+    /// Tongbao.
+    static func openPostgres(_ url: String) async throws -> SQLStore {
+        let configuration: SQLPostgresConfiguration
+        do {
+            configuration = try SQLPostgresConfiguration(url: url)
+        } catch {
+            throw StoreError.cannotOpen(redacted(url), "\(error)")
+        }
+        var logger = Logger(label: "tongbao.postgres")
+        logger.logLevel = .warning
+        let pool = EventLoopGroupConnectionPool(
+            source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 4,
+            requestTimeout: .seconds(30), logger: logger, on: MultiThreadedEventLoopGroup.singleton)
+        let poolLogger = logger
+        let store = SQLStore(
+            backend: .postgres, db: pool.database(logger: logger).sql(queryLogLevel: nil),
+            checkout: {
+                let conn = try await pool.requestConnection(logger: poolLogger).get()
+                return (conn.sql(queryLogLevel: nil), { pool.releaseConnection(conn, logger: poolLogger) })
+            },
+            close: { try await pool.shutdownAsync() })
+        do {
+            try await store.raw("SELECT 1")
+        } catch {
+            try? await store.shutdown()
+            throw StoreError.cannotOpen(redacted(url), "\(String(reflecting: error))")
+        }
+        do {
+            try await store.migrate()
+        } catch {
+            try? await store.shutdown()
+            throw error
+        }
+        return store
+    }
+
+    /// The URL without its password, for messages and logs.
+    static func redacted(_ url: String) -> String {
+        guard var c = URLComponents(string: url), c.password != nil else { return url }
+        c.password = "***"
+        return c.string ?? url
+    }
+}

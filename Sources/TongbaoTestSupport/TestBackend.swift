@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import NIOPosix
+import PostgresKit
+import TongbaoStore
+
+/// The databases the store contract suite runs on: SQLite always, PostgreSQL when `TONGBAO_TEST_POSTGRES_URL`
+/// names a server on this machine (`.ci/run` starts one). Each test gets a database of its own.
+public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite, postgres
+
+    public var description: String { rawValue }
+
+    /// The server's URL; a URL naming another host is refused, so tests never touch a real database.
+    public static var postgresURL: String? {
+        guard let url = ProcessInfo.processInfo.environment["TONGBAO_TEST_POSTGRES_URL"], !url.isEmpty else {
+            return nil
+        }
+        let host = URLComponents(string: url)?.host ?? ""
+        precondition(
+            ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host),
+            "TONGBAO_TEST_POSTGRES_URL must name a local server, not \(host)")
+        return url
+    }
+
+    /// SQLite, and PostgreSQL when configured.
+    public static var available: [TestBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    /// A location `SQLStore.open` accepts for a fresh, empty database, and a cleanup to run after.
+    public func freshLocation() async throws -> (String, @Sendable () async -> Void) {
+        switch self {
+        case .sqlite:
+            return (":memory:", {})
+        case .postgres:
+            guard let url = Self.postgresURL else { throw SetupError.noPostgres }
+            let name = "tongbao_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            try await Self.admin(url, "CREATE DATABASE \(name)")
+            var c = URLComponents(string: url)!
+            c.path = "/" + name
+            let location = c.string!
+            return (location, { try? await Self.admin(url, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") })
+        }
+    }
+
+    /// Runs one statement on the server's own database (`name` is generated here, never typed by a user).
+    static func admin(_ url: String, _ sql: String) async throws {
+        let config = try SQLPostgresConfiguration(url: url)
+        var logger = Logger(label: "tongbao.test.postgres")
+        logger.logLevel = .error
+        let conn = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: config.coreConfiguration, id: 1,
+            logger: logger
+        ).get()
+        do {
+            _ = try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger).get()
+            try await conn.close().get()
+        } catch {
+            try? await conn.close().get()
+            throw error
+        }
+    }
+
+    public enum SetupError: Error { case noPostgres }
+}
+
+extension Fixtures {
+    /// A fresh store on `backend`, closed (and, on PostgreSQL, dropped) after `body`.
+    public static func withStore<T>(_ backend: TestBackend, _ body: (SQLStore) async throws -> T) async throws -> T {
+        let (location, cleanup) = try await backend.freshLocation()
+        do {
+            let result = try await SQLStore.with(location, body)
+            await cleanup()
+            return result
+        } catch {
+            await cleanup()
+            throw error
+        }
+    }
+}
