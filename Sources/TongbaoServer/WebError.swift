@@ -53,7 +53,7 @@ public enum WebError: Error, Sendable {
             case .versionConflict, .alreadyPublished, .notPublished, .periodFrozen, .userExists:
                 return .conflict(e.errorDescription ?? "")
             case .unknownDistrict: return .notFound("该区县的数据")
-            case .cannotOpen, .corruptRow: return nil
+            case .cannotOpen, .corruptRow, .connectionLost: return nil
             }
         default: return nil
         }

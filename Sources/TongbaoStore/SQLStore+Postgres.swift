@@ -27,7 +27,9 @@ extension SQLStore {
             backend: .postgres, db: pool.database(logger: logger).sql(queryLogLevel: nil),
             checkout: {
                 let conn = try await pool.requestConnection(logger: poolLogger).get()
-                return (conn.sql(queryLogLevel: nil), { pool.releaseConnection(conn, logger: poolLogger) })
+                return Checkout(
+                    db: GuardedConnection(connection: conn, inner: conn.sql(queryLogLevel: nil)),
+                    isClosed: { conn.isClosed }, release: { pool.releaseConnection(conn, logger: poolLogger) })
             },
             close: { try await pool.shutdownAsync() })
         do {
@@ -50,5 +52,31 @@ extension SQLStore {
         guard var c = URLComponents(string: url), c.password != nil else { return url }
         c.password = "***"
         return c.string ?? url
+    }
+}
+
+/// A transaction's connection that refuses a statement once the connection is closed. PostgresNIO leaves a query
+/// sent on an already-closed connection waiting forever (vapor/postgres-nio#487, reverted in #501); an import
+/// interrupted by a server stop must fail instead.
+struct GuardedConnection: SQLDatabase {
+    let connection: PostgresConnection
+    let inner: any SQLDatabase
+
+    var logger: Logger { inner.logger }
+    var eventLoop: any EventLoop { inner.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { inner.version }
+    var dialect: any SQLDialect { inner.dialect }
+    var queryLogLevel: Logger.Level? { inner.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
+        -> EventLoopFuture<Void>
+    {
+        guard !connection.isClosed else { return eventLoop.makeFailedFuture(StoreError.connectionLost) }
+        return inner.execute(sql: query, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        guard !connection.isClosed else { throw StoreError.connectionLost }
+        try await inner.execute(sql: query, onRow)
     }
 }

@@ -16,8 +16,16 @@ public final class SQLStore: @unchecked Sendable {
     public let backend: Backend
     private let base: any SQLDatabase
     private let close: @Sendable () async throws -> Void
-    /// PostgreSQL only: checks a connection out of the pool for a transaction, and returns it.
-    private let checkout: (@Sendable () async throws -> (any SQLDatabase, @Sendable () -> Void))?
+    /// PostgreSQL only: checks a connection out of the pool for a transaction.
+    private let checkout: (@Sendable () async throws -> Checkout)?
+
+    /// A connection checked out of the pool: its database, whether it has been closed under us, and how to give it
+    /// back.
+    struct Checkout: Sendable {
+        var db: any SQLDatabase
+        var isClosed: @Sendable () -> Bool
+        var release: @Sendable () -> Void
+    }
     private let lock = AsyncLock()
     /// The store whose lock the current task holds, so that work nested inside a transaction does not wait for
     /// itself.
@@ -27,7 +35,7 @@ public final class SQLStore: @unchecked Sendable {
 
     init(
         backend: Backend, db: any SQLDatabase,
-        checkout: (@Sendable () async throws -> (any SQLDatabase, @Sendable () -> Void))? = nil,
+        checkout: (@Sendable () async throws -> Checkout)? = nil,
         close: @escaping @Sendable () async throws -> Void
     ) {
         self.backend = backend
@@ -153,13 +161,17 @@ public final class SQLStore: @unchecked Sendable {
     }
 
     private func postgresTransaction<T>(
-        commit: Bool, _ checkout: @Sendable () async throws -> (any SQLDatabase, @Sendable () -> Void),
-        _ body: () async throws -> T
+        commit: Bool, _ checkout: @Sendable () async throws -> Checkout, _ body: () async throws -> T
     ) async throws -> T {
         let me = ObjectIdentifier(self)
-        let (conn, release) = try await checkout()
-        defer { release() }
-        return try await Self.$pinned.withValue((me, conn)) {
+        let conn: Checkout
+        do {
+            conn = try await checkout()
+        } catch {
+            throw StoreError.connectionLost
+        }
+        defer { conn.release() }
+        return try await Self.$pinned.withValue((me, conn.db)) {
             try await raw("BEGIN")
             do {
                 // One writer at a time, as with SQLite: the version checks and `MAX(seq)` rely on it.
@@ -168,6 +180,7 @@ public final class SQLStore: @unchecked Sendable {
                 try await raw(commit ? "COMMIT" : "ROLLBACK")
                 return result
             } catch {
+                if conn.isClosed() { throw StoreError.connectionLost }
                 try? await raw("ROLLBACK")
                 throw error
             }
@@ -220,6 +233,7 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case notPublished(String)
     case periodFrozen(String)
     case versionConflict(ReportVersion)
+    case connectionLost
 
     public var errorDescription: String? {
         switch self {
@@ -230,6 +244,7 @@ public enum StoreError: Error, LocalizedError, Equatable {
         case .alreadyPublished(let p): return "\(p) 的通报已发布"
         case .notPublished(let p): return "\(p) 的通报尚未发布，无需撤回"
         case .periodFrozen(let p): return "\(p) 已发布并冻结，不能修改；如需修改请管理员先撤回发布"
+        case .connectionLost: return "与数据库服务器的连接已断开，本次操作未保存任何数据，请稍后重试"
         case .versionConflict(let v):
             return "该报表已被\(v.savedBy ?? "他人")于 \(v.savedAt.map(ChinaTime.display) ?? "刚才")保存，请核对最新数据后重新提交"
         }

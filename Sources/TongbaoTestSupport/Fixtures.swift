@@ -70,6 +70,21 @@ public enum Fixtures {
 }
 
 extension Fixtures {
+    /// Two units and `rows` case records of March 2022: a package large enough that its import can be interrupted.
+    public static func largeRecordPackage(rows: Int) -> [PackageFile] {
+        var text = "case_id,unit,category,kind,received_at,completed_at,promised_days,rating\n"
+        text.reserveCapacity(rows * 80)
+        for i in 0..<rows {
+            let day = 1 + i % 28
+            text +=
+                "K\(i),\(i % 3 == 0 ? "B" : "A"),\(i % 2 == 0 ? "审批" : "服务"),承诺,2022-03-\(day < 10 ? "0" : "")\(day) 09:00,2022-03-28 10:00,5,满意\n"
+        }
+        return [
+            PackageFile(name: "units.csv", data: Data("code,name,tier\nA,区甲局,center\nB,区乙局,center\n".utf8)),
+            PackageFile(name: "case_records.csv", data: Data(text.utf8)),
+        ]
+    }
+
     /// Zips a package folder (the folder itself becomes the archive's top entry, as Explorer and Finder do).
     public static func zip(_ folder: URL) throws -> URL {
         let out = try tempDir().appendingPathComponent("package.zip")

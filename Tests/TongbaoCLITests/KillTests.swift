@@ -6,18 +6,6 @@ import TongbaoTestSupport
 
 /// An import killed with SIGKILL half-way leaves the database exactly as before, and it opens cleanly.
 @Suite struct KillTests {
-    static func largePackage(in dir: URL, rows: Int) throws {
-        try Data("code,name,tier\nA,区甲局,center\nB,区乙局,center\n".utf8).write(to: dir.appendingPathComponent("units.csv"))
-        var text = "case_id,unit,category,kind,received_at,completed_at,promised_days,rating\n"
-        text.reserveCapacity(rows * 80)
-        for i in 0..<rows {
-            let day = 1 + i % 28
-            text +=
-                "K\(i),\(i % 3 == 0 ? "B" : "A"),\(i % 2 == 0 ? "审批" : "服务"),承诺,2022-03-\(String(format: "%02d", day)) 09:00,2022-03-28 10:00,5,满意\n"
-        }
-        try Data(text.utf8).write(to: dir.appendingPathComponent("case_records.csv"))
-    }
-
     @Test func sigkillDuringImportLeavesTheDatabaseAsBefore() async throws {
         let dir = try Fixtures.tempDir()
         let db = dir.appendingPathComponent("k.sqlite").path
@@ -26,7 +14,7 @@ import TongbaoTestSupport
         let before = try await SQLStore.with(db) { try await $0.fingerprint() }
         let pkg = dir.appendingPathComponent("big")
         try FileManager.default.createDirectory(at: pkg, withIntermediateDirectories: true)
-        try Self.largePackage(in: pkg, rows: 300_000)
+        try Fixtures.writePackage(Fixtures.largeRecordPackage(rows: 300_000), to: pkg)
 
         let (p, _, err) = CLI.process(["import", pkg.path, "--db", db, "--district", "d"])
         try p.run()
