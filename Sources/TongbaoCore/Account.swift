@@ -8,12 +8,16 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case reporter
     /// A director: reads dashboards and bulletins.
     case viewer
+    /// A city's (or a province's) office: reads every district's month side by side and the city total. Its
+    /// account belongs to the city's own code, a district without units.
+    case city
 
     public var label: String {
         switch self {
         case .admin: return "管理员"
         case .reporter: return "填报员"
         case .viewer: return "查阅"
+        case .city: return "市级查阅"
         }
     }
 }
@@ -36,7 +40,7 @@ public struct Account: Codable, Sendable, Equatable {
     public func mayEdit(unit other: String?) -> Bool {
         switch role {
         case .admin: return true
-        case .viewer: return false
+        case .viewer, .city: return false
         case .reporter: return other != nil && other == unit
         }
     }

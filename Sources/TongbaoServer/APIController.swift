@@ -102,7 +102,7 @@ struct APIController {
         }
         router.post(SiteURL.apiPackages.pattern) { request, context -> Response in
             let account = try context.requireAccount()
-            guard account.role != .viewer else { throw WebError.forbidden("查阅账号不能导入数据") }
+            guard account.role == .admin || account.role == .reporter else { throw WebError.forbidden("查阅账号不能导入数据") }
             var request = request
             let q = request.uri.queryParameters
             let dryRun = q.get("dryRun") == "true"

@@ -36,7 +36,10 @@ struct AccountsController {
             let form = try await Forms.fields(request, context: context)
             let name = (form["name"] ?? "").trimmed
             let unit = (form["unit"] ?? "").trimmed
-            guard let role = Role(rawValue: form["role"] ?? "") else { throw WebError.badRequest("角色无效") }
+            // A district's admin creates accounts of that district only; city accounts come from `tongbao user add`.
+            guard let role = Role(rawValue: form["role"] ?? ""), role != .city else {
+                throw WebError.badRequest("角色无效")
+            }
             let units = try await store.units(district: admin.district)
             var error: String?
             if name.isEmpty || name.count > 64 {

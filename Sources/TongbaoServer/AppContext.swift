@@ -35,8 +35,11 @@ public struct AppContext: RequestContext {
     /// request's month.
     func requireReader() throws -> (Account, Period) {
         let account = try requireAccount()
-        guard account.role != .reporter else { throw WebError.forbidden("填报员只能查看本单位的报表") }
-        return (account, try parameters.require("period").period())
+        switch account.role {
+        case .admin, .viewer: return (account, try parameters.require("period").period())
+        case .reporter: throw WebError.forbidden("填报员只能查看本单位的报表")
+        case .city: throw WebError.forbidden("市级账号请在全市概览中查看各区县")
+        }
     }
 
     func requireAdmin() throws -> Account {

@@ -39,6 +39,9 @@ struct AuthController {
 
     func home(_ context: AppContext) async throws -> Response {
         let account = try context.requireAccount()
+        if account.role == .city {
+            return .redirect(to: SiteURL.city.link(try await CityController.latestPeriod(store, config)), type: .found)
+        }
         let period = try await workbench.latestPeriod(account)
         if account.role == .reporter, let unit = account.unit {
             return .redirect(to: SiteURL.report.link(unit, period), type: .found)

@@ -37,6 +37,8 @@ struct Chrome: Sendable {
             ]
         case .viewer:
             items = [("概览", SiteURL.dashboard.link(p)), ("通报", SiteURL.bulletin.link(p))]
+        case .city:
+            items = [("全市概览", SiteURL.city.link(p))]
         case .reporter:
             if let unit = context.account?.unit {
                 items = [("本单位报表", SiteURL.report.link(unit, p)), ("上传数据", SiteURL.upload.link())]

@@ -22,6 +22,7 @@ enum SiteURL: String, CaseIterable {
     case audit = "/audit"
     case accounts = "/accounts"
     case accountPassword = "/accounts/password"
+    case city = "/city/:period"
     case style = "/assets/style.css"
 
     case apiOpenAPI = "/api/v1/openapi.json"
@@ -33,6 +34,7 @@ enum SiteURL: String, CaseIterable {
     case apiReport = "/api/v1/reports/:unit/:period"
     case apiPackages = "/api/v1/packages"
     case apiAudit = "/api/v1/audit"
+    case apiCity = "/api/v1/city/:period"
 
     var pattern: RouterPath { RouterPath(rawValue) }
 

@@ -89,7 +89,7 @@ struct UploadController {
 
     func editor(_ context: AppContext) throws -> Account {
         let account = try context.requireAccount()
-        guard account.role != .viewer else { throw WebError.forbidden("查阅账号不能导入数据") }
+        guard account.role == .admin || account.role == .reporter else { throw WebError.forbidden("查阅账号不能导入数据") }
         return account
     }
 

@@ -210,6 +210,17 @@ public final class SQLStore: @unchecked Sendable {
         return District(code: code, name: name ?? "")
     }
 
+    /// Every district (tenant) in the store, by code.
+    public func districts() async throws -> [District] {
+        try await serialized {
+            try await db.raw("SELECT code, name FROM districts ORDER BY code").all().map {
+                District(
+                    code: try $0.decode(column: "code", as: String.self),
+                    name: try $0.decode(column: "name", as: String.self))
+            }
+        }
+    }
+
     public func district(_ code: String) async throws -> District? {
         try await serialized { try await districtUnlocked(code) }
     }

@@ -12,6 +12,8 @@ public protocol Store: Sendable {
     @discardableResult
     func ensureDistrict(_ code: String, name: String?) async throws -> District
     func district(_ code: String) async throws -> District?
+    /// Every district (tenant) in the store.
+    func districts() async throws -> [District]
     func units(district: String) async throws -> [OrgUnit]
     func rubric(district: String) async throws -> [Criterion]
     /// Everything a bulletin of `period` reads (``DistrictData/window(for:)``), case records aggregated.

@@ -137,7 +137,7 @@ struct APITests {
                 "/api/v1/openapi.json", "/api/v1/units", "/api/v1/periods/{period}/dashboard",
                 "/api/v1/periods/{period}/bulletin", "/api/v1/periods/{period}/publish",
                 "/api/v1/periods/{period}/reopen",
-                "/api/v1/reports/{unit}/{period}", "/api/v1/packages", "/api/v1/audit",
+                "/api/v1/reports/{unit}/{period}", "/api/v1/packages", "/api/v1/audit", "/api/v1/city/{period}",
             ]
             #expect(paths == served)
             #expect(
