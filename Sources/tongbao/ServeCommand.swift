@@ -9,7 +9,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "启动网页服务（填报、审核、发布、概览）和 /api/v1 接口。")
 
-    @Option(name: .long, help: "数据库文件（SQLite），不存在时创建。") var db: String
+    @Option(name: .long, help: "数据库：SQLite 文件，或 postgres://用户:密码@主机/库。") var db: String
     @Option(help: "监听地址。") var host: String = "127.0.0.1"
     @Option(help: "端口。") var port: Int = 8080
     @Flag(name: .customLong("secure-cookies"), help: "经 HTTPS（反向代理）提供服务时加上，使会话 Cookie 仅经 HTTPS 发送。")

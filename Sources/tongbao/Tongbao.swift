@@ -9,13 +9,13 @@ struct Tongbao: AsyncParsableCommand {
         abstract: "通报：行政审批服务运行通报的数据导入、校验与生成。",
         subcommands: [
             DemoCommand.self, ImportCommand.self, ValidateCommand.self, BulletinCommand.self, ServeCommand.self,
-            UserCommand.self,
+            UserCommand.self, MigrateCommand.self,
         ])
 }
 
 /// Flags every data command shares.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "数据库文件（SQLite），不存在时创建。")
+    @Option(name: .long, help: "数据库：SQLite 文件（不存在时创建），或 PostgreSQL 地址 postgres://用户:密码@主机/库。")
     var db: String
 
     @Option(name: .long, help: "区县编码：一个数据库可保存多个区县。")

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import TongbaoCore
+import TongbaoStore
+import TongbaoTestSupport
+
+/// Moving a district from SQLite to another store (PostgreSQL when configured) loses nothing.
+@Suite struct MoveTests {
+    @Test(arguments: TestBackend.available)
+    func aDistrictsWholeHistoryMovesAndIsChecked(_ target: TestBackend) async throws {
+        let records = Fixtures.largeRecordPackage(rows: 12_000)
+        try await Fixtures.withImported(try Fixtures.sampleFiles()) { source, _ in
+            let change = Change(actor: "t", source: "t")
+            _ = try await Importer(store: source, district: "rec", change: change).run(files: records)
+            try await source.addUser(
+                Account(name: "li", district: "yubei", role: .admin), passwordHash: "$2b$04$x", at: Date())
+            try await source.addToken(tokenHash: "abc", user: "li", at: Date())
+            try await source.publish(
+                district: "yubei", period: Period(year: 2021, month: 7), issue: 7, documents: ("m", "h", "j"),
+                change: change)
+            try await Fixtures.withStore(target) { destination in
+                let mover = DistrictMover(from: source, to: destination)
+                let yubei = try await mover.move(district: "yubei")
+                let rec = try await mover.move(district: "rec")
+                #expect(yubei.first { $0.table == "cases" }?.rows == 52)
+                #expect(yubei.first { $0.table == "api_tokens" }?.rows == 1)
+                #expect(yubei.first { $0.table == "publications" }?.rows == 1)
+                #expect(yubei.first { $0.table == "audit" }?.rows ?? 0 > 500)
+                #expect(rec.first { $0.table == "case_records" }?.rows == 12_000)  // more than two pages
+                #expect(try await destination.copyDigest(district: "yubei") == yubei)
+                let july = Period(year: 2021, month: 7)
+                let b = BulletinBuilder(data: try await destination.load(district: "yubei", period: july), period: july)
+                #expect(b.build().overview.total == 309055)
+                #expect(try await destination.publication(district: "yubei", period: july)?.isFrozen == true)
+                #expect(try await destination.account("li")?.passwordHash == "$2b$04$x")
+                // A second move into the same target is refused before anything is written.
+                let before = try await destination.fingerprint()
+                await #expect(throws: DistrictMover.Failure.targetNotEmpty("yubei", table: "districts")) {
+                    _ = try await mover.move(district: "yubei")
+                }
+                #expect(try await destination.fingerprint() == before)
+            }
+        }
+    }
+}
