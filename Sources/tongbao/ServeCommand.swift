@@ -48,7 +48,7 @@ struct UserAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "新建账号（密码以 bcrypt 散列保存）。")
 
     @Argument(help: "用户名。") var name: String
-    @Option(help: "角色：admin（管理员）、reporter（填报员）、viewer（查阅）。") var role: Role
+    @Option(help: "角色：admin（管理员）、reporter（填报员）、viewer（查阅）、city（市级查阅，属于市的编码）。") var role: Role
     @Option(help: "填报员所属单位编码。") var unit: String?
     @Option(help: "密码；省略时在终端输入。") var password: String?
     @Option(name: .long, help: "数据库文件。") var db: String
