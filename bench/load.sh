@@ -35,7 +35,7 @@ sql = "".join(
     f"INSERT INTO api_tokens (token_hash, user_name, created_at) VALUES ('{h}', '{n}', '2021-08-31T00:00:00Z');"
     for n, d, u, h in rows)
 if db.startswith("postgres"):
-    subprocess.run(["psql", "-q", db, "-c", "BEGIN;" + sql + "COMMIT;"], check=True)
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", db], input="BEGIN;" + sql + "COMMIT;", text=True, check=True)
 else:
     import sqlite3
     c = sqlite3.connect(db); c.executescript("BEGIN;" + sql + "COMMIT;"); c.close()
