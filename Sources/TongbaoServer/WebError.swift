@@ -13,6 +13,7 @@ public enum WebError: Error, Sendable {
     case conflict(String)
     case tooManyAttempts(retryAfter: Int)
     case invalid([TongbaoCore.Issue])
+    case unavailable(String)
 
     var status: HTTPResponse.Status {
         switch self {
@@ -23,6 +24,7 @@ public enum WebError: Error, Sendable {
         case .conflict: return .conflict
         case .tooManyAttempts: return .tooManyRequests
         case .invalid: return .unprocessableContent
+        case .unavailable: return .serviceUnavailable
         }
     }
 
@@ -36,6 +38,7 @@ public enum WebError: Error, Sendable {
         case .conflict(let why): return why
         case .tooManyAttempts(let s): return "登录失败次数过多，请 \(s) 秒后再试"
         case .invalid(let issues): return "数据未通过校验（\(issues.filter { $0.severity == .error }.count) 处错误），未保存任何数据"
+        case .unavailable(let why): return why
         }
     }
 
@@ -53,7 +56,8 @@ public enum WebError: Error, Sendable {
             case .versionConflict, .alreadyPublished, .notPublished, .periodFrozen, .userExists:
                 return .conflict(e.errorDescription ?? "")
             case .unknownDistrict: return .notFound("该区县的数据")
-            case .cannotOpen, .corruptRow, .connectionLost: return nil
+            case .connectionLost: return .unavailable(e.errorDescription ?? "")
+            case .cannotOpen, .corruptRow: return nil
             }
         default: return nil
         }

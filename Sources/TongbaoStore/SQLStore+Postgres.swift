@@ -24,7 +24,7 @@ extension SQLStore {
             requestTimeout: .seconds(30), logger: logger, on: MultiThreadedEventLoopGroup.singleton)
         let poolLogger = logger
         let store = SQLStore(
-            backend: .postgres, db: pool.database(logger: logger).sql(queryLogLevel: nil),
+            backend: .postgres, db: ConnectionErrors(inner: pool.database(logger: logger).sql(queryLogLevel: nil)),
             checkout: {
                 let conn = try await pool.requestConnection(logger: poolLogger).get()
                 return Checkout(
@@ -78,5 +78,37 @@ struct GuardedConnection: SQLDatabase {
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         guard !connection.isClosed else { throw StoreError.connectionLost }
         try await inner.execute(sql: query, onRow)
+    }
+}
+
+/// The pool's database, with a lost or refused connection reported as ``StoreError/connectionLost`` (a Chinese
+/// message and HTTP 503 in the web application) instead of a driver error.
+struct ConnectionErrors: SQLDatabase {
+    let inner: any SQLDatabase
+
+    var logger: Logger { inner.logger }
+    var eventLoop: any EventLoop { inner.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { inner.version }
+    var dialect: any SQLDialect { inner.dialect }
+    var queryLogLevel: Logger.Level? { inner.queryLogLevel }
+
+    static func map(_ error: any Error) -> any Error {
+        guard let e = error as? PSQLError else { return error }
+        let lost: [PSQLError.Code] = [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed]
+        return lost.contains(e.code) ? StoreError.connectionLost : error
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
+        -> EventLoopFuture<Void>
+    {
+        inner.execute(sql: query, onRow).flatMapErrorThrowing { throw Self.map($0) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        do {
+            try await inner.execute(sql: query, onRow)
+        } catch {
+            throw Self.map(error)
+        }
     }
 }

@@ -69,11 +69,15 @@ struct PostgresFaultTests {
             #expect(writing.isRaised, "the import never started writing")
             #expect(try Self.control(["stop", "-m", "immediate"]) == 0)
             let outcome = await task.result
-            #expect(throws: (any Error).self) { try outcome.get() }
+            #expect(throws: StoreError.connectionLost) { try outcome.get() }
+            // While the server is down, a request that needs it is told so (503), not a bare 500.
+            let browser = Browser(client: client)
+            let down = try await browser.login("admin", "pw-12345")
+            #expect(down.status == .serviceUnavailable)
+            #expect(down.text.contains("与数据库服务器的连接已断开"))
             #expect(try Self.control(["start"]) == 0)
 
             // The same application, without a restart: a request that needs the database works again.
-            let browser = Browser(client: client)
             var status = 0
             for _ in 0..<100 where status != 302 {
                 status = Int((try? await browser.login("admin", "pw-12345"))?.status.code ?? 0)
