@@ -138,9 +138,16 @@ struct APIController {
     }
 
     func report(_ account: Account, _ unit: String, _ period: Period) async throws -> Report {
-        let data = try await workbench.data(account, period)
-        guard data.units.contains(where: { $0.code == unit }) else { throw WebError.notFound("单位 \(unit)") }
-        let row = data.cases.first { $0.period == period && $0.unit == unit }
+        guard try await store.units(district: account.district).contains(where: { $0.code == unit }) else {
+            throw WebError.notFound("单位 \(unit)")
+        }
+        var (row, tongbanRows) = try await store.reportRows(district: account.district, unit: unit, period: period)
+        if row == nil {
+            // A unit reporting by case records has no cases.csv row: its figures are aggregated with the window.
+            let data = try await workbench.data(account, period)
+            row = data.cases.first { $0.period == period && $0.unit == unit }
+            tongbanRows = data.tongban.filter { $0.period == period && $0.unit == unit }
+        }
         let values: [Int?] = [
             row?.recvImmediate, row?.recvPromised, row?.doneImmediate, row?.donePromised, row?.ytdRecv, row?.ytdDone,
             row?.proxy,
@@ -148,9 +155,7 @@ struct APIController {
         var cases: [String: String] = [:]
         for (c, v) in zip(ReportInput.caseColumns, values) { cases[c] = v.map(String.init) ?? "" }
         var tongban: [String: ReportInput.TongbanInput] = [:]
-        for r in data.tongban where r.period == period && r.unit == unit {
-            tongban[r.scope] = .init(count: r.count.map(String.init), ytd: r.ytd.map(String.init))
-        }
+        for r in tongbanRows { tongban[r.scope] = .init(count: r.count.map(String.init), ytd: r.ytd.map(String.init)) }
         let version = try await store.reportVersion(district: account.district, period: period, unit: unit).version
         return Report(unit: unit, period: period.description, version: version, cases: cases, tongban: tongban)
     }

@@ -47,11 +47,7 @@ extension SQLStore {
             guard let district = try await district(code) else { throw StoreError.unknownDistrict(code) }
             let window = DistrictData.window(for: period)
             let (from, to) = (window.lowerBound.description, window.upperBound.description)
-            func p(_ r: any SQLRow) throws -> Period {
-                let s = try r.decode(column: "period", as: String.self)
-                guard let v = Period(parsing: s) else { throw StoreError.corruptRow(table: "period", key: s) }
-                return v
-            }
+            let p = Self.period
             func inWindow(_ table: String) async throws -> [any SQLRow] {
                 try await db.raw(
                     "SELECT * FROM \(ident: table) WHERE district = \(bind: code) AND period >= \(bind: from) AND period <= \(bind: to) ORDER BY seq"
@@ -59,24 +55,8 @@ extension SQLStore {
             }
             var data = DistrictData(
                 district: district, units: try await units(district: code), rubric: try await rubric(district: code))
-            data.cases = try await inWindow("cases").map { r in
-                CaseRow(
-                    period: try p(r), unit: try r.decode(column: "unit", as: String.self),
-                    recvImmediate: try r.decode(column: "recv_immediate", as: Int?.self),
-                    recvPromised: try r.decode(column: "recv_promised", as: Int?.self),
-                    doneImmediate: try r.decode(column: "done_immediate", as: Int?.self),
-                    donePromised: try r.decode(column: "done_promised", as: Int?.self),
-                    ytdRecv: try r.decode(column: "ytd_recv", as: Int?.self),
-                    ytdDone: try r.decode(column: "ytd_done", as: Int?.self),
-                    proxy: try r.decode(column: "proxy", as: Int?.self))
-            }
-            data.tongban = try await inWindow("tongban").map { r in
-                TongbanRow(
-                    period: try p(r), unit: try r.decode(column: "unit", as: String.self),
-                    scope: try r.decode(column: "scope", as: String.self),
-                    count: try r.decode(column: "count", as: Int?.self),
-                    ytd: try r.decode(column: "ytd", as: Int?.self))
-            }
+            data.cases = try await inWindow("cases").map(Self.caseRow)
+            data.tongban = try await inWindow("tongban").map(Self.tongbanRow)
             data.ancillary = try await inWindow("ancillary").map { r in
                 AncillaryRow(
                     period: try p(r), service: try r.decode(column: "service", as: String.self),
@@ -135,6 +115,54 @@ extension SQLStore {
                 """
             ).first()
             return try row?.decode(column: "p", as: String?.self).flatMap(Period.init(parsing:))
+        }
+    }
+}
+
+extension SQLStore {
+    static func period(_ r: any SQLRow) throws -> Period {
+        let s = try r.decode(column: "period", as: String.self)
+        guard let v = Period(parsing: s) else { throw StoreError.corruptRow(table: "period", key: s) }
+        return v
+    }
+
+    static func caseRow(_ r: any SQLRow) throws -> CaseRow {
+        CaseRow(
+            period: try period(r), unit: try r.decode(column: "unit", as: String.self),
+            recvImmediate: try r.decode(column: "recv_immediate", as: Int?.self),
+            recvPromised: try r.decode(column: "recv_promised", as: Int?.self),
+            doneImmediate: try r.decode(column: "done_immediate", as: Int?.self),
+            donePromised: try r.decode(column: "done_promised", as: Int?.self),
+            ytdRecv: try r.decode(column: "ytd_recv", as: Int?.self),
+            ytdDone: try r.decode(column: "ytd_done", as: Int?.self),
+            proxy: try r.decode(column: "proxy", as: Int?.self))
+    }
+
+    static func tongbanRow(_ r: any SQLRow) throws -> TongbanRow {
+        TongbanRow(
+            period: try period(r), unit: try r.decode(column: "unit", as: String.self),
+            scope: try r.decode(column: "scope", as: String.self),
+            count: try r.decode(column: "count", as: Int?.self), ytd: try r.decode(column: "ytd", as: Int?.self))
+    }
+
+    /// One unit-month as reported (cases.csv and 通办 rows), without loading the district's window: what a
+    /// report form or the API shows. Nil row when the unit has not reported that month by cases.csv.
+    public func reportRows(district: String, unit: String, period: Period) async throws -> (CaseRow?, [TongbanRow]) {
+        try await serialized {
+            let row = try await db.raw(
+                """
+                SELECT * FROM cases
+                WHERE district = \(bind: district) AND period = \(bind: period.description) AND unit = \(bind: unit)
+                """
+            ).first().map(Self.caseRow)
+            let tongban = try await db.raw(
+                """
+                SELECT * FROM tongban
+                WHERE district = \(bind: district) AND period = \(bind: period.description) AND unit = \(bind: unit)
+                ORDER BY seq
+                """
+            ).all().map(Self.tongbanRow)
+            return (row, tongban)
         }
     }
 }

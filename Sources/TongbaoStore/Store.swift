@@ -25,6 +25,8 @@ public protocol Store: Sendable {
     /// `mayReplace` false the caller knows no row with these keys is stored, and nothing is looked up.
     func write(_ rows: [StoredRow], table: String, district: String, change: Change, mayReplace: Bool) async throws
         -> TableWrite
+    /// One unit-month's reported rows (cases.csv and 通办), without the district's window.
+    func reportRows(district: String, unit: String, period: Period) async throws -> (CaseRow?, [TongbanRow])
     /// The latest month with data, nil for none.
     func latestPeriod(district: String) async throws -> Period?
     /// Whether the district has any row in the table.
