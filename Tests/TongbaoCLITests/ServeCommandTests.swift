@@ -64,4 +64,64 @@ import TongbaoTestSupport
         p.waitUntilExit()
         #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("通报网页服务"))
     }
+
+    /// `demo --serve` prints three logins; the admin's signs in through the login form.
+    @Test func demoServePrintsALoginThatWorks() async throws {
+        let dir = try Fixtures.tempDir()
+        let port = Int.random(in: 40_000..<50_000)
+        let (p, out, _) = CLI.process(["demo", "--out", dir.path, "--serve", "--port", "\(port)"])
+        try p.run()
+        defer {
+            p.terminate()
+            p.waitUntilExit()
+        }
+        var printed = ""
+        let deadline = Date().addingTimeInterval(60)
+        while !printed.contains("通报网页服务"), Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            printed += String(decoding: chunk, as: UTF8.self)
+        }
+        let line = try #require(printed.split(separator: "\n").first { $0.contains("admin / ") })
+        let password = String(line.split(separator: " ")[2])
+        #expect(printed.contains("reporter / ") && printed.contains("viewer / "))
+        let base = "http://127.0.0.1:\(port)"
+        var status = 0
+        for _ in 0..<100 where status != 200 {
+            try await Task.sleep(for: .milliseconds(100))
+            status = (try? await Self.get("\(base)/login").0) ?? 0
+        }
+        #expect(status == 200)
+        // The login form's token and cookie, then the password.
+        let (_, form, cookie) = try await Self.get("\(base)/login")
+        let token = try #require(form.range(of: #"name="_csrf" value="([^"]*)""#, options: .regularExpression))
+        let csrf = form[token].dropFirst(#"name="_csrf" value=""#.count).dropLast()
+        var request = URLRequest(url: URL(string: "\(base)/login")!)
+        request.httpMethod = "POST"
+        request.setValue(cookie, forHTTPHeaderField: "Cookie")
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        let body =
+            "_csrf=\(csrf)&name=admin&password=\(password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        request.httpBody = Data(body.utf8)
+        let (_, response) = try await URLSession(configuration: .ephemeral, delegate: NoRedirect(), delegateQueue: nil)
+            .data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        #expect(http.statusCode == 302)
+        #expect((http.allHeaderFields["Set-Cookie"] as? String)?.contains("tongbao_session=") == true)
+    }
+
+    static func get(_ url: String) async throws -> (Int, String, String) {
+        let (data, response) = try await URLSession(configuration: .ephemeral).data(from: URL(string: url)!)
+        let http = response as? HTTPURLResponse
+        let cookie =
+            (http?.allHeaderFields["Set-Cookie"] as? String)?.split(separator: ";").first.map(String.init) ?? ""
+        return (http?.statusCode ?? 0, String(decoding: data, as: UTF8.self), cookie)
+    }
+
+    final class NoRedirect: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+        ) { completionHandler(nil) }
+    }
 }
