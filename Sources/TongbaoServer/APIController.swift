@@ -54,12 +54,7 @@ struct APIController {
         }
         router.get(SiteURL.apiDashboard.pattern) { _, context -> Response in
             let (account, period) = try context.requireReader()
-            let data = try await workbench.data(account, period)
-            let builder = BulletinBuilder(data: data, period: period, settings: workbench.config.settings)
-            let publication = try await store.publication(district: account.district, period: period)
-            return try JSON.response(
-                Dashboard.make(
-                    builder.hasData ? builder.build() : nil, data: data, period: period, publication: publication))
+            return try JSON.response(try await workbench.dashboard(account, period).0)
         }
         router.get(SiteURL.apiBulletin.pattern) { _, context -> Response in
             let (account, period) = try context.requireReader()
@@ -101,8 +96,7 @@ struct APIController {
             return try JSON.response(ImportResult(result, dryRun: dryRun, version: version))
         }
         router.post(SiteURL.apiPackages.pattern) { request, context -> Response in
-            let account = try context.requireAccount()
-            guard account.role == .admin || account.role == .reporter else { throw WebError.forbidden("查阅账号不能导入数据") }
+            let account = try context.requireImporter()
             var request = request
             let q = request.uri.queryParameters
             let dryRun = q.get("dryRun") == "true"
@@ -148,12 +142,7 @@ struct APIController {
             row = data.cases.first { $0.period == period && $0.unit == unit }
             tongbanRows = data.tongban.filter { $0.period == period && $0.unit == unit }
         }
-        let values: [Int?] = [
-            row?.recvImmediate, row?.recvPromised, row?.doneImmediate, row?.donePromised, row?.ytdRecv, row?.ytdDone,
-            row?.proxy,
-        ]
-        var cases: [String: String] = [:]
-        for (c, v) in zip(ReportInput.caseColumns, values) { cases[c] = v.map(String.init) ?? "" }
+        let cases = ReportInput.caseValues(row)
         var tongban: [String: ReportInput.TongbanInput] = [:]
         for r in tongbanRows { tongban[r.scope] = .init(count: r.count.map(String.init), ytd: r.ytd.map(String.init)) }
         let version = try await store.reportVersion(district: account.district, period: period, unit: unit).version

@@ -22,11 +22,11 @@ public struct AppContext: RequestContext {
         return account
     }
 
-    /// The signed-in account when it may change `unit`'s figures (nil: district-wide tables); else 403.
-    func requireEditor(of unit: String?) throws -> Account {
+    /// The signed-in account when it may import packages (an admin, or a reporter for their own unit's rows).
+    func requireImporter() throws -> Account {
         let account = try requireAccount()
-        guard account.mayEdit(unit: unit) else {
-            throw WebError.forbidden(unit.map { "无权修改单位 \($0) 的数据" } ?? "只有管理员可以修改此项")
+        guard account.role == .admin || account.role == .reporter else {
+            throw WebError.forbidden("查阅账号不能导入数据")
         }
         return account
     }

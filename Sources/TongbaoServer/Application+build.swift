@@ -26,7 +26,7 @@ public func buildApplication(store: any Store, config: ServerConfig, logger: Log
         store: store, config: config, views: views, throttle: LoginThrottle(free: config.freeLoginAttempts),
         workbench: workbench, decoyHash: Secrets.hashPassword(Secrets.token(), cost: config.bcryptCost)
     ).register(router)
-    DashboardController(store: store, views: views, workbench: workbench).register(router)
+    DashboardController(views: views, workbench: workbench).register(router)
     ReportController(store: store, views: views, workbench: workbench).register(router)
     UploadController(views: views, workbench: workbench, pending: PendingUploads()).register(router)
     EditController(store: store, views: views, workbench: workbench).register(router)

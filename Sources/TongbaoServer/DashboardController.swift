@@ -58,7 +58,6 @@ struct Dashboard: Codable, Sendable {
 }
 
 struct DashboardController {
-    let store: any Store
     let views: Views
     let workbench: Workbench
 
@@ -80,7 +79,7 @@ struct DashboardController {
     func register(_ router: Router<AppContext>) {
         router.get(SiteURL.dashboard.pattern) { _, context -> Response in
             let (account, period) = try context.requireReader()
-            let (dashboard, bulletin) = try await load(account, period)
+            let (dashboard, bulletin) = try await workbench.dashboard(account, period)
             let charts = bulletin.map { BulletinView($0).sections.flatMap(\.blocks).compactMap(\.chart) } ?? []
             let page = Page(
                 chrome: Chrome(context, title: "\(period) 运行概览", active: "概览", period: period),
@@ -90,13 +89,5 @@ struct DashboardController {
                 bulletinLink: SiteURL.bulletin.link(period))
             return try views.page("dashboard", page)
         }
-    }
-
-    func load(_ account: Account, _ period: Period) async throws -> (Dashboard, Bulletin?) {
-        let data = try await workbench.data(account, period)
-        let builder = BulletinBuilder(data: data, period: period, settings: workbench.config.settings)
-        let bulletin = builder.hasData ? builder.build() : nil
-        let publication = try await store.publication(district: account.district, period: period)
-        return (Dashboard.make(bulletin, data: data, period: period, publication: publication), bulletin)
     }
 }

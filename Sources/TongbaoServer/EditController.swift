@@ -132,8 +132,7 @@ struct EditController {
             return .redirect(to: redirect + "?saved=1", type: .normal)
         } catch let failed as ImportFailed {
             var response = try await again(failed.issues)
-            response.status =
-                failed.issues.contains { $0.code == .periodPublished } ? .conflict : .unprocessableContent
+            response.status = WebError.from(failed)?.status ?? .unprocessableContent
             return response
         }
     }

@@ -137,7 +137,7 @@ struct CSRFMiddleware: RouterMiddleware {
     static func formToken(_ request: Request, body: ByteBuffer) throws -> String? {
         let type = request.headers[.contentType] ?? ""
         if type.hasPrefix("multipart/form-data") {
-            guard let boundary = Forms.boundary(type) else { return nil }
+            guard let boundary = Forms.param(type, "boundary") else { return nil }
             return (try? UploadController.part(named: "_csrf", in: body, boundary: boundary))?.map {
                 String(decoding: $0.data, as: UTF8.self)
             }

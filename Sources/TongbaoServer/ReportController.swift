@@ -75,7 +75,7 @@ struct ReportController {
                 return try await page(
                     account, unit, period, context: context, input: input, issues: failed.issues,
                     checked: true, flash: "数据未通过校验，未保存", version: version,
-                    status: failed.issues.contains { $0.code == .periodPublished } ? .conflict : .unprocessableContent)
+                    status: WebError.from(failed)?.status ?? .unprocessableContent)
             } catch StoreError.versionConflict(let current) {
                 // The other save is kept; this person's typing is shown again with the message, so nothing is lost.
                 let message = StoreError.versionConflict(current).errorDescription ?? ""
@@ -126,25 +126,13 @@ struct ReportController {
         let data = try await workbench.data(account, period)
         let months = [period.previous.previous.previous, period.previous.previous, period.previous]
         let rows = data.cases.filter { $0.unit == unit.code }
-        func caseValue(_ p: Period, _ column: String) -> String {
-            guard let r = rows.first(where: { $0.period == p }) else { return "" }
-            let v: Int? =
-                switch column {
-                case "recv_immediate": r.recvImmediate
-                case "recv_promised": r.recvPromised
-                case "done_immediate": r.doneImmediate
-                case "done_promised": r.donePromised
-                case "ytd_recv": r.ytdRecv
-                case "ytd_done": r.ytdDone
-                default: r.proxy
-                }
-            return v.map(String.init) ?? ""
-        }
+        let current = ReportInput.caseValues(rows.first { $0.period == period })
+        let before = months.map { p in ReportInput.caseValues(rows.first { $0.period == p }) }
         let labels = Dictionary(uniqueKeysWithValues: PackageTable.cases.columns.map { ($0.name, $0.chinese) })
         let fields = ReportInput.caseColumns.map { c in
             Field(
-                name: c, label: labels[c] ?? c, value: input?.cases[c] ?? caseValue(period, c),
-                previous: months.map { caseValue($0, c) })
+                name: c, label: labels[c] ?? c, value: input?.cases[c] ?? current[c] ?? "",
+                previous: before.map { $0[c] ?? "" })
         }
         let tb = data.tongban.filter { $0.unit == unit.code }
         let scopeRows = try await scopes(account, period).enumerated().map { i, scope in

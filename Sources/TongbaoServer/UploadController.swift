@@ -52,7 +52,7 @@ struct UploadController {
 
     func register(_ router: Router<AppContext>) {
         router.get(SiteURL.upload.pattern) { _, context -> Response in
-            _ = try editor(context)
+            _ = try context.requireImporter()
             return try views.page(
                 "upload",
                 Page(
@@ -60,7 +60,7 @@ struct UploadController {
             )
         }
         router.post(SiteURL.upload.pattern) { request, context -> Response in
-            let account = try editor(context)
+            let account = try context.requireImporter()
             let (name, files) = try await Self.files(request, context: context)
             let report = try await workbench.importFiles(files, as: account, source: "web:\(name)", dryRun: true)
             let id = await pending.add(.init(owner: account.name, name: name, files: files, at: workbench.config.now()))
@@ -72,7 +72,7 @@ struct UploadController {
             return try views.page("upload-preview", preview)
         }
         router.post(SiteURL.uploadConfirm.pattern) { request, context -> Response in
-            let account = try editor(context)
+            let account = try context.requireImporter()
             let form = try await Forms.fields(request, context: context)
             guard let entry = await pending.take(form["id"] ?? "", owner: account.name) else {
                 throw WebError.notFound("待确认的上传（已确认、已过期或不属于您）")
@@ -87,17 +87,11 @@ struct UploadController {
         }
     }
 
-    func editor(_ context: AppContext) throws -> Account {
-        let account = try context.requireAccount()
-        guard account.role == .admin || account.role == .reporter else { throw WebError.forbidden("查阅账号不能导入数据") }
-        return account
-    }
-
     /// The uploaded file as package files: a .zip or a single .csv (by its name), read as `tongbao import` reads.
     static func files(_ request: Request, context: AppContext) async throws -> (String, [PackageFile]) {
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
-        guard let boundary = Forms.boundary(request.headers[.contentType] ?? ""),
+        guard let boundary = Forms.param(request.headers[.contentType] ?? "", "boundary"),
             let file = try? Self.part(named: "file", in: body, boundary: boundary)
         else { throw WebError.badRequest("请选择要上传的文件") }
         return (file.name ?? "upload.csv", try readPackage(name: file.name ?? "upload.csv", bytes: file.data))
@@ -114,7 +108,9 @@ struct UploadController {
         parser.onBody = { data.append(contentsOf: $0.readableBytesView) }
         parser.onPartComplete = {
             let disposition = headers.first { $0.0.lowercased() == "content-disposition" }?.1 ?? ""
-            if found == nil, param(disposition, "name") == field { found = (param(disposition, "filename"), data) }
+            if found == nil, Forms.param(disposition, "name") == field {
+                found = (Forms.param(disposition, "filename"), data)
+            }
             headers = []
             data = Data()
         }
@@ -132,17 +128,5 @@ struct UploadController {
         let path = dir.appendingPathComponent(safe.isEmpty ? "upload.csv" : safe)
         try bytes.write(to: path)
         return try PackageReader.read(path.path)
-    }
-
-    /// A parameter of a Content-Disposition header (`name="file"; filename="cases.csv"`).
-    static func param(_ header: String, _ key: String) -> String? {
-        for item in header.split(separator: ";") {
-            let kv = item.trimmingCharacters(in: .whitespaces)
-            if kv.hasPrefix(key + "=") {
-                let v = String(kv.dropFirst(key.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                return v.isEmpty ? nil : v
-            }
-        }
-        return nil
     }
 }

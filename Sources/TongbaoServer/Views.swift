@@ -82,11 +82,14 @@ enum Forms {
         }
     }
 
-    static func boundary(_ contentType: String) -> String? {
-        for part in contentType.split(separator: ";") {
-            let kv = part.trimmingCharacters(in: .whitespaces)
-            if kv.hasPrefix("boundary=") {
-                return String(kv.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    /// A parameter of a header value: the multipart boundary of a Content-Type, the name or file name of a
+    /// Content-Disposition (`form-data; name="file"; filename="cases.csv"`).
+    static func param(_ header: String, _ key: String) -> String? {
+        for item in header.split(separator: ";") {
+            let kv = item.trimmingCharacters(in: .whitespaces)
+            if kv.hasPrefix(key + "=") {
+                let v = String(kv.dropFirst(key.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                return v.isEmpty ? nil : v
             }
         }
         return nil

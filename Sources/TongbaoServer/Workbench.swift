@@ -29,6 +29,15 @@ struct Workbench: Sendable {
         return b
     }
 
+    /// The month's dashboard, and its bulletin when the month has data (the page draws its charts).
+    func dashboard(_ account: Account, _ period: Period) async throws -> (Dashboard, Bulletin?) {
+        let data = try await data(account, period)
+        let builder = BulletinBuilder(data: data, period: period, settings: config.settings)
+        let bulletin = builder.hasData ? builder.build() : nil
+        let publication = try await store.publication(district: account.district, period: period)
+        return (Dashboard.make(bulletin, data: data, period: period, publication: publication), bulletin)
+    }
+
     /// The document in `format` (md, html, json): the frozen copy when published, else rendered now.
     func document(_ account: Account, _ period: Period, format: String) async throws -> String {
         if let p = try await store.publication(district: account.district, period: period), p.isFrozen,
@@ -141,6 +150,15 @@ struct ReportInput: Codable, Sendable {
 
     var cases: [String: String]
     var tongban: [String: TongbanInput]
+
+    /// A stored row's figures by cases.csv column, as a form shows them (empty for not reported).
+    static func caseValues(_ row: CaseRow?) -> [String: String] {
+        let values: [Int?] = [
+            row?.recvImmediate, row?.recvPromised, row?.doneImmediate, row?.donePromised, row?.ytdRecv, row?.ytdDone,
+            row?.proxy,
+        ]
+        return Dictionary(uniqueKeysWithValues: zip(caseColumns, values.map { $0.map(String.init) ?? "" }))
+    }
 
     struct TongbanInput: Codable, Sendable {
         var count: String?
