@@ -24,11 +24,11 @@ extension SQLStore {
             requestTimeout: .seconds(30), logger: logger, on: MultiThreadedEventLoopGroup.singleton)
         let poolLogger = logger
         let store = SQLStore(
-            backend: .postgres, db: ConnectionErrors(inner: pool.database(logger: logger).sql(queryLogLevel: nil)),
+            backend: .postgres, db: LostConnections(inner: pool.database(logger: logger).sql(queryLogLevel: nil)),
             checkout: {
                 let conn = try await pool.requestConnection(logger: poolLogger).get()
                 return Checkout(
-                    db: GuardedConnection(connection: conn, inner: conn.sql(queryLogLevel: nil)),
+                    db: LostConnections(inner: conn.sql(queryLogLevel: nil), connection: conn),
                     isClosed: { conn.isClosed }, release: { pool.releaseConnection(conn, logger: poolLogger) })
             },
             close: { try await pool.shutdownAsync() })
@@ -55,36 +55,16 @@ extension SQLStore {
     }
 }
 
-/// A transaction's connection that refuses a statement once the connection is closed. PostgresNIO leaves a query
-/// sent on an already-closed connection waiting forever (vapor/postgres-nio#487, reverted in #501); an import
-/// interrupted by a server stop must fail instead.
-struct GuardedConnection: SQLDatabase {
-    let connection: PostgresConnection
+/// A PostgreSQL database (the pool, or a transaction's own connection) whose lost or refused connections are
+/// reported as ``StoreError/connectionLost``: a Chinese message, and HTTP 503 in the web application.
+///
+/// Given the transaction's connection, it also fails a statement once that connection is closed, whether it was
+/// closed before the statement or while it waits: PostgresNIO can leave a query on a connection the server has
+/// just closed waiting forever (vapor/postgres-nio#487, reverted in #501), and an import interrupted by a server
+/// stop must fail instead. A check before sending alone was seen to lose that race now and then.
+struct LostConnections: SQLDatabase {
     let inner: any SQLDatabase
-
-    var logger: Logger { inner.logger }
-    var eventLoop: any EventLoop { inner.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { inner.version }
-    var dialect: any SQLDialect { inner.dialect }
-    var queryLogLevel: Logger.Level? { inner.queryLogLevel }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
-        -> EventLoopFuture<Void>
-    {
-        guard !connection.isClosed else { return eventLoop.makeFailedFuture(StoreError.connectionLost) }
-        return inner.execute(sql: query, onRow)
-    }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        guard !connection.isClosed else { throw StoreError.connectionLost }
-        try await inner.execute(sql: query, onRow)
-    }
-}
-
-/// The pool's database, with a lost or refused connection reported as ``StoreError/connectionLost`` (a Chinese
-/// message and HTTP 503 in the web application) instead of a driver error.
-struct ConnectionErrors: SQLDatabase {
-    let inner: any SQLDatabase
+    var connection: PostgresConnection? = nil
 
     var logger: Logger { inner.logger }
     var eventLoop: any EventLoop { inner.eventLoop }
@@ -101,14 +81,29 @@ struct ConnectionErrors: SQLDatabase {
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void)
         -> EventLoopFuture<Void>
     {
-        inner.execute(sql: query, onRow).flatMapErrorThrowing { throw Self.map($0) }
+        guard let connection else {
+            return inner.execute(sql: query, onRow).flatMapErrorThrowing { throw Self.map($0) }
+        }
+        if connection.isClosed { return eventLoop.makeFailedFuture(StoreError.connectionLost) }
+        // Whichever comes first: the statement's result, or a watchdog that sees the connection closed. Completing
+        // the promise a second time is a no-op in NIO; the watchdog stops with the statement.
+        let result = connection.eventLoop.makePromise(of: Void.self)
+        let watchdog = connection.eventLoop.scheduleRepeatedTask(
+            initialDelay: .milliseconds(200), delay: .milliseconds(200)
+        ) { task in
+            if connection.isClosed {
+                result.fail(StoreError.connectionLost)
+                task.cancel()
+            }
+        }
+        inner.execute(sql: query, onRow).hop(to: connection.eventLoop).whenComplete { outcome in
+            watchdog.cancel()
+            result.completeWith(outcome)
+        }
+        return result.futureResult.flatMapErrorThrowing { throw Self.map($0) }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        do {
-            try await inner.execute(sql: query, onRow)
-        } catch {
-            throw Self.map(error)
-        }
+        try await execute(sql: query, onRow).get()
     }
 }

@@ -213,11 +213,7 @@ public final class SQLStore: @unchecked Sendable {
     /// Every district (tenant) in the store, by code.
     public func districts() async throws -> [District] {
         try await serialized {
-            try await db.raw("SELECT code, name FROM districts ORDER BY code").all().map {
-                District(
-                    code: try $0.decode(column: "code", as: String.self),
-                    name: try $0.decode(column: "name", as: String.self))
-            }
+            try await db.raw("SELECT code, name FROM districts ORDER BY code").all().map(Self.district)
         }
     }
 
@@ -226,11 +222,12 @@ public final class SQLStore: @unchecked Sendable {
     }
 
     func districtUnlocked(_ code: String) async throws -> District? {
-        try await db.raw("SELECT code, name FROM districts WHERE code = \(bind: code)").first().map {
-            District(
-                code: try $0.decode(column: "code", as: String.self),
-                name: try $0.decode(column: "name", as: String.self))
-        }
+        try await db.raw("SELECT code, name FROM districts WHERE code = \(bind: code)").first().map(Self.district)
+    }
+
+    static func district(_ r: any SQLRow) throws -> District {
+        District(
+            code: try r.decode(column: "code", as: String.self), name: try r.decode(column: "name", as: String.self))
     }
 }
 
