@@ -33,17 +33,21 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
             return (":memory:", {})
         case .postgres:
             guard let url = Self.postgresURL else { throw SetupError.noPostgres }
-            let name = "tongbao_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-            try await Self.admin(url, "CREATE DATABASE \(name)")
-            var c = URLComponents(string: url)!
-            c.path = "/" + name
-            let location = c.string!
-            return (location, { try? await Self.admin(url, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") })
+            return try await Self.freshDatabase(on: url)
         }
     }
 
+    /// A new, empty database on the server at `url`: its URL, and a cleanup that drops it.
+    public static func freshDatabase(on url: String) async throws -> (String, @Sendable () async -> Void) {
+        let name = "tongbao_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try await admin(url, "CREATE DATABASE \(name)")
+        var c = URLComponents(string: url)!
+        c.path = "/" + name
+        return (c.string!, { try? await admin(url, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") })
+    }
+
     /// Runs one statement on the server's own database (`name` is generated here, never typed by a user).
-    public static func admin(_ url: String, _ sql: String) async throws {
+    static func admin(_ url: String, _ sql: String) async throws {
         let config = try SQLPostgresConfiguration(url: url)
         var logger = Logger(label: "tongbao.test.postgres")
         logger.logLevel = .error

@@ -43,11 +43,8 @@ struct PostgresFaultTests {
     @Test(.enabled(if: url != nil && ctl != nil), .timeLimit(.minutes(5)))
     func serverStoppedDuringAnImportLosesNothingAndTheAppRecovers() async throws {
         let base = try #require(Self.url)
-        let name = "tongbao_fault_" + UUID().uuidString.prefix(8).lowercased()
-        try await TestBackend.admin(base, "CREATE DATABASE \(name)")
-        var c = URLComponents(string: base)!
-        c.path = "/" + name
-        let store = try await SQLStore.open(c.string!)
+        let (location, dropDatabase) = try await TestBackend.freshDatabase(on: base)
+        let store = try await SQLStore.open(location)
         _ = try await Importer(store: store, district: "yubei", change: Change(actor: "setup", source: "test"))
             .run(files: try Fixtures.sampleFiles())
         try await store.addUser(
@@ -93,6 +90,6 @@ struct PostgresFaultTests {
             #expect(try await browser.get("/events/2021-07").text.contains("恢复后导入"))
         }
         try await store.shutdown()
-        try? await TestBackend.admin(base, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        await dropDatabase()
     }
 }

@@ -99,7 +99,7 @@ struct ReportFormTests {
             #expect(preview.text.contains("recv_immediate"))
             #expect(preview.text.contains("<td class=\"new\">7</td>"))
             #expect(try await web.caseRow("C02")?.recvImmediate != 7)  // nothing saved yet
-            let id = try #require(Self.hidden("id", preview.text))
+            let id = try #require(Browser.hidden("id", preview.text))
             // Someone else cannot confirm this upload.
             let other = try await web.signedIn("rep1")
             #expect(try await other.post("/upload/confirm", ["id": id]).status == .notFound)
@@ -120,7 +120,7 @@ struct ReportFormTests {
             let csv = "period,unit,recv_immediate\n2021-07,C01,5\n"
             let preview = try await b.upload("/upload", file: "cases.csv", data: Data(csv.utf8))
             #expect(preview.status == .ok)
-            let id = try #require(Self.hidden("id", preview.text))
+            let id = try #require(Browser.hidden("id", preview.text))
             #expect(try await b.post("/upload/confirm", ["id": id]).status == .seeOther)
             #expect(try await web.caseRow("C01")?.recvImmediate == 5)
         }
@@ -164,7 +164,7 @@ struct ReportFormTests {
         try await Web.run(backend) { web in
             let b = try await web.signedIn("admin")
             let page = try await b.get("/ancillary/2021-07")
-            let service = try #require(Self.hidden("svc0", page.text, attribute: "value"))
+            let service = try #require(Browser.hidden("svc0", page.text))
             #expect(
                 try await b.post("/ancillary/2021-07", ["svc0": service, "cnt0": "123", "ytd0": ""]).status == .seeOther
             )
@@ -203,13 +203,6 @@ struct ReportFormTests {
             "done_promised": s(row.donePromised), "ytd_recv": s(row.ytdRecv), "ytd_done": s(row.ytdDone),
             "proxy": s(row.proxy),
         ]
-    }
-
-    static func hidden(_ name: String, _ html: String, attribute: String = "value") -> String? {
-        guard let r = html.range(of: #"name="\#(name)" \#(attribute)="[^"]*""#, options: .regularExpression) else {
-            return nil
-        }
-        return String(html[r].dropFirst("name=\"\(name)\" \(attribute)=\"".count).dropLast())
     }
 }
 

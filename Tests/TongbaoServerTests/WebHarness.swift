@@ -140,9 +140,13 @@ final class Browser: @unchecked Sendable {
     func setCookie(_ name: String, _ value: String) { lock.withLock { cookies[name] = value } }
 
     static func csrfToken(_ html: String) -> String? {
-        guard let r = html.range(of: #"name="_csrf" value="([^"]*)""#, options: .regularExpression) else { return nil }
-        let s = html[r].dropFirst(#"name="_csrf" value=""#.count).dropLast()
-        return s.isEmpty ? nil : String(s)
+        hidden("_csrf", html).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The value of the first input named `name` in a page.
+    static func hidden(_ name: String, _ html: String) -> String? {
+        guard let r = html.range(of: #"name="\#(name)" value="[^"]*""#, options: .regularExpression) else { return nil }
+        return String(html[r].dropFirst("name=\"\(name)\" value=\"".count).dropLast())
     }
 
     static func encode(_ fields: [String: String]) -> String {
