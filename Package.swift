@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "TongbaoCore", targets: ["TongbaoCore"]),
         .library(name: "TongbaoStore", targets: ["TongbaoStore"]),
         .library(name: "TongbaoReport", targets: ["TongbaoReport"]),
+        .library(name: "TongbaoOffice", targets: ["TongbaoOffice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -24,10 +25,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "TongbaoCore"),
+        .target(name: "TongbaoOffice", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(
             name: "TongbaoStore",
             dependencies: [
-                "TongbaoCore",
+                "TongbaoCore", "TongbaoOffice",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -37,7 +39,7 @@ let package = Package(
         .target(
             name: "TongbaoReport",
             dependencies: [
-                "TongbaoCore",
+                "TongbaoCore", "TongbaoOffice",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
@@ -69,6 +71,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TongbaoCoreTests", dependencies: ["TongbaoCore", "TongbaoTestSupport"]),
+        .testTarget(name: "TongbaoOfficeTests", dependencies: ["TongbaoOffice", "TongbaoTestSupport"]),
         .testTarget(name: "TongbaoStoreTests", dependencies: ["TongbaoStore", "TongbaoTestSupport"]),
         .testTarget(
             name: "TongbaoReportTests", dependencies: ["TongbaoReport", "TongbaoStore", "TongbaoTestSupport"],

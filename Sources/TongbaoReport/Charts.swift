@@ -5,12 +5,15 @@ import TongbaoCore
 public struct ChartView: Sendable {
     public var title: String
     public var svg: String
+    public var data: ChartData
 }
 
 /// The bulletin's three charts as SVG. Text is escaped here, so templates may embed the SVG unescaped.
 enum Charts {
     static let font = "font-family=\"'Noto Serif CJK SC','Noto Sans CJK SC','Source Han Serif SC',serif\""
     static let colors = ["#c0392b", "#2e6da4", "#8e8e8e"]
+
+    static func hex(_ color: String) -> String { String(color.dropFirst()).uppercased() }
 
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
@@ -81,7 +84,10 @@ enum Charts {
             }
         }
         flush()
-        return ChartView(title: title, svg: svg(w, h, title, body))
+        let data = ChartData(
+            kind: .line, categories: points.map { "\($0.period.year).\($0.period.month)" },
+            series: [.init(name: "办件量", values: points.map(\.total), color: hex(colors[0]))], valueLabels: false)
+        return ChartView(title: title, svg: svg(w, h, title, body), data: data)
     }
 
     /// The three tiers, this month beside last month.
@@ -113,7 +119,13 @@ enum Charts {
         body.append(
             "<rect x=\"\(w - 130)\" y=\"6\" width=\"10\" height=\"10\" fill=\"\(colors[0])\"/><text x=\"\(w - 116)\" y=\"15\">\(period.month)月</text>"
         )
-        return ChartView(title: title, svg: svg(w, h, title, body))
+        let data = ChartData(
+            kind: .column, categories: tiers.map(\.tier.chineseName),
+            series: [
+                .init(name: "\(prev.month)月", values: tiers.map(\.previousDone), color: hex(colors[2])),
+                .init(name: "\(period.month)月", values: tiers.map(\.done), color: hex(colors[0])),
+            ], valueLabels: true)
+        return ChartView(title: title, svg: svg(w, h, title, body), data: data)
     }
 
     /// The top departments as horizontal bars.
@@ -132,6 +144,9 @@ enum Charts {
                 "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(bw)\" height=\"16\" fill=\"\(colors[i < 3 ? 0 : 1])\"/>")
             body.append("<text x=\"\(left + bw + 4)\" y=\"\(y + 16)\">\(v)</text>")
         }
-        return ChartView(title: title, svg: svg(w, h, title, body))
+        var series = ChartData.Series(name: "办件量", values: units.map(\.count), color: hex(colors[1]))
+        for i in units.indices.prefix(3) { series.pointColors[i] = hex(colors[0]) }
+        let data = ChartData(kind: .bar, categories: units.map(\.name), series: [series], valueLabels: true)
+        return ChartView(title: title, svg: svg(w, h, title, body), data: data)
     }
 }

@@ -4,18 +4,17 @@ import TongbaoCore
 import TongbaoReport
 import TongbaoStore
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case md, html, json
-}
+extension BulletinFormat: ExpressibleByArgument {}
 
 struct BulletinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bulletin", abstract: "生成某月的运行通报（Markdown、HTML 或 JSON）。")
+        commandName: "bulletin", abstract: "生成某月的运行通报（Markdown、HTML、JSON、Word、Excel 或 PDF）。")
 
     @OptionGroup var options: StoreOptions
     @Option(help: "月份，YYYY-MM。") var period: String
-    @Option(help: "格式：md、html、json。") var format: OutputFormat = .md
-    @Option(help: "输出文件；省略时打印到标准输出。") var out: String?
+    @Option(help: "格式：md、html、json、docx、xlsx、pdf（PDF 需要 Debian 软件包 chromium 和 fonts-noto-cjk）。")
+    var format: BulletinFormat = .md
+    @Option(help: "输出文件；省略时文本格式打印到标准输出，docx、xlsx、pdf 写入标准输出的字节流。") var out: String?
 
     func validate() throws {
         guard Period(parsing: period) != nil else { throw ValidationError("月份格式应为 YYYY-MM，实际为“\(period)”") }
@@ -25,11 +24,13 @@ struct BulletinCommand: AsyncParsableCommand {
         let p = Period(parsing: period)!
         let bulletin = try await Rendering.bulletin(
             db: options.db, district: options.district, period: p, settings: options.settings)
-        let text = try Rendering.render(bulletin, format: format)
+        let data = try await format.render(bulletin)
         if let out {
-            try text.write(toFile: out, atomically: true, encoding: .utf8)
+            try data.write(to: URL(fileURLWithPath: out), options: .atomic)
+        } else if format.isText {
+            print(String(decoding: data, as: UTF8.self))
         } else {
-            print(text)
+            FileHandle.standardOutput.write(data)
         }
     }
 }
@@ -42,14 +43,6 @@ enum Rendering {
         let builder = BulletinBuilder(data: data, period: period, settings: settings)
         guard builder.hasData else { throw RenderingError.noData(district: district, period: period) }
         return builder.build()
-    }
-
-    static func render(_ b: Bulletin, format: OutputFormat) throws -> String {
-        switch format {
-        case .md: return MarkdownWriter.render(BulletinView(b))
-        case .html: return try HTMLWriter.render(BulletinView(b))
-        case .json: return try JSONWriter.render(b)
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TongbaoCore
+import TongbaoReport
 import TongbaoServer
 import TongbaoStore
 
@@ -28,9 +29,10 @@ struct DemoCommand: AsyncParsableCommand {
         print("样例数据已导入 \(db)")
         print(Summary.text(report, dryRun: false))
         let bulletin = try await Rendering.bulletin(db: db, district: "yubei", period: Period(year: 2021, month: 7))
-        for format in OutputFormat.allCases {
+        // PDF needs Chromium; the demo writes what Tongbao renders by itself.
+        for format in BulletinFormat.allCases where format != .pdf {
             let path = (out as NSString).appendingPathComponent("bulletin-2021-07.\(format.rawValue)")
-            try Rendering.render(bulletin, format: format).write(toFile: path, atomically: true, encoding: .utf8)
+            try await format.render(bulletin).write(to: URL(fileURLWithPath: path), options: .atomic)
             print("通报（\(format.rawValue)）：\(path)")
         }
         if serve { try await serveDemo(db) }

@@ -1,0 +1,44 @@
+import Foundation
+import TongbaoCore
+
+/// Every format a bulletin is rendered to, with its file extension and media type.
+public enum BulletinFormat: String, CaseIterable, Sendable {
+    case md, html, json, docx, xlsx, pdf
+
+    public var label: String {
+        switch self {
+        case .md: return "Markdown"
+        case .html: return "HTML"
+        case .json: return "JSON"
+        case .docx: return "Word"
+        case .xlsx: return "Excel"
+        case .pdf: return "PDF"
+        }
+    }
+
+    public var mediaType: String {
+        switch self {
+        case .md: return "text/markdown; charset=utf-8"
+        case .html: return "text/html; charset=utf-8"
+        case .json: return "application/json; charset=utf-8"
+        case .docx: return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        case .xlsx: return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        case .pdf: return "application/pdf"
+        }
+    }
+
+    /// Text formats can be printed to a terminal; the others are files.
+    public var isText: Bool { [.md, .html, .json].contains(self) }
+
+    /// Renders `b`. PDF runs Chromium (seconds); every other format is Tongbao's own code (milliseconds).
+    public func render(_ b: Bulletin) async throws -> Data {
+        switch self {
+        case .md: return Data(MarkdownWriter.render(BulletinView(b)).utf8)
+        case .html: return Data(try HTMLWriter.render(BulletinView(b)).utf8)
+        case .json: return Data(try JSONWriter.render(b).utf8)
+        case .docx: return try DOCXWriter.render(BulletinView(b))
+        case .xlsx: return try XLSXBulletinWriter.render(BulletinView(b))
+        case .pdf: return try await PDFWriter.render(html: try HTMLWriter.render(BulletinView(b)))
+        }
+    }
+}
