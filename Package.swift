@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "tongbao",
             dependencies: [
-                "TongbaoCore", "TongbaoStore", "TongbaoReport", "TongbaoServer",
+                "TongbaoCore", "TongbaoStore", "TongbaoReport", "TongbaoServer", "TongbaoOffice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Sample")]
@@ -74,7 +74,11 @@ let package = Package(
         .testTarget(name: "TongbaoOfficeTests", dependencies: ["TongbaoOffice", "TongbaoTestSupport"]),
         .testTarget(name: "TongbaoStoreTests", dependencies: ["TongbaoStore", "TongbaoTestSupport"]),
         .testTarget(
-            name: "TongbaoReportTests", dependencies: ["TongbaoReport", "TongbaoStore", "TongbaoTestSupport"],
+            name: "TongbaoReportTests",
+            dependencies: [
+                "TongbaoReport", "TongbaoStore", "TongbaoOffice", "TongbaoTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             exclude: ["Golden"]),
         .testTarget(
             name: "TongbaoServerTests",

@@ -68,9 +68,26 @@ public struct UnitMonth: Hashable, Comparable, Sendable {
 public struct PackageFile: Sendable {
     public var name: String
     public var data: Data
-    public init(name: String, data: Data) {
+    /// Set when the file is one sheet of an Excel workbook, converted to CSV text whose line N is row N.
+    public var origin: SheetOrigin?
+
+    public init(name: String, data: Data, origin: SheetOrigin? = nil) {
         self.name = name
         self.data = data
+        self.origin = origin
+    }
+}
+
+/// Where a file converted from a worksheet came from, so issues name the workbook, sheet, row and column.
+public struct SheetOrigin: Sendable, Equatable {
+    public var workbook: String
+    public var sheet: String
+    public var table: PackageTable
+
+    public init(workbook: String, sheet: String, table: PackageTable) {
+        self.workbook = workbook
+        self.sheet = sheet
+        self.table = table
     }
 }
 

@@ -10,6 +10,8 @@ public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
     public var severity: Severity { code.severity }
     /// Where: file name, 1-based line, column header and 1-based column number.
     public var file: String?
+    /// The worksheet, when the file is an Excel workbook; `line` is then its row number.
+    public var sheet: String?
     public var line: Int?
     public var column: String?
     public var columnNumber: Int?
@@ -44,13 +46,28 @@ public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
     public var location: String {
         var parts: [String] = []
         if let file { parts.append(file) }
+        if let sheet { parts.append("工作表“\(sheet)”") }
         if let line { parts.append("第\(line)行") }
-        if let columnNumber {
+        if let columnNumber, sheet != nil {
+            // Excel users find a column by its letter.
+            parts.append(Self.columnLetters(columnNumber) + "列" + (column.map { "（\($0)）" } ?? ""))
+        } else if let columnNumber {
             parts.append(column.map { "第\(columnNumber)列（\($0)）" } ?? "第\(columnNumber)列")
         } else if let column {
             parts.append("列（\(column)）")
         }
         return parts.joined(separator: " ")
+    }
+
+    /// `A`, `Z`, `AA` for columns 1, 26, 27.
+    public static func columnLetters(_ column: Int) -> String {
+        var n = column
+        var s = ""
+        while n > 0 {
+            s = String(UnicodeScalar(UInt8(65 + (n - 1) % 26))) + s
+            n = (n - 1) / 26
+        }
+        return s
     }
 
     /// Location, code and message on one line, as the CLI prints it.
@@ -60,7 +77,7 @@ public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
     }
 
     enum CodingKeys: String, CodingKey {
-        case code, severity, file, line, column, columnNumber, period, unit, key, value, computed, message
+        case code, severity, file, sheet, line, column, columnNumber, period, unit, key, value, computed, message
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -68,6 +85,7 @@ public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
         try c.encode(code, forKey: .code)
         try c.encode(severity, forKey: .severity)
         try c.encodeIfPresent(file, forKey: .file)
+        try c.encodeIfPresent(sheet, forKey: .sheet)
         try c.encodeIfPresent(line, forKey: .line)
         try c.encodeIfPresent(column, forKey: .column)
         try c.encodeIfPresent(columnNumber, forKey: .columnNumber)
@@ -91,6 +109,7 @@ public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
             key: try c.decodeIfPresent(String.self, forKey: .key),
             value: try c.decodeIfPresent(String.self, forKey: .value),
             computed: try c.decodeIfPresent(String.self, forKey: .computed))
+        sheet = try c.decodeIfPresent(String.self, forKey: .sheet)
     }
 }
 
@@ -124,6 +143,9 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case conflictingUnitName = "E026"
     case malformedDateTime = "E027"
     case unknownTable = "E028"
+    case unreadableWorkbook = "E029"
+    case formulaError = "E030"
+    case formulaWithoutValue = "E031"
     case reportedDiffers = "W101"
     case reportedYTDDiffers = "W102"
     case doneExceedsReceived = "W103"
@@ -165,6 +187,14 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .completedBeforeReceived: return "办结时间\(v)早于受理时间 \(i.computed ?? "")"
         case .missingValue: return "必填项为空"
         case .unreadablePackage: return "无法读取数据包\(v)"
+        case .unreadableWorkbook: return i.value ?? "无法读取 Excel 工作簿"
+        case .formulaError: return "单元格是公式错误\(v)；请改正公式或填入数值"
+        case .formulaWithoutValue:
+            return "单元格是没有计算结果的公式\(v)；请在 Excel 或 WPS 中打开并保存后再导入，或填入数值"
+        case .unknownTable where i.sheet != nil:
+            return "不是数据包中的表；工作表名应为 "
+                + PackageTable.allCases.map { "\($0.rawValue)（\($0.chineseName)）" }.joined(separator: "、")
+                + "，以“说明”或“参考”开头的工作表不导入"
         case .unknownTable:
             return "不是数据包中的表；文件名应为 "
                 + PackageTable.allCases.map { "\($0.fileName)（\($0.chineseName)）" }.joined(separator: "、")

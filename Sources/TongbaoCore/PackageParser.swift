@@ -17,7 +17,7 @@ public struct PackageParser: Sendable {
         var issues: [Issue] = []
         var tables: [PackageTable: (String, CSVTable)] = [:]
         for f in files {
-            guard let table = PackageTable(fileName: f.name) else {
+            guard let table = f.origin?.table ?? PackageTable(fileName: f.name) else {
                 // An Excel workbook named like a table is better told it is not CSV than that its name is wrong.
                 if case .failure(.notText(let what)) = TextDecoding.decode(f.data) {
                     issues.append(Issue(.notCSV, file: f.name, value: what))
@@ -67,10 +67,24 @@ public struct PackageParser: Sendable {
             }
         }
         issues += checkRecordsAndCases(pkg)
-        return (pkg, issues)
+        return (pkg, Self.relocate(issues, files))
     }
 
     // MARK: - Files and headers
+
+    /// Issues found in a converted worksheet name its workbook and sheet instead of the converted file.
+    static func relocate(_ issues: [Issue], _ files: [PackageFile]) -> [Issue] {
+        let origins = Dictionary(
+            files.compactMap { f in f.origin.map { (f.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        guard !origins.isEmpty else { return issues }
+        return issues.map { issue in
+            guard let file = issue.file, let origin = origins[file] else { return issue }
+            var moved = issue
+            moved.file = origin.workbook
+            moved.sheet = origin.sheet
+            return moved
+        }
+    }
 
     func decodeTable(_ f: PackageFile, table: PackageTable, issues: inout [Issue]) -> CSVTable? {
         let text: String

@@ -35,6 +35,15 @@ public enum PackageTable: String, CaseIterable, Sendable {
         self = t
     }
 
+    /// The table a worksheet name stands for (`cases`, `办件月报`, also with `.csv`, any case), nil when none.
+    public init?(sheetName: String) {
+        let name = sheetName.trimmed
+        guard let t = PackageTable(fileName: name.lowercased().hasSuffix(".csv") ? name : name + ".csv") else {
+            return nil
+        }
+        self = t
+    }
+
     /// Columns: English name, Chinese name, required.
     public var columns: [Column] {
         switch self {

@@ -12,7 +12,7 @@ public struct Workbook: Sendable, Equatable {
 /// One worksheet. `rows[r][c]` is the cell at row r + 1, column c + 1.
 public struct Sheet: Sendable, Equatable {
     public var name: String
-    public var rows: [[Cell]]
+    public var rows: [[SheetCell]]
     public var merges: [CellRange]
     /// Column widths in characters; columns past the end take the default.
     public var columnWidths: [Double]
@@ -20,7 +20,8 @@ public struct Sheet: Sendable, Equatable {
     public var frozenRows: Int
 
     public init(
-        name: String, rows: [[Cell]] = [], merges: [CellRange] = [], columnWidths: [Double] = [], frozenRows: Int = 0
+        name: String, rows: [[SheetCell]] = [], merges: [CellRange] = [], columnWidths: [Double] = [],
+        frozenRows: Int = 0
     ) {
         self.name = name
         self.rows = rows
@@ -30,14 +31,14 @@ public struct Sheet: Sendable, Equatable {
     }
 
     /// The cell at 1-based row and column; empty outside the grid.
-    public func cell(row: Int, column: Int) -> Cell {
-        guard row >= 1, row <= rows.count, column >= 1, column <= rows[row - 1].count else { return Cell(.empty) }
+    public func cell(row: Int, column: Int) -> SheetCell {
+        guard row >= 1, row <= rows.count, column >= 1, column <= rows[row - 1].count else { return SheetCell(.empty) }
         return rows[row - 1][column - 1]
     }
 }
 
 /// A cell: a value and how it looks.
-public struct Cell: Sendable, Equatable {
+public struct SheetCell: Sendable, Equatable {
     public enum Value: Sendable, Equatable {
         case empty
         case text(String)
@@ -59,8 +60,10 @@ public struct Cell: Sendable, Equatable {
         self.style = style
     }
 
-    public static func text(_ s: String, _ style: CellStyle = .plain) -> Cell { Cell(s.isEmpty ? .empty : .text(s), style) }
-    public static func number(_ v: Double, _ style: CellStyle = .number) -> Cell { Cell(.number(v), style) }
+    public static func text(_ s: String, _ style: CellStyle = .plain) -> SheetCell {
+        SheetCell(s.isEmpty ? .empty : .text(s), style)
+    }
+    public static func number(_ v: Double, _ style: CellStyle = .number) -> SheetCell { SheetCell(.number(v), style) }
 }
 
 /// The few looks Tongbao's sheets use; each maps to one entry of the workbook's style table.

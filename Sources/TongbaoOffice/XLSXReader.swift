@@ -30,8 +30,8 @@ public enum SpreadsheetError: Error, Equatable, Sendable {
 
 /// Reads the values of an .xlsx workbook (not its looks): every sheet, in order, as a grid of cells.
 ///
-/// Numbers shown with a date format come back as ``Cell/Value/date(_:)``; a formula's cached result is its value,
-/// an error result is ``Cell/Value/error(_:)`` and a formula saved without a result is ``Cell/Value/formula(_:)``.
+/// Numbers shown with a date format come back as ``SheetCell/Value/date(_:)``; a formula's cached result is its value,
+/// an error result is ``SheetCell/Value/error(_:)`` and a formula saved without a result is ``SheetCell/Value/formula(_:)``.
 public enum XLSXReader {
     static let compoundFileMagic: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
 
@@ -65,7 +65,9 @@ public enum XLSXReader {
             targets = try parse(xml, RelationshipHandler(), "workbook.xml.rels").targets
         }
         var strings: [String] = []
-        if let xml = try part("xl/sharedStrings.xml") { strings = try parse(xml, SharedStringHandler(), "sharedStrings.xml").list }
+        if let xml = try part("xl/sharedStrings.xml") {
+            strings = try parse(xml, SharedStringHandler(), "sharedStrings.xml").list
+        }
         var dateStyles: Set<Int> = []
         if let xml = try part("xl/styles.xml") { dateStyles = try parse(xml, StyleHandler(), "styles.xml").dateStyles }
         var sheets: [Sheet] = []
@@ -204,7 +206,7 @@ final class SheetHandler: NSObject, XMLParserDelegate {
     let strings: [String]
     let dateStyles: Set<Int>
     let date1904: Bool
-    var rows: [[Cell]] = []
+    var rows: [[SheetCell]] = []
     var badString: String?
 
     private var ref: (row: Int, column: Int)?
@@ -268,7 +270,7 @@ final class SheetHandler: NSObject, XMLParserDelegate {
         }
     }
 
-    private func cell() -> Cell.Value {
+    private func cell() -> SheetCell.Value {
         guard let value else { return formula.map { .formula($0) } ?? .empty }
         switch type {
         case "s":
@@ -287,11 +289,11 @@ final class SheetHandler: NSObject, XMLParserDelegate {
         }
     }
 
-    private func put(_ v: Cell.Value, at ref: (row: Int, column: Int)) {
+    private func put(_ v: SheetCell.Value, at ref: (row: Int, column: Int)) {
         guard v != .empty else { return }
         while rows.count < ref.row { rows.append([]) }
-        while rows[ref.row - 1].count < ref.column { rows[ref.row - 1].append(Cell(.empty)) }
-        rows[ref.row - 1][ref.column - 1] = Cell(v)
+        while rows[ref.row - 1].count < ref.column { rows[ref.row - 1].append(SheetCell(.empty)) }
+        rows[ref.row - 1][ref.column - 1] = SheetCell(v)
     }
 }
 

@@ -44,7 +44,8 @@ public enum XLSXWriter {
                 XMLText.declaration
                 + "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"\(uses)\" uniqueCount=\"\(list.count)\">"
             for s in list {
-                let space = s.first?.isWhitespace == true || s.last?.isWhitespace == true ? " xml:space=\"preserve\"" : ""
+                let space =
+                    s.first?.isWhitespace == true || s.last?.isWhitespace == true ? " xml:space=\"preserve\"" : ""
                 out += "<si><t\(space)>\(XMLText.escape(s))</t></si>"
             }
             return out + "</sst>"
@@ -135,7 +136,8 @@ public enum XLSXWriter {
 
     static func workbookRelationships(_ sheets: Int) -> String {
         var out =
-            XMLText.declaration + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+            XMLText.declaration
+            + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
         for i in 0..<sheets {
             out +=
                 "<Relationship Id=\"rId\(i + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(i + 1).xml\"/>"

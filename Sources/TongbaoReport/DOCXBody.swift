@@ -89,7 +89,9 @@ struct DOCXBody {
         for (r, row) in rows.enumerated() {
             for (c, cell) in row.cells.enumerated() where !cell.covered {
                 for dr in 0..<(cell.rowspan ?? 1) where r + dr < rows.count {
-                    for dc in 0..<(cell.colspan ?? 1) where c + dc < owner[r + dr].count { owner[r + dr][c + dc] = (r, c) }
+                    for dc in 0..<(cell.colspan ?? 1) where c + dc < owner[r + dr].count {
+                        owner[r + dr][c + dc] = (r, c)
+                    }
                 }
             }
         }

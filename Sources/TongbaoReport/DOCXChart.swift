@@ -17,7 +17,8 @@ enum DOCXChart {
             plot += "<c:marker val=\"1\"/>"
         case .column, .bar:
             plot += "<c:barChart><c:barDir val=\"\(d.kind == .bar ? "bar" : "col")\"/><c:grouping val=\"clustered\"/>"
-            plot += "<c:varyColors val=\"0\"/>" + d.series.enumerated().map { series($0.offset, $0.element, d) }.joined()
+            plot +=
+                "<c:varyColors val=\"0\"/>" + d.series.enumerated().map { series($0.offset, $0.element, d) }.joined()
             plot += "<c:gapWidth val=\"60\"/>"
         }
         plot += "<c:axId val=\"\(categoryAxis)\"/><c:axId val=\"\(valueAxis)\"/>"
@@ -63,7 +64,8 @@ enum DOCXChart {
         } else {
             out += "<c:spPr>\(fill(s.color))</c:spPr><c:invertIfNegative val=\"0\"/>"
             for (p, color) in s.pointColors.sorted(by: { $0.key < $1.key }) {
-                out += "<c:dPt><c:idx val=\"\(p)\"/><c:invertIfNegative val=\"0\"/><c:bubble3D val=\"0\"/><c:spPr>\(fill(color))</c:spPr></c:dPt>"
+                out +=
+                    "<c:dPt><c:idx val=\"\(p)\"/><c:invertIfNegative val=\"0\"/><c:bubble3D val=\"0\"/><c:spPr>\(fill(color))</c:spPr></c:dPt>"
             }
         }
         if d.valueLabels {

@@ -30,8 +30,11 @@ enum DOCXStyles {
         + "<w:left w:w=\"57\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"57\" w:type=\"dxa\"/>"
         + "</w:tblCellMar></w:tblPr></w:style>"
         + style(
-            "Masthead", "版头", p: "<w:jc w:val=\"center\"/><w:spacing w:before=\"0\" w:after=\"240\" w:line=\"240\" w:lineRule=\"auto\"/>",
-            r: fonts("方正小标宋简体") + "<w:color w:val=\"E60012\"/><w:spacing w:val=\"20\"/><w:sz w:val=\"56\"/><w:szCs w:val=\"56\"/>", grid: false)
+            "Masthead", "版头",
+            p: "<w:jc w:val=\"center\"/><w:spacing w:before=\"0\" w:after=\"240\" w:line=\"240\" w:lineRule=\"auto\"/>",
+            r: fonts("方正小标宋简体")
+                + "<w:color w:val=\"E60012\"/><w:spacing w:val=\"20\"/><w:sz w:val=\"56\"/><w:szCs w:val=\"56\"/>",
+            grid: false)
         + style("IssueLine", "期号", p: "<w:jc w:val=\"center\"/>", r: "")
         + style(
             "SignLine", "发文机关和日期",
@@ -44,12 +47,20 @@ enum DOCXStyles {
         + "<w:rPr>\(fonts("黑体"))</w:rPr></w:style>"
         + style(
             "Caption", "图表标题",
-            p: "<w:keepNext/><w:jc w:val=\"center\"/><w:spacing w:before=\"120\" w:after=\"60\" w:line=\"240\" w:lineRule=\"auto\"/>",
+            p:
+                "<w:keepNext/><w:jc w:val=\"center\"/><w:spacing w:before=\"120\" w:after=\"60\" w:line=\"240\" w:lineRule=\"auto\"/>",
             r: fonts("黑体") + "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>", grid: false)
-        + style("Note", "注", p: "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>", r: "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>", grid: false)
-        + style("Figure", "图", p: "<w:keepNext/><w:jc w:val=\"center\"/><w:spacing w:before=\"120\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>", r: "", grid: false)
         + style(
-            "TableText", "表格文字", p: "<w:jc w:val=\"center\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>",
+            "Note", "注", p: "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>",
+            r: "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>", grid: false)
+        + style(
+            "Figure", "图",
+            p:
+                "<w:keepNext/><w:jc w:val=\"center\"/><w:spacing w:before=\"120\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>",
+            r: "", grid: false)
+        + style(
+            "TableText", "表格文字",
+            p: "<w:jc w:val=\"center\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>",
             r: "<w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/>", grid: false)
         + "</w:styles>"
 }

@@ -62,8 +62,10 @@ public enum DOCXWriter {
         return XMLText.declaration
             + "<w:ftr \(namespaces)><w:p><w:pPr><w:jc w:val=\"\(alignment)\"/><w:ind \(indent)/></w:pPr>"
             + run("<w:t xml:space=\"preserve\">— </w:t>") + run("<w:fldChar w:fldCharType=\"begin\"/>")
-            + run("<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>") + run("<w:fldChar w:fldCharType=\"separate\"/>")
-            + run("<w:t>1</w:t>") + run("<w:fldChar w:fldCharType=\"end\"/>") + run("<w:t xml:space=\"preserve\"> —</w:t>")
+            + run("<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>")
+            + run("<w:fldChar w:fldCharType=\"separate\"/>")
+            + run("<w:t>1</w:t>") + run("<w:fldChar w:fldCharType=\"end\"/>")
+            + run("<w:t xml:space=\"preserve\"> —</w:t>")
             + "</w:p></w:ftr>"
     }
 
@@ -106,7 +108,8 @@ public enum DOCXWriter {
 
     static func documentRelationships(charts: Int) -> String {
         var out =
-            XMLText.declaration + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+            XMLText.declaration
+            + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
             + "<Relationship Id=\"rIdStyles\" Type=\"\(relationshipTypes)/styles\" Target=\"styles.xml\"/>"
             + "<Relationship Id=\"rIdSettings\" Type=\"\(relationshipTypes)/settings\" Target=\"settings.xml\"/>"
             + "<Relationship Id=\"rIdFooterOdd\" Type=\"\(relationshipTypes)/footer\" Target=\"footer1.xml\"/>"

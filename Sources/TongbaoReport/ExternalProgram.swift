@@ -15,7 +15,8 @@ public struct ExternalProgram: Sendable {
 
     /// The first of `names` that is an executable on `PATH` (or an absolute path that exists).
     public static func find(_ names: [String]) -> ExternalProgram? {
-        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(
+            String.init)
         for name in names {
             if name.hasPrefix("/") {
                 if FileManager.default.isExecutableFile(atPath: name) { return ExternalProgram(path: name) }

@@ -27,7 +27,7 @@ public enum XLSXBulletinWriter {
 
     static func sheet(_ t: TableView, name: String) -> Sheet {
         let width = t.header.first?.cells.count ?? 1
-        var rows: [[Cell]] = [[.text(t.title, .title)] + Array(repeating: Cell(.empty), count: width - 1)]
+        var rows: [[SheetCell]] = [[.text(t.title, .title)] + Array(repeating: SheetCell(.empty), count: width - 1)]
         var merges = width > 1 ? [CellRange(top: 1, left: 1, bottom: 1, right: width)] : []
         for (group, isHeader) in [(t.header, true), (t.body, false)] {
             for row in group {
@@ -35,12 +35,15 @@ public enum XLSXBulletinWriter {
                 rows.append(
                     row.cells.map { c in
                         let style: CellStyle =
-                            isHeader ? .header : c.numeric ? (row.total ? .totalNumber : .number) : (row.total ? .totalText : .text)
-                        if c.covered { return Cell(.empty, style) }
-                        if c.numeric, let v = Double(c.text) { return Cell(.number(v), style) }
+                            isHeader
+                            ? .header
+                            : c.numeric ? (row.total ? .totalNumber : .number) : (row.total ? .totalText : .text)
+                        if c.covered { return SheetCell(.empty, style) }
+                        if c.numeric, let v = Double(c.text) { return SheetCell(.number(v), style) }
                         return .text(c.text, style)
                     })
-                for (i, c) in row.cells.enumerated() where !c.covered && ((c.colspan ?? 1) > 1 || (c.rowspan ?? 1) > 1) {
+                for (i, c) in row.cells.enumerated() where !c.covered && ((c.colspan ?? 1) > 1 || (c.rowspan ?? 1) > 1)
+                {
                     merges.append(
                         CellRange(top: r, left: i + 1, bottom: r + (c.rowspan ?? 1) - 1, right: i + (c.colspan ?? 1)))
                 }
@@ -53,7 +56,7 @@ public enum XLSXBulletinWriter {
         return Sheet(name: name, rows: rows, merges: merges, columnWidths: widths, frozenRows: 1 + t.header.count)
     }
 
-    static func text(_ c: Cell) -> String {
+    static func text(_ c: SheetCell) -> String {
         switch c.value {
         case .text(let s): return s
         case .number(let v): return XLSXWriter.number(v)

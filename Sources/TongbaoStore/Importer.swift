@@ -47,7 +47,9 @@ public struct Importer<S: Store>: Sendable {
             existingUnits: try await store.units(district: district),
             existingRubric: try await store.rubric(district: district))
         progress?("解析 \(files.count) 个文件")
-        let (pkg, issues) = parser.parse(files)
+        let (expanded, workbookIssues) = WorkbookFiles.expand(files)
+        let (pkg, parseIssues) = parser.parse(expanded)
+        let issues = workbookIssues + parseIssues
         if issues.contains(where: { $0.severity == .error }) { throw ImportFailed(issues) }
         try authorize?(pkg)
         let body = { try await self.write(pkg) }

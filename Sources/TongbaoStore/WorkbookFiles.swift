@@ -1,0 +1,103 @@
+import Foundation
+import TongbaoCore
+import TongbaoOffice
+
+/// Turns Excel workbooks among a package's files into one CSV file per sheet, so a workbook imports under the
+/// same rules as a folder of CSV files.
+///
+/// A sheet is named like a table of the package (`cases` or `办件月报`); sheets whose name starts with 说明 or 参考
+/// (instructions, last month's figures in a template) are not imported. Row N of a sheet becomes line N of its
+/// CSV, so every issue names the sheet's own row and column.
+public enum WorkbookFiles {
+    /// Files whose name says they are workbooks: `.xlsx`, `.xlsm`, and the legacy `.xls` (to refuse it clearly).
+    public static func isWorkbook(_ name: String) -> Bool {
+        ["xlsx", "xlsm", "xls"].contains((name as NSString).pathExtension.lowercased())
+    }
+
+    /// Every workbook in `files` replaced by its sheets; issues for workbooks or cells that cannot be read.
+    public static func expand(_ files: [PackageFile]) -> ([PackageFile], [Issue]) {
+        var out: [PackageFile] = []
+        var issues: [Issue] = []
+        for f in files {
+            guard isWorkbook(f.name) else {
+                out.append(f)
+                continue
+            }
+            do {
+                let book = try XLSXReader.read(f.data)
+                for sheet in book.sheets {
+                    let name = sheet.name.trimmingCharacters(in: .whitespaces)
+                    if name.hasPrefix("说明") || name.hasPrefix("参考") { continue }
+                    guard let table = PackageTable(sheetName: name) else {
+                        var issue = Issue(.unknownTable, file: f.name)
+                        issue.sheet = sheet.name
+                        issues.append(issue)
+                        continue
+                    }
+                    let origin = SheetOrigin(workbook: f.name, sheet: sheet.name, table: table)
+                    let (csv, cellIssues) = csvText(sheet, origin: origin)
+                    issues += cellIssues
+                    out.append(PackageFile(name: "\(f.name)/\(sheet.name)", data: Data(csv.utf8), origin: origin))
+                }
+            } catch {
+                issues.append(Issue(.unreadableWorkbook, file: f.name, value: error.userMessage))
+            }
+        }
+        return (out, issues)
+    }
+
+    /// The sheet as CSV text; a formula error or an uncalculated formula is an issue at its cell.
+    static func csvText(_ sheet: Sheet, origin: SheetOrigin) -> (String, [Issue]) {
+        let headerRow = sheet.rows.firstIndex { row in row.contains { $0.value != .empty } } ?? 0
+        let header = sheet.rows.indices.contains(headerRow) ? sheet.rows[headerRow].map(\.value) : []
+        let periodColumns = Set(
+            header.indices.filter {
+                guard case .text(let h) = header[$0] else { return false }
+                return ["period", "月份"].contains(h.trimmingCharacters(in: .whitespaces).lowercased())
+            })
+        var issues: [Issue] = []
+        var lines: [String] = []
+        for (r, row) in sheet.rows.enumerated() {
+            let cells = row.enumerated().map { c, cell -> String in
+                func issue(_ code: IssueCode, _ value: String) -> String {
+                    var i = Issue(code, file: origin.workbook, line: r + 1, columnNumber: c + 1, value: value)
+                    i.sheet = origin.sheet
+                    if case .text(let h) = header.indices.contains(c) ? header[c] : .empty { i.column = h }
+                    issues.append(i)
+                    return ""
+                }
+                switch cell.value {
+                case .empty: return ""
+                case .text(let s): return s
+                case .number(let v): return XLSXWriter.number(v)
+                case .bool(let b): return b ? "TRUE" : "FALSE"
+                case .date(let serial): return dateText(serial, monthOnly: periodColumns.contains(c))
+                case .error(let e): return issue(.formulaError, e)
+                case .formula(let f): return issue(.formulaWithoutValue, "=" + f)
+                }
+            }
+            lines.append(cells.map(quoted).joined(separator: ","))
+        }
+        return (lines.joined(separator: "\n") + "\n", issues)
+    }
+
+    static func quoted(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    /// An Excel date serial as `YYYY-MM` (a period column: Excel turns a typed 2021-07 into a date),
+    /// `YYYY-MM-DD`, or with the time when it has one.
+    static func dateText(_ serial: Double, monthOnly: Bool) -> String {
+        let seconds = Int(((serial - 25569) * 86400).rounded())
+        let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let (y, m, d) = (c.year ?? 1900, c.month ?? 1, c.day ?? 1)
+        if monthOnly { return String(format: "%04d-%02d", y, m) }
+        let day = String(format: "%04d-%02d-%02d", y, m, d)
+        if seconds % 86400 == 0 { return day }
+        return day + String(format: " %02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
+}
