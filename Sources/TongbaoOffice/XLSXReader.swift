@@ -271,7 +271,8 @@ final class SheetHandler: NSObject, XMLParserDelegate {
     }
 
     private func cell() -> SheetCell.Value {
-        guard let value else { return formula.map { .formula($0) } ?? .empty }
+        // openpyxl writes a formula it cannot calculate as `<f>…</f><v/>`.
+        guard let value, !value.isEmpty else { return formula.map { .formula($0) } ?? .empty }
         switch type {
         case "s":
             guard let i = Int(value), strings.indices.contains(i) else {
