@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "TongbaoServer",
             dependencies: [
-                "TongbaoCore", "TongbaoStore", "TongbaoReport",
+                "TongbaoCore", "TongbaoStore", "TongbaoReport", "TongbaoOffice",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -83,7 +83,8 @@ let package = Package(
         .testTarget(
             name: "TongbaoServerTests",
             dependencies: [
-                "TongbaoServer", "TongbaoStore", "TongbaoTestSupport",
+                "TongbaoServer", "TongbaoStore", "TongbaoTestSupport", "TongbaoOffice", "TongbaoReport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

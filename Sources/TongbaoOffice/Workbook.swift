@@ -30,6 +30,13 @@ public struct Sheet: Sendable, Equatable {
         self.frozenRows = frozenRows
     }
 
+    /// Puts `cell` at 1-based row and column, growing the grid as needed.
+    public mutating func set(_ cell: SheetCell, row: Int, column: Int) {
+        while rows.count < row { rows.append([]) }
+        while rows[row - 1].count < column { rows[row - 1].append(SheetCell(.empty)) }
+        rows[row - 1][column - 1] = cell
+    }
+
     /// The cell at 1-based row and column; empty outside the grid.
     public func cell(row: Int, column: Int) -> SheetCell {
         guard row >= 1, row <= rows.count, column >= 1, column <= rows[row - 1].count else { return SheetCell(.empty) }

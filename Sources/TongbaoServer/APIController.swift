@@ -59,7 +59,8 @@ struct APIController {
         router.get(SiteURL.apiBulletin.pattern) { _, context -> Response in
             let (account, period) = try context.requireReader()
             return JSON.text(
-                try await workbench.document(account, period, format: "json"), type: "application/json; charset=utf-8")
+                String(decoding: try await workbench.document(account, period, format: .json), as: UTF8.self),
+                type: "application/json; charset=utf-8")
         }
         router.post(SiteURL.apiPublish.pattern) { _, context -> Response in
             let account = try context.requireAdmin()

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TongbaoCore
+import TongbaoReport
 import TongbaoStore
 
 /// Bulletin preview (the same HTML as the CLI), downloads of every format, publication (issue number, frozen
@@ -31,10 +32,6 @@ struct BulletinController {
         var warnings: [IssueView]
     }
 
-    static let formats = [
-        ("md", "Markdown", "text/markdown"), ("html", "HTML", "text/html"), ("json", "JSON", "application/json"),
-    ]
-
     func register(_ router: Router<AppContext>) {
         router.get(SiteURL.bulletin.pattern) { request, context -> Response in
             let (account, period) = try context.requireReader()
@@ -56,8 +53,8 @@ struct BulletinController {
                 },
                 isAdmin: account.role == .admin, publishAction: SiteURL.publish.link(period),
                 reopenAction: SiteURL.reopen.link(period),
-                downloads: Self.formats.map {
-                    Download(label: $0.1, href: SiteURL.bulletinDocument.link(period, $0.0))
+                downloads: BulletinFormat.allCases.map {
+                    Download(label: $0.label, href: SiteURL.bulletinDocument.link(period, $0.rawValue))
                 },
                 frame: SiteURL.bulletinDocument.link(period, "html") + "?inline=1",
                 warnings: (bulletin?.warnings ?? []).map(IssueView.init))
@@ -66,11 +63,10 @@ struct BulletinController {
         router.get(SiteURL.bulletinDocument.pattern) { request, context -> Response in
             let (account, period) = try context.requireReader()
             let format = try context.parameters.require("format")
-            guard let f = Self.formats.first(where: { $0.0 == format }) else { throw WebError.notFound("格式 \(format)") }
-            let text = try await workbench.document(account, period, format: format)
+            guard let f = BulletinFormat(rawValue: format) else { throw WebError.notFound("格式 \(format)") }
+            let data = try await workbench.document(account, period, format: f)
             let inline = request.uri.queryParameters.get("inline") != nil
-            return JSON.text(
-                text, type: "\(f.2); charset=utf-8", filename: inline ? nil : "bulletin-\(period).\(format)")
+            return JSON.bytes(data, type: f.mediaType, filename: inline ? nil : "bulletin-\(period).\(format)")
         }
         router.post(SiteURL.publish.pattern) { _, context -> Response in
             let account = try context.requireAdmin()

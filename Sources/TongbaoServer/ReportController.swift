@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import TongbaoCore
+import TongbaoOffice
+import TongbaoReport
 import TongbaoStore
 
 /// A unit's monthly report form: the fields of cases.csv and 通办, the unit's previous months beside them, the
@@ -32,6 +34,7 @@ struct ReportController {
         var unitName: String
         var period: String
         var action: String
+        var template: String
         var version: Int
         var savedBy: String?
         var previousPeriods: [String]
@@ -52,6 +55,15 @@ struct ReportController {
             return try await page(
                 account, unit, period, context: context, input: nil, issues: [], checked: false,
                 flash: saved ? "已保存" : nil)
+        }
+        router.get(SiteURL.reportTemplate.pattern) { _, context -> Response in
+            let (account, unit, period) = try await target(context)
+            let (previous, tongban) = try await store.reportRows(
+                district: account.district, unit: unit.code, period: period.previous)
+            let book = ReportTemplate.workbook(unit: unit, period: period, previous: previous, previousTongban: tongban)
+            return JSON.bytes(
+                try XLSXWriter.write(book), type: BulletinFormat.xlsx.mediaType,
+                filename: "report-\(unit.code)-\(period).xlsx")
         }
         router.post(SiteURL.report.pattern) { request, context -> Response in
             let (account, unit, period) = try await target(context)
@@ -151,6 +163,7 @@ struct ReportController {
             chrome: Chrome(context, title: "\(unit.name) \(period) 报表", active: "本单位报表", period: period, flash: flash),
             months: MonthNav(period) { SiteURL.report.link(unit.code, $0) }, unit: unit.code, unitName: unit.name,
             period: period.description, action: SiteURL.report.link(unit.code, period),
+            template: SiteURL.reportTemplate.link(unit.code, period),
             version: version ?? stored.version,
             savedBy: stored.savedBy.map { "\($0)（\(ChinaTime.display(stored.savedAt ?? ""))）" },
             previousPeriods: months.map(\.description), fields: fields, scopes: scopeRows,

@@ -9,6 +9,7 @@ enum SiteURL: String, CaseIterable {
     case logout = "/logout"
     case dashboard = "/dashboard/:period"
     case report = "/report/:unit/:period"
+    case reportTemplate = "/report/:unit/:period/template.xlsx"
     case upload = "/upload"
     case uploadConfirm = "/upload/confirm"
     case scores = "/scores/:period"

@@ -63,9 +63,24 @@ enum JSON {
     static func text(_ text: String, type: String, status: HTTPResponse.Status = .ok, filename: String? = nil)
         -> Response
     {
+        bytes(Data(text.utf8), type: type, status: status, filename: filename)
+    }
+
+    /// A download when `filename` is set; only ASCII letters, digits, `.`, `_` and `-` of it reach the header
+    /// (a unit code is typed by users).
+    static func bytes(_ data: Data, type: String, status: HTTPResponse.Status = .ok, filename: String? = nil)
+        -> Response
+    {
         var headers: HTTPFields = [.contentType: type]
-        if let filename { headers[.contentDisposition] = "attachment; filename=\"\(filename)\"" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        if let filename {
+            let safe = String(
+                filename.unicodeScalars.filter {
+                    $0.isASCII
+                        && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0))
+                }.map(Character.init))
+            headers[.contentDisposition] = "attachment; filename=\"\(safe)\""
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

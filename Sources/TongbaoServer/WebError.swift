@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import TongbaoCore
+import TongbaoReport
 import TongbaoStore
 
 /// Errors of the web application and the API, each with its HTTP status and a Chinese message for the user.
@@ -59,6 +60,9 @@ public enum WebError: Error, Sendable {
             case .connectionLost: return .unavailable(e.errorDescription ?? "")
             case .cannotOpen, .corruptRow: return nil
             }
+        case let e as PDFError:
+            // Chromium missing or failing is the server's state, named so the administrator can install it.
+            return .unavailable(e.errorDescription ?? "")
         default: return nil
         }
     }

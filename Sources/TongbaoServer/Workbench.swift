@@ -38,23 +38,22 @@ struct Workbench: Sendable {
         return (Dashboard.make(bulletin, data: data, period: period, publication: publication), bulletin)
     }
 
-    /// The document in `format` (md, html, json): the frozen copy when published, else rendered now.
-    func document(_ account: Account, _ period: Period, format: String) async throws -> String {
-        if let p = try await store.publication(district: account.district, period: period), p.isFrozen,
-            let doc = try await store.publishedDocument(district: account.district, period: period, format: format)
-        {
-            return doc
+    /// The document in `format`: when the month is published, the printed copy (Markdown, HTML and JSON are
+    /// stored; Word, Excel and PDF are rendered from the stored JSON, so they hold the frozen figures too), else
+    /// rendered from the data now.
+    func document(_ account: Account, _ period: Period, format: BulletinFormat) async throws -> Data {
+        if let p = try await store.publication(district: account.district, period: period), p.isFrozen {
+            if let doc = try await store.publishedDocument(
+                district: account.district, period: period, format: format.rawValue)
+            {
+                return Data(doc.utf8)
+            }
+            if let json = try await store.publishedDocument(district: account.district, period: period, format: "json")
+            {
+                return try await format.render(try JSONDecoder().decode(Bulletin.self, from: Data(json.utf8)))
+            }
         }
-        return try Self.render(try await bulletin(account, period), format: format)
-    }
-
-    static func render(_ b: Bulletin, format: String) throws -> String {
-        switch format {
-        case "md": return MarkdownWriter.render(BulletinView(b))
-        case "html": return try HTMLWriter.render(BulletinView(b))
-        case "json": return try JSONWriter.render(b)
-        default: throw WebError.notFound("格式 \(format)")
-        }
+        return try await format.render(try await bulletin(account, period))
     }
 
     /// The most recent month with data, or the current month.
@@ -116,8 +115,8 @@ struct Workbench: Sendable {
         guard account.role == .admin else { throw WebError.forbidden("只有管理员可以发布通报") }
         let b = try await bulletin(account, period)
         let docs = (
-            md: try Self.render(b, format: "md"), html: try Self.render(b, format: "html"),
-            json: try Self.render(b, format: "json")
+            md: MarkdownWriter.render(BulletinView(b)), html: try HTMLWriter.render(BulletinView(b)),
+            json: try JSONWriter.render(b)
         )
         try await store.publish(
             district: account.district, period: period, issue: b.issue ?? 1, documents: docs,

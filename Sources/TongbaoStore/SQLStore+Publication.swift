@@ -19,9 +19,9 @@ extension SQLStore {
         }
     }
 
-    /// The published copy of a month's bulletin in `format` (`md`, `html`, `json`).
+    /// The published copy of a month's bulletin in `format` (`md`, `html`, `json`); nil for a format not stored.
     public func publishedDocument(district: String, period: Period, format: String) async throws -> String? {
-        let column = ["md": "markdown", "html": "html", "json": "json"][format] ?? "json"
+        guard let column = ["md": "markdown", "html": "html", "json": "json"][format] else { return nil }
         return try await serialized {
             try await db.raw(
                 """

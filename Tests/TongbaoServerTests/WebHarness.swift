@@ -86,6 +86,8 @@ final class Browser: @unchecked Sendable {
         var status: HTTPResponse.Status
         var headers: HTTPFields
         var text: String
+        /// The body's bytes, for downloads.
+        var data = Data()
         var location: String? { headers[.location] }
     }
 
@@ -109,7 +111,8 @@ final class Browser: @unchecked Sendable {
                 }
             }
         }
-        let page = Page(status: r.status, headers: r.headers, text: String(buffer: r.body))
+        let page = Page(
+            status: r.status, headers: r.headers, text: String(buffer: r.body), data: Data(buffer: r.body))
         if let token = Self.csrfToken(page.text), uri != "/login" { lock.withLock { csrf = token } }
         return page
     }
