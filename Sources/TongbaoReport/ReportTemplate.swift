@@ -5,35 +5,41 @@ import TongbaoOffice
 /// A unit's monthly report form as an .xlsx workbook that imports back as filled.
 ///
 /// Sheets: 说明 (what to fill and how to send it back), 办件月报 (this month: period and unit filled in, figures
-/// left empty and shaded), 通办 when the unit reported cross-region handling last month (one row per scope), and
-/// 参考（上月数据） with last month's figures. Sheets starting with 说明 or 参考 are not imported.
+/// shaded for input), 通办 when the unit reported cross-region handling last month or this month (one row per
+/// scope), and 参考（上月数据） with last month's figures. Sheets starting with 说明 or 参考 are not imported.
+/// Figures already stored for this month are filled in, so sending the form back unchanged changes nothing.
 public enum ReportTemplate {
-    public static func workbook(
-        unit: OrgUnit, period: Period, previous: CaseRow?, previousTongban: [TongbanRow]
-    ) -> Workbook {
+    /// A unit-month's stored report: its cases row and its 通办 rows.
+    public typealias Report = (cases: CaseRow?, tongban: [TongbanRow])
+
+    public static func workbook(unit: OrgUnit, period: Period, current: Report, previous: Report) -> Workbook {
         let caseColumns = PackageTable.cases.columns.filter { $0.name != "proxy" || unit.tier == .town }
         let figures = caseColumns.dropFirst(2)
         let header = caseColumns.map { SheetCell.text($0.chinese, .header) }
+        var scopes = previous.tongban.map(\.scope)
+        for t in current.tongban where !scopes.contains(t.scope) { scopes.append(t.scope) }
+        let now = values(current.cases)
         let widths = [12.0, 22] + figures.map { _ in 14.0 }
         var sheets = [
             Sheet(
                 name: "说明",
-                rows: instructions(unit, period, scopes: previousTongban.map(\.scope)).map { [.text($0)] },
+                rows: instructions(unit, period, scopes: scopes).map { [.text($0)] },
                 columnWidths: [100]),
             Sheet(
                 name: PackageTable.cases.chineseName,
                 rows: [
                     header,
                     [.text(period.description, .textInput), .text(unit.name, .text)]
-                        + figures.map { _ in SheetCell(.empty, .input) },
+                        + figures.map { input(now[$0.name] ?? nil) },
                 ],
                 columnWidths: widths, frozenRows: 1),
         ]
         let tongbanColumns = PackageTable.tongban.columns
-        if !previousTongban.isEmpty {
-            let rows = previousTongban.map { t in
-                [.text(period.description, .textInput), .text(unit.name, .text), .text(t.scope, .text)]
-                    + tongbanColumns.dropFirst(3).map { _ in SheetCell(.empty, .input) }
+        if !scopes.isEmpty {
+            let rows = scopes.map { scope -> [SheetCell] in
+                let stored = current.tongban.first { $0.scope == scope }
+                return [.text(period.description, .textInput), .text(unit.name, .text), .text(scope, .text)]
+                    + [input(stored?.count), input(stored?.ytd)]
             }
             sheets.append(
                 Sheet(
@@ -41,7 +47,7 @@ public enum ReportTemplate {
                     rows: [tongbanColumns.map { .text($0.chinese, .header) }] + rows,
                     columnWidths: [12, 22, 16, 14, 14], frozenRows: 1))
         }
-        sheets.append(reference(unit, period.previous, previous, caseColumns: Array(caseColumns), widths: widths))
+        sheets.append(reference(unit, period.previous, previous.cases, caseColumns: Array(caseColumns), widths: widths))
         return Workbook(sheets: sheets)
     }
 
@@ -59,16 +65,23 @@ public enum ReportTemplate {
         return lines
     }
 
+    static func input(_ v: Int?) -> SheetCell { SheetCell(v.map { .number(Double($0)) } ?? .empty, .input) }
+
+    /// A cases row's figures by column name.
+    static func values(_ row: CaseRow?) -> [String: Int?] {
+        [
+            "recv_immediate": row?.recvImmediate, "recv_promised": row?.recvPromised,
+            "done_immediate": row?.doneImmediate, "done_promised": row?.donePromised, "ytd_recv": row?.ytdRecv,
+            "ytd_done": row?.ytdDone, "proxy": row?.proxy,
+        ]
+    }
+
     static func reference(
         _ unit: OrgUnit, _ period: Period, _ row: CaseRow?, caseColumns: [PackageTable.Column], widths: [Double]
     )
         -> Sheet
     {
-        let values: [String: Int?] = [
-            "recv_immediate": row?.recvImmediate, "recv_promised": row?.recvPromised,
-            "done_immediate": row?.doneImmediate, "done_promised": row?.donePromised, "ytd_recv": row?.ytdRecv,
-            "ytd_done": row?.ytdDone, "proxy": row?.proxy,
-        ]
+        let values = values(row)
         let cells = caseColumns.dropFirst(2).map { c -> SheetCell in
             guard let v = values[c.name] ?? nil else { return SheetCell(.empty, .number) }
             return .number(Double(v))

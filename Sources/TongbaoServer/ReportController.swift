@@ -58,9 +58,10 @@ struct ReportController {
         }
         router.get(SiteURL.reportTemplate.pattern) { _, context -> Response in
             let (account, unit, period) = try await target(context)
-            let (previous, tongban) = try await store.reportRows(
+            let current = try await store.reportRows(district: account.district, unit: unit.code, period: period)
+            let previous = try await store.reportRows(
                 district: account.district, unit: unit.code, period: period.previous)
-            let book = ReportTemplate.workbook(unit: unit, period: period, previous: previous, previousTongban: tongban)
+            let book = ReportTemplate.workbook(unit: unit, period: period, current: current, previous: previous)
             return JSON.bytes(
                 try XLSXWriter.write(book), type: BulletinFormat.xlsx.mediaType,
                 filename: "report-\(unit.code)-\(period).xlsx")

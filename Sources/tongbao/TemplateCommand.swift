@@ -25,9 +25,9 @@ struct TemplateCommand: AsyncParsableCommand {
             guard let code = directory.resolve(unit), let u = directory.unit(code) else {
                 throw ValidationError("区县“\(options.district)”没有单位“\(unit)”")
             }
-            let (previous, tongban) = try await store.reportRows(
-                district: options.district, unit: u.code, period: p.previous)
-            return ReportTemplate.workbook(unit: u, period: p, previous: previous, previousTongban: tongban)
+            let current = try await store.reportRows(district: options.district, unit: u.code, period: p)
+            let previous = try await store.reportRows(district: options.district, unit: u.code, period: p.previous)
+            return ReportTemplate.workbook(unit: u, period: p, current: current, previous: previous)
         }
         let path = out ?? "报表-\(unit)-\(p).xlsx"
         try XLSXWriter.write(book).write(to: URL(fileURLWithPath: path), options: .atomic)

@@ -13,6 +13,10 @@ import TongbaoTestSupport
             let text = try String(contentsOf: dir.appendingPathComponent("bulletin-2021-07.\(ext)"), encoding: .utf8)
             #expect(text.contains("309055"))
         }
+        for ext in ["docx", "xlsx"] {
+            let data = try Data(contentsOf: dir.appendingPathComponent("bulletin-2021-07.\(ext)"))
+            #expect(data.starts(with: Data("PK".utf8)), "\(ext) is a zip package")
+        }
         #expect(r.stdout.contains("bulletin-2021-07.html"))
     }
 
@@ -76,5 +80,41 @@ extension CLITests {
         let unknown = try CLI.run(["bulletin", "--db", db, "--district", "nowhere", "--period", "2021-07"])
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("没有区县“nowhere”"), "\(unknown.stderr)")
+    }
+
+    @Test func templateWritesAFormThatImportsBack() throws {
+        let dir = try Fixtures.tempDir()
+        let db = dir.appendingPathComponent("t.sqlite").path
+        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"]).status == 0)
+        let out = dir.appendingPathComponent("form.xlsx").path
+
+        let r = try CLI.run([
+            "template", "--db", db, "--district", "yubei", "--unit", "C06", "--period", "2021-08", "--out", out,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("form.xlsx"))
+        // Unfilled, it imports as an empty report: nothing is refused.
+        let i = try CLI.run(["import", out, "--db", db, "--district", "yubei"])
+        #expect(i.status == 0, "\(i.stderr)")
+        #expect(i.stdout.contains("办件月报 1 行"))
+        let unknown = try CLI.run([
+            "template", "--db", db, "--district", "yubei", "--unit", "X99", "--period", "2021-08",
+        ])
+        #expect(unknown.status != 0 && unknown.stderr.contains("没有单位“X99”"), "\(unknown.stderr)")
+    }
+
+    @Test func bulletinWritesWordAndExcelFiles() throws {
+        let dir = try Fixtures.tempDir()
+        let db = dir.appendingPathComponent("w.sqlite").path
+        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"]).status == 0)
+        for format in ["docx", "xlsx"] {
+            let out = dir.appendingPathComponent("b.\(format)")
+            let r = try CLI.run([
+                "bulletin", "--db", db, "--district", "yubei", "--period", "2021-07", "--format", format, "--out",
+                out.path,
+            ])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(try Data(contentsOf: out).starts(with: Data("PK".utf8)))
+        }
     }
 }

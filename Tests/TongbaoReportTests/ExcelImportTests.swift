@@ -90,8 +90,9 @@ import TongbaoTestSupport
         let august = Self.july.next
         try await Fixtures.withImported(try Fixtures.sampleFiles()) { store, _ in
             let unit = try #require(try await store.units(district: "yubei").first { $0.name == "区税务局" })
-            let (july, tongban) = try await store.reportRows(district: "yubei", unit: unit.code, period: Self.july)
-            let book = ReportTemplate.workbook(unit: unit, period: august, previous: july, previousTongban: tongban)
+            let july = try await store.reportRows(district: "yubei", unit: unit.code, period: Self.july)
+            let tongban = july.1
+            let book = ReportTemplate.workbook(unit: unit, period: august, current: (nil, []), previous: july)
             try XLSXWriter.write(book).write(to: template)
             // Last month for reference, this month empty.
             #expect(book["参考（上月数据）"]?.cell(row: 2, column: 3).value == .number(12549))
@@ -115,6 +116,15 @@ import TongbaoTestSupport
             #expect(row?.doneImmediate == 11990 && row?.donePromised == 6)
             #expect(row?.ytdRecv == nil, "left empty: not reported")
             #expect(scopes.map(\.count).sorted { ($0 ?? 0) < ($1 ?? 0) } == (2...(tongban.count + 1)).map { $0 * 10 })
+
+            // A form for a month already reported carries the stored figures: sent back unchanged, it changes nothing.
+            let again = ReportTemplate.workbook(
+                unit: unit, period: august,
+                current: try await store.reportRows(district: "yubei", unit: unit.code, period: august), previous: july)
+            #expect(again["办件月报"]?.cell(row: 2, column: 3).value == .number(12001))
+            let report = try await Self.importer(store).run(
+                files: [PackageFile(name: "again.xlsx", data: try XLSXWriter.write(again))])
+            #expect(report.writes.allSatisfy { $0.inserted == 0 && $0.updated == 0 }, "\(report.writes)")
         }
     }
 
