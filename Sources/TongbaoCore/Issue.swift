@@ -187,7 +187,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .completedBeforeReceived: return "办结时间\(v)早于受理时间 \(i.computed ?? "")"
         case .missingValue: return "必填项为空"
         case .unreadablePackage: return "无法读取数据包\(v)"
-        case .unreadableWorkbook: return i.value ?? "无法读取 Excel 工作簿"
+        case .unreadableWorkbook: return "无法读取该 Excel 工作簿：" + (i.value ?? "格式不对")
         case .formulaError: return "单元格是公式错误\(v)；请改正公式或填入数值"
         case .formulaWithoutValue:
             return "单元格是没有计算结果的公式\(v)；请在 Excel 或 WPS 中打开并保存后再导入，或填入数值"

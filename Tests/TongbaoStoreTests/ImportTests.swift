@@ -47,7 +47,8 @@ import TongbaoTestSupport
         ("empty file", "cases.csv", Data(), .emptyFile, 1, nil),
         ("not CSV", "cases.csv", Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), .notCSV, nil, nil),
         ("unknown table", "case.csv", Data("period,unit\n".utf8), .unknownTable, nil, nil),
-        ("excel workbook", "cases.xlsx", Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00]), .notCSV, nil, nil),
+        // Workbooks are read now (ExcelImportTests); a truncated one is refused as damaged.
+        ("damaged workbook", "cases.xlsx", Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00]), .unreadableWorkbook, nil, nil),
         (
             "score above max", "evaluation.csv", Data("period,unit,criterion,score\n2021-07,A,K1,16\n".utf8),
             .scoreAboveMax, 2, 4
