@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TongbaoCore
+import TongbaoReport
 import TongbaoStore
 
 /// The error body of every API response that is not 2xx.
@@ -56,11 +57,15 @@ struct APIController {
             let (account, period) = try context.requireReader()
             return try JSON.response(try await workbench.dashboard(account, period).0)
         }
-        router.get(SiteURL.apiBulletin.pattern) { _, context -> Response in
+        router.get(SiteURL.apiBulletin.pattern) { request, context -> Response in
             let (account, period) = try context.requireReader()
-            return JSON.text(
-                String(decoding: try await workbench.document(account, period, format: .json), as: UTF8.self),
-                type: "application/json; charset=utf-8")
+            let name = request.uri.queryParameters.get("format") ?? "json"
+            guard let format = BulletinFormat(rawValue: name) else {
+                throw WebError.badRequest("format 应为 " + BulletinFormat.allCases.map(\.rawValue).joined(separator: "、"))
+            }
+            let data = try await workbench.document(account, period, format: format)
+            return JSON.bytes(
+                data, type: format.mediaType, filename: format.isText ? nil : "bulletin-\(period).\(name)")
         }
         router.post(SiteURL.apiPublish.pattern) { _, context -> Response in
             let account = try context.requireAdmin()
@@ -101,9 +106,11 @@ struct APIController {
             var request = request
             let q = request.uri.queryParameters
             let dryRun = q.get("dryRun") == "true"
+            let type = request.headers[.contentType] ?? ""
             let name =
                 q.get("name")
-                ?? (request.headers[.contentType]?.contains("zip") == true ? "package.zip" : "package.csv")
+                ?? (type.contains("spreadsheetml")
+                    ? "package.xlsx" : type.contains("zip") ? "package.zip" : "package.csv")
             let body = try await request.collectBody(upTo: context.maxUploadSize)
             let files = try UploadController.readPackage(name: name, bytes: Data(buffer: body))
             let report = try await workbench.importFiles(files, as: account, source: "api:\(name)", dryRun: dryRun)

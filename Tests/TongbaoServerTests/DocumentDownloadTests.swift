@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 import TongbaoCore
 import TongbaoOffice
@@ -109,6 +110,34 @@ struct DocumentDownloadTests {
             #expect(broken.status == .unprocessableContent)
             #expect(broken.text.contains("E029") && broken.text.contains("工作簿已损坏"))
             #expect(try await web.store.fingerprint() == before)
+        }
+    }
+
+    @Test(arguments: TestBackend.available) func theAPIServesEveryFormatAndTakesWorkbooks(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
+            let b = web.browser()
+            var h = try await APITests.token(web, "admin")
+            let xlsx = try await b.request(.get, "/api/v1/periods/2021-07/bulletin?format=xlsx", headers: h)
+            #expect(xlsx.status == .ok && xlsx.headers[.contentType] == BulletinFormat.xlsx.mediaType)
+            #expect(try XLSXReader.read(xlsx.data).sheets.count >= 5)
+            let json = try await b.request(.get, "/api/v1/periods/2021-07/bulletin", headers: h)
+            #expect(json.status == .ok && json.text.contains("309055"))
+            #expect(
+                try await b.request(.get, "/api/v1/periods/2021-07/bulletin?format=doc", headers: h).status
+                    == .badRequest)
+
+            // A workbook posted as is, recognised by its media type.
+            let sheet = Sheet(
+                name: "办件月报",
+                rows: [[.text("月份"), .text("单位"), .text("即办接件")], [.text("2021-07"), .text("C02"), .number(4321)]])
+            h[.contentType] = BulletinFormat.xlsx.mediaType
+            let posted = try await b.request(
+                .post, "/api/v1/packages", body: ByteBuffer(bytes: try XLSXWriter.write(Workbook(sheets: [sheet]))),
+                headers: h)
+            #expect(posted.status == .ok, "\(posted.text)")
+            #expect(try await web.caseRow("C02")?.recvImmediate == 4321)
         }
     }
 }
