@@ -146,6 +146,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case unreadableWorkbook = "E029"
     case formulaError = "E030"
     case formulaWithoutValue = "E031"
+    case duplicateTable = "E032"
     case reportedDiffers = "W101"
     case reportedYTDDiffers = "W102"
     case doneExceedsReceived = "W103"
@@ -191,6 +192,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .formulaError: return "单元格是公式错误\(v)；请改正公式或填入数值"
         case .formulaWithoutValue:
             return "单元格是没有计算结果的公式\(v)；请在 Excel 或 WPS 中打开并保存后再导入，或填入数值"
+        case .duplicateTable: return "与\(v)是同一张表；一个数据包中每张表只能出现一次"
         case .unknownTable where i.sheet != nil:
             return "不是数据包中的表；工作表名应为 "
                 + PackageTable.allCases.map { "\($0.rawValue)（\($0.chineseName)）" }.joined(separator: "、")

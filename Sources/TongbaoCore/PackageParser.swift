@@ -26,6 +26,11 @@ public struct PackageParser: Sendable {
                 }
                 continue
             }
+            // cases.csv beside 办件月报.csv, or a workbook sheet beside its CSV: one would silently replace the other.
+            if let (first, _) = tables[table] {
+                issues.append(Issue(.duplicateTable, file: f.name, value: first))
+                continue
+            }
             if let t = decodeTable(f, table: table, issues: &issues) { tables[table] = (f.name, t) }
         }
         var pkg = DataPackage()

@@ -47,6 +47,7 @@ import TongbaoTestSupport
         ("empty file", "cases.csv", Data(), .emptyFile, 1, nil),
         ("not CSV", "cases.csv", Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), .notCSV, nil, nil),
         ("unknown table", "case.csv", Data("period,unit\n".utf8), .unknownTable, nil, nil),
+        ("table given twice", "机构目录.csv", Data("code,name,tier\nD,区丁局,center\n".utf8), .duplicateTable, nil, nil),
         // Workbooks are read now (ExcelImportTests); a truncated one is refused as damaged.
         ("damaged workbook", "cases.xlsx", Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00]), .unreadableWorkbook, nil, nil),
         (
@@ -72,11 +73,13 @@ import TongbaoTestSupport
         let rubric = PackageFile(name: "rubric.csv", data: Data("code,name,max\nK1,规范运行,15\n".utf8))
         try await Fixtures.withImported(Self.base() + [rubric], backend: backend) { store, _ in
             let before = try await store.fingerprint()
-            // A valid change rides along: it must not be saved either.
-            let files = [
-                PackageFile(name: "units.csv", data: Data((Self.units + "C,区丙丙局,center,常设窗口\n").utf8)),
-                PackageFile(name: file, data: data),
-            ]
+            // A valid change rides along: it must not be saved either. It goes in another table than the bad
+            // file's, as a table may appear only once (E032), except where that is the point.
+            let rideAlong =
+                PackageTable(fileName: file) == .units && code != .duplicateTable
+                ? PackageFile(name: "events.csv", data: Data("date,text\n2021-07-02,召开推进会\n".utf8))
+                : PackageFile(name: "units.csv", data: Data((Self.units + "C,区丙丙局,center,常设窗口\n").utf8))
+            let files = [rideAlong, PackageFile(name: file, data: data)]
             let importer = Importer(store: store, district: "yubei", change: Change(actor: "t", source: "t"))
             do {
                 _ = try await importer.run(files: files)
