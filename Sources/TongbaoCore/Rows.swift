@@ -31,6 +31,16 @@ public struct CaseRow: Codable, Sendable, Equatable {
     public var done: Int { (doneImmediate ?? 0) + (donePromised ?? 0) }
 }
 
+extension CaseRow {
+    /// The reported figures by cases.csv column name (`recv_immediate` …), nil where not reported.
+    public var figuresByColumn: [String: Int?] {
+        [
+            "recv_immediate": recvImmediate, "recv_promised": recvPromised, "done_immediate": doneImmediate,
+            "done_promised": donePromised, "ytd_recv": ytdRecv, "ytd_done": ytdDone, "proxy": proxy,
+        ]
+    }
+}
+
 /// One case of the approval platform's export (case_records.csv).
 public struct CaseRecord: Codable, Sendable, Equatable {
     public enum Category: String, Codable, Sendable {

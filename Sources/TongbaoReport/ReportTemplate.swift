@@ -18,7 +18,7 @@ public enum ReportTemplate {
         let header = caseColumns.map { SheetCell.text($0.chinese, .header) }
         var scopes = previous.tongban.map(\.scope)
         for t in current.tongban where !scopes.contains(t.scope) { scopes.append(t.scope) }
-        let now = values(current.cases)
+        let now = current.cases?.figuresByColumn ?? [:]
         let widths = [12.0, 22] + figures.map { _ in 14.0 }
         var sheets = [
             Sheet(
@@ -67,21 +67,12 @@ public enum ReportTemplate {
 
     static func input(_ v: Int?) -> SheetCell { SheetCell(v.map { .number(Double($0)) } ?? .empty, .input) }
 
-    /// A cases row's figures by column name.
-    static func values(_ row: CaseRow?) -> [String: Int?] {
-        [
-            "recv_immediate": row?.recvImmediate, "recv_promised": row?.recvPromised,
-            "done_immediate": row?.doneImmediate, "done_promised": row?.donePromised, "ytd_recv": row?.ytdRecv,
-            "ytd_done": row?.ytdDone, "proxy": row?.proxy,
-        ]
-    }
-
     static func reference(
         _ unit: OrgUnit, _ period: Period, _ row: CaseRow?, caseColumns: [PackageTable.Column], widths: [Double]
     )
         -> Sheet
     {
-        let values = values(row)
+        let values = row?.figuresByColumn ?? [:]
         let cells = caseColumns.dropFirst(2).map { c -> SheetCell in
             guard let v = values[c.name] ?? nil else { return SheetCell(.empty, .number) }
             return .number(Double(v))

@@ -152,11 +152,8 @@ struct ReportInput: Codable, Sendable {
 
     /// A stored row's figures by cases.csv column, as a form shows them (empty for not reported).
     static func caseValues(_ row: CaseRow?) -> [String: String] {
-        let values: [Int?] = [
-            row?.recvImmediate, row?.recvPromised, row?.doneImmediate, row?.donePromised, row?.ytdRecv, row?.ytdDone,
-            row?.proxy,
-        ]
-        return Dictionary(uniqueKeysWithValues: zip(caseColumns, values.map { $0.map(String.init) ?? "" }))
+        let figures = row?.figuresByColumn ?? [:]
+        return Dictionary(uniqueKeysWithValues: caseColumns.map { ($0, (figures[$0] ?? nil).map(String.init) ?? "") })
     }
 
     struct TongbanInput: Codable, Sendable {
