@@ -28,11 +28,15 @@ public enum XMLText {
 
 /// An OOXML package: named parts zipped together.
 public enum OfficePackage {
-    /// Zips `parts` (path, content) in order; `[Content_Types].xml` should come first.
+    /// Zips `parts` (path, XML text) in order; `[Content_Types].xml` should come first.
     public static func zip(_ parts: [(String, String)]) throws -> Data {
+        try zip(parts.map { ($0.0, Data($0.1.utf8)) })
+    }
+
+    /// Zips `parts` (path, bytes) in order: XML parts and embedded packages alike.
+    public static func zip(_ parts: [(String, Data)]) throws -> Data {
         let archive = try Archive(accessMode: .create)
-        for (path, text) in parts {
-            let data = Data(text.utf8)
+        for (path, data) in parts {
             try archive.addEntry(
                 with: path, type: .file, uncompressedSize: Int64(data.count),
                 modificationDate: Date(timeIntervalSince1970: 1_577_836_800), compressionMethod: .deflate

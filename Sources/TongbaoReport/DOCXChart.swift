@@ -47,7 +47,33 @@ enum DOCXChart {
             + "<c:plotVisOnly val=\"1\"/><c:dispBlanksAs val=\"gap\"/></c:chart>"
             + "<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>"
             + "<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz=\"900\"><a:latin typeface=\"Times New Roman\"/>"
-            + "<a:ea typeface=\"仿宋\"/></a:defRPr></a:pPr><a:endParaRPr lang=\"zh-CN\"/></a:p></c:txPr></c:chartSpace>"
+            + "<a:ea typeface=\"仿宋\"/></a:defRPr></a:pPr><a:endParaRPr lang=\"zh-CN\"/></a:p></c:txPr>"
+            + "<c:externalData r:id=\"rId1\"><c:autoUpdate val=\"0\"/></c:externalData></c:chartSpace>"
+    }
+
+    static func workbookName(_ n: Int) -> String { "Microsoft_Excel_Worksheet\(n).xlsx" }
+
+    /// The chart part's link to its embedded workbook.
+    static func relationships(_ n: Int) -> String {
+        XMLText.declaration
+            + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+            + "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/package\" Target=\"../embeddings/\(workbookName(n))\"/>"
+            + "</Relationships>"
+    }
+
+    /// The data behind the chart as the sheet its formulas name: categories in column A from row 2, one series
+    /// per column from B, series names in row 1.
+    static func workbook(_ d: ChartData) -> Workbook {
+        var rows: [[SheetCell]] = [[SheetCell(.empty)] + d.series.map { .text($0.name) }]
+        for (i, category) in d.categories.enumerated() {
+            rows.append(
+                [.text(category)]
+                    + d.series.map { s in
+                        i < s.values.count
+                            ? s.values[i].map { .number(Double($0)) } ?? SheetCell(.empty) : SheetCell(.empty)
+                    })
+        }
+        return Workbook(sheets: [Sheet(name: "Sheet1", rows: rows)])
     }
 
     static func fill(_ color: String) -> String { "<a:solidFill><a:srgbClr val=\"\(color)\"/></a:solidFill>" }

@@ -18,7 +18,7 @@ public enum DOCXWriter {
                 if let table = block.table { body.table(table) }
             }
         }
-        var parts: [(String, String)] = [
+        let xml: [(String, String)] = [
             ("[Content_Types].xml", contentTypes(charts: body.charts.count)),
             ("_rels/.rels", rootRelationships),
             ("docProps/core.xml", core(title: v.title)),
@@ -29,8 +29,14 @@ public enum DOCXWriter {
             ("word/footer1.xml", footer(alignment: "right")),
             ("word/footer2.xml", footer(alignment: "left")),
         ]
+        var parts = xml.map { ($0.0, Data($0.1.utf8)) }
+        // Each chart keeps its figures in an embedded workbook too, so Word's "edit data" opens them.
         for (i, chart) in body.charts.enumerated() {
-            parts.append(("word/charts/chart\(i + 1).xml", DOCXChart.xml(chart)))
+            let n = i + 1
+            parts.append(("word/charts/chart\(n).xml", Data(DOCXChart.xml(chart).utf8)))
+            parts.append(("word/charts/_rels/chart\(n).xml.rels", Data(DOCXChart.relationships(n).utf8)))
+            parts.append(
+                ("word/embeddings/\(DOCXChart.workbookName(n))", try XLSXWriter.write(DOCXChart.workbook(chart))))
         }
         return try OfficePackage.zip(parts)
     }
@@ -84,6 +90,7 @@ public enum DOCXWriter {
             XMLText.declaration + "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
             + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
             + "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+            + "<Default Extension=\"xlsx\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"/>"
             + "<Override PartName=\"/word/document.xml\" ContentType=\"\(ml).document.main+xml\"/>"
             + "<Override PartName=\"/word/styles.xml\" ContentType=\"\(ml).styles+xml\"/>"
             + "<Override PartName=\"/word/settings.xml\" ContentType=\"\(ml).settings+xml\"/>"
