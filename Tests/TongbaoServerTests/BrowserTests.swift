@@ -45,6 +45,11 @@ struct BrowserTests {
                 _ = try chrome.evaluate("document.querySelector('form.inline button').click(); true")
                 try chrome.waitFor("location.search.includes('done=publish') && document.readyState === 'complete'")
                 let bulletin = try chrome.screenshot()
+                // The bulletin HTML that `--format pdf` prints: its title, a table cell and chart text in CJK faces.
+                try chrome.navigate("\(base)/bulletin/2021-07/document/html?inline=1")
+                let printed = [
+                    try chrome.fonts(of: "h1"), try chrome.fonts(of: "td"), try chrome.fonts(of: "figure svg text"),
+                ]
                 // The dashboard: three charts drawn, Chinese set in a CJK font rather than boxes.
                 try chrome.navigate("\(base)/dashboard/2021-07")
                 let charts = try chrome.evaluate(
@@ -52,11 +57,14 @@ struct BrowserTests {
                 )
                 let heading = try chrome.fonts(of: "h1")
                 let chartText = try chrome.fonts(of: ".charts svg text")
-                return (charts as? Int ?? 0, heading, chartText, try chrome.screenshot(), form, bulletin)
+                return (charts as? Int ?? 0, heading, chartText, try chrome.screenshot(), form, bulletin, printed)
             }
             #expect(shot.0 == 3)
             #expect(shot.1.contains { $0.contains("CJK") }, "fonts of the heading: \(shot.1)")
             #expect(shot.2.contains { $0.contains("CJK") }, "fonts of the chart text: \(shot.2)")
+            for fonts in shot.6 {
+                #expect(fonts.contains { $0.contains("CJK") }, "fonts in the printed bulletin: \(fonts)")
+            }
             #expect(shot.3.count > 20_000)
             let out = Fixtures.root.appendingPathComponent(".build/screenshots")
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
