@@ -117,4 +117,28 @@ extension CLITests {
             #expect(try Data(contentsOf: out).starts(with: Data("PK".utf8)))
         }
     }
+
+    @Test func genCasesWritesTheSameExportForTheSameSeed() throws {
+        let dir = try Fixtures.tempDir()
+        let (a, b) = (dir.appendingPathComponent("a.csv"), dir.appendingPathComponent("b.csv"))
+        for out in [a, b] {
+            let r = try CLI.run([
+                "gen-cases", "--rows", "5000", "--seed", "9", "--from", "2021-08-01", "--out", out.path,
+            ])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let text = try String(contentsOf: a, encoding: .utf8)
+        #expect(try Data(contentsOf: a) == Data(contentsOf: b))
+        #expect(text.split(separator: "\n").count == 5001)
+        #expect(text.hasPrefix("case_id,unit,item,category,kind,received_at,completed_at"))
+        // Units are the bundled sample's, so the export imports beside it (August: no monthly sheet to clash with).
+        let db = dir.appendingPathComponent("g.sqlite").path
+        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"]).status == 0)
+        let pkg = dir.appendingPathComponent("pkg")
+        try FileManager.default.createDirectory(at: pkg, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: a, to: pkg.appendingPathComponent("case_records.csv"))
+        let i = try CLI.run(["import", pkg.path, "--db", db, "--district", "yubei"])
+        #expect(i.status == 0, "\(i.stderr)")
+        #expect(i.stdout.contains("办件明细 5000 行"))
+    }
 }
