@@ -24,6 +24,28 @@ public struct RecordStats: Codable, Sendable, Equatable {
     /// Rated cases completed this month, and of those satisfied (非常满意, 满意, 基本满意).
     public var rated: Int
     public var satisfied: Int
+    /// Calendar days the completed cases took, in all, and how many cases took each number of days (ingested
+    /// exports only; empty for case records from a data package).
+    public var daysTotal = 0
+    public var days: [Int: Int] = [:]
+
+    /// Average processing days of the completed cases, nil without them.
+    public var averageDays: Double? {
+        let n = days.values.reduce(0, +)
+        return n > 0 ? Double(daysTotal) / Double(n) : nil
+    }
+
+    /// The 90th percentile of processing days (the smallest number of days within which 90 % were completed).
+    public var p90Days: Int? {
+        let n = days.values.reduce(0, +)
+        guard n > 0 else { return nil }
+        var seen = 0
+        for d in days.keys.sorted() {
+            seen += days[d]!
+            if seen * 10 >= n * 9 { return d }
+        }
+        return days.keys.max()
+    }
 
     public init(
         period: Period, unit: String, approval: Int = 0, service: Int = 0, completed: Int = 0, onTime: Int = 0,

@@ -41,6 +41,11 @@ public enum TextDecoding {
         iconvConvert(Array(text.utf8), from: "UTF-8", to: "GB18030").map { Data($0) }
     }
 
+    /// GB18030 bytes as UTF-8 bytes; nil when they are not GB18030.
+    public static func gb18030ToUTF8(_ bytes: [UInt8]) -> [UInt8]? {
+        iconvConvert(bytes, from: "GB18030", to: "UTF-8")
+    }
+
     static func iconvDecode(_ bytes: [UInt8], from: String) -> String? {
         iconvConvert(bytes, from: from, to: "UTF-8").flatMap { String(validating: $0, as: UTF8.self) }
     }

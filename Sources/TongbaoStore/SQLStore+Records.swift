@@ -66,6 +66,27 @@ extension SQLStore {
             s.satisfied += try r.decode(column: "satisfied", as: Int.self)
             stats["\(period)|\(unit)"] = s
         }
+        // Ingested exports (`tongbao ingest`): their monthly totals add to the rows above.
+        let ingested = try await caseTotals(district: code)
+        for (k, f) in ingested.figures where k.period.description >= from && k.period.description <= to {
+            let key = "\(k.period)|\(k.unit)"
+            var c = row(k.period, k.unit)
+            c.recvImmediate! += f.recvImmediate
+            c.recvPromised! += f.recvPromised
+            c.doneImmediate! += f.doneImmediate
+            c.donePromised! += f.donePromised
+            rows[key] = c
+            var s = stats[key] ?? RecordStats(period: k.period, unit: k.unit)
+            s.approval += f.approval
+            s.service += f.service
+            s.completed += f.doneImmediate + f.donePromised
+            s.onTime += f.onTime
+            s.rated += f.rated
+            s.satisfied += f.satisfied
+            s.daysTotal += f.daysTotal
+            s.days = ingested.days[k] ?? [:]
+            stats[key] = s
+        }
         for key in rows.keys where stats[key] == nil {
             let c = rows[key]!
             stats[key] = RecordStats(period: c.period, unit: c.unit)
@@ -88,6 +109,12 @@ extension SQLStore {
                     scope: try r.decode(column: "scope", as: String.self),
                     count: try r.decode(column: "n", as: Int.self)))
         }
+        for (k, counts) in ingested.scopes.sorted(by: { $0.key < $1.key })
+        where k.period.description >= from && k.period.description <= to {
+            for (scope, n) in counts.sorted(by: { $0.key < $1.key }) where n > 0 {
+                data.tongban.append(TongbanRow(period: k.period, unit: k.unit, scope: scope, count: n))
+            }
+        }
     }
 
     /// Those of `keys` that have case records (received or completed in the month).
@@ -104,7 +131,13 @@ extension SQLStore {
                     LIMIT 1
                     """
                 ).first()
-                if hit != nil { out.insert(key) }
+                let ingested = try await db.raw(
+                    """
+                    SELECT 1 AS x FROM case_totals WHERE district = \(bind: district)
+                    AND period = \(bind: key.period.description) AND unit = \(bind: key.unit)
+                    """
+                ).first()
+                if hit != nil || ingested != nil { out.insert(key) }
             }
             return out
         }

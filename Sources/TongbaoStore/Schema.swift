@@ -114,5 +114,36 @@ enum Schema {
                 """,
             ]
         ),
+        (
+            // Case records ingested from the platform's exports (`tongbao ingest`): the cases received on one
+            // day as one compact binary partition, and the monthly totals kept up to date as partitions change.
+            // BYTEA is PostgreSQL's binary type; SQLite gives the same declaration BLOB affinity.
+            "003_case_partitions",
+            [
+                """
+                CREATE TABLE case_partitions (
+                    district TEXT NOT NULL REFERENCES districts(code), day INTEGER NOT NULL, cases INTEGER NOT NULL,
+                    data BYTEA NOT NULL, PRIMARY KEY (district, day))
+                """,
+                """
+                CREATE TABLE case_totals (
+                    district TEXT NOT NULL REFERENCES districts(code), period TEXT NOT NULL, unit TEXT NOT NULL,
+                    recv_immediate INTEGER NOT NULL, recv_promised INTEGER NOT NULL, done_immediate INTEGER NOT NULL,
+                    done_promised INTEGER NOT NULL, approval INTEGER NOT NULL, service INTEGER NOT NULL,
+                    on_time INTEGER NOT NULL, rated INTEGER NOT NULL, satisfied INTEGER NOT NULL,
+                    days_total INTEGER NOT NULL, PRIMARY KEY (district, period, unit))
+                """,
+                """
+                CREATE TABLE case_days (
+                    district TEXT NOT NULL REFERENCES districts(code), period TEXT NOT NULL, unit TEXT NOT NULL,
+                    days INTEGER NOT NULL, cases INTEGER NOT NULL, PRIMARY KEY (district, period, unit, days))
+                """,
+                """
+                CREATE TABLE case_scopes (
+                    district TEXT NOT NULL REFERENCES districts(code), period TEXT NOT NULL, unit TEXT NOT NULL,
+                    scope TEXT NOT NULL, cases INTEGER NOT NULL, PRIMARY KEY (district, period, unit, scope))
+                """,
+            ]
+        ),
     ]
 }

@@ -34,7 +34,7 @@ struct GenCasesCommand: AsyncParsableCommand {
         }
         var buffer = Array((CaseGenerator.header + "\n").utf8)
         buffer.reserveCapacity(1 << 20)
-        let progress = Progress(total: rows, label: "生成")
+        let progress = TerminalProgress(total: rows, label: "生成")
         for i in 0..<rows {
             generator.next(into: &buffer)
             if buffer.count >= 1 << 20 {
@@ -65,8 +65,9 @@ struct GenCasesCommand: AsyncParsableCommand {
     }
 }
 
-/// A progress line on standard error when it is a terminal: count, rate and time left.
-final class Progress {
+/// A progress line on standard error when it is a terminal: count, rate and time left. Updated from one task
+/// at a time (hence unchecked Sendable).
+final class TerminalProgress: @unchecked Sendable {
     let total: Int
     let label: String
     let start = Date()

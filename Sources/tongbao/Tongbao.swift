@@ -9,7 +9,7 @@ struct Tongbao: AsyncParsableCommand {
         abstract: "通报：行政审批服务运行通报的数据导入、校验与生成。",
         subcommands: [
             DemoCommand.self, ImportCommand.self, ValidateCommand.self, BulletinCommand.self, ServeCommand.self,
-            UserCommand.self, MigrateCommand.self, TemplateCommand.self, GenCasesCommand.self,
+            UserCommand.self, MigrateCommand.self, TemplateCommand.self, GenCasesCommand.self, IngestCommand.self,
         ])
 }
 

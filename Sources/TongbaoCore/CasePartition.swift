@@ -1,0 +1,121 @@
+import Foundation
+
+/// The stored form of one partition (the cases received on one day): a compact binary list of ``CaseState``.
+///
+/// Layout: `TBC1`, a count, then per case its strings (case id, unit, item, scope, channel) as length-prefixed
+/// UTF-8, a flags byte, and received time, completion delay, promised days and rating as variable-length integers.
+public enum CasePartition {
+    static let magic: [UInt8] = Array("TBC1".utf8)
+
+    public static func encode(_ cases: [CaseState]) -> [UInt8] {
+        var out = magic
+        out.reserveCapacity(cases.count * 56 + 8)
+        varint(UInt64(cases.count), &out)
+        for c in cases {
+            for s in [c.caseID, c.unit, c.item, c.scope, c.channel] {
+                var s = s
+                s.withUTF8 { b in
+                    varint(UInt64(b.count), &out)
+                    out.append(contentsOf: b)
+                }
+            }
+            let flags: UInt8 =
+                (c.approval ? 1 : 0) | (c.immediate ? 2 : 0) | (c.completed != nil ? 4 : 0) | (c.rating != nil ? 8 : 0)
+            out.append(flags)
+            varint(zigzag(c.received), &out)
+            if let done = c.completed { varint(zigzag(done - c.received), &out) }
+            varint(UInt64(max(0, c.promisedDays)), &out)
+            if let r = c.rating { out.append(UInt8(r)) }
+        }
+        return out
+    }
+
+    public struct Corrupt: Error {}
+
+    public static func decode(_ bytes: [UInt8]) throws(Corrupt) -> [CaseState] {
+        var i = 0
+        func byte() throws(Corrupt) -> UInt8 {
+            guard i < bytes.count else { throw Corrupt() }
+            defer { i += 1 }
+            return bytes[i]
+        }
+        func number() throws(Corrupt) -> UInt64 {
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                let b = try byte()
+                v |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return v }
+                shift += 7
+                guard shift < 64 else { throw Corrupt() }
+            }
+        }
+        func string() throws(Corrupt) -> String {
+            let n = Int(try number())
+            guard n >= 0, i + n <= bytes.count else { throw Corrupt() }
+            defer { i += n }
+            return String(decoding: bytes[i..<(i + n)], as: UTF8.self)
+        }
+        guard bytes.starts(with: magic) else { throw Corrupt() }
+        i = magic.count
+        let count = Int(try number())
+        var out: [CaseState] = []
+        out.reserveCapacity(count)
+        for _ in 0..<count {
+            let (id, unit, item, scope, channel) = (
+                try string(), try string(), try string(), try string(), try string()
+            )
+            let flags = try byte()
+            let received = unzigzag(try number())
+            let completed = flags & 4 != 0 ? received + unzigzag(try number()) : nil
+            let promised = Int(try number())
+            let rating = flags & 8 != 0 ? Int(try byte()) : nil
+            out.append(
+                CaseState(
+                    caseID: id, unit: unit, item: item, approval: flags & 1 != 0, immediate: flags & 2 != 0,
+                    received: received, completed: completed, promisedDays: promised, rating: rating, scope: scope,
+                    channel: channel))
+        }
+        return out
+    }
+
+    static func varint(_ v: UInt64, _ out: inout [UInt8]) {
+        var v = v
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    static func zigzag(_ v: Int) -> UInt64 { UInt64(bitPattern: Int64((v << 1) ^ (v >> 63))) }
+    static func unzigzag(_ v: UInt64) -> Int { Int(Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))) }
+
+    /// Merges `incoming` into the stored cases of a partition; returns the merged list (stored order, then new
+    /// cases in order of arrival), every change (the old state, nil for a new case, and the new one) and how many
+    /// incoming rows changed nothing.
+    public static func merge(_ stored: [CaseState], _ incoming: [CaseState]) -> (
+        cases: [CaseState], changes: [(old: CaseState?, new: CaseState)], unchanged: Int
+    ) {
+        var cases = stored
+        var index = [String: Int](minimumCapacity: stored.count + incoming.count)
+        for (i, c) in cases.enumerated() { index[c.caseID] = i }
+        var changes: [(old: CaseState?, new: CaseState)] = []
+        var unchanged = 0
+        for c in incoming {
+            if let i = index[c.caseID] {
+                if cases[i].isSuperseded(by: c) {
+                    changes.append((cases[i], c))
+                    cases[i] = c
+                } else {
+                    unchanged += 1
+                }
+            } else {
+                index[c.caseID] = cases.count
+                cases.append(c)
+                changes.append((nil, c))
+            }
+        }
+        return (cases, changes, unchanged)
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+/// One case as `tongbao ingest` keeps it: the fields of case_records.csv in compact form, keyed by `caseID`.
+///
+/// Times are seconds since 1970-01-01 in the export's local time (no zone), so days and months are those printed
+/// in the export. A case lives in the partition of the day it was received, which exports do not change.
+public struct CaseState: Sendable, Equatable {
+    public var caseID: String
+    /// The unit's code.
+    public var unit: String
+    public var item: String
+    public var approval: Bool
+    public var immediate: Bool
+    public var received: Int
+    public var completed: Int?
+    public var promisedDays: Int
+    /// Index into ``CaseRecord/ratings``, nil when not rated.
+    public var rating: Int?
+    public var scope: String
+    public var channel: String
+
+    public init(
+        caseID: String, unit: String, item: String = "", approval: Bool, immediate: Bool, received: Int,
+        completed: Int? = nil, promisedDays: Int = 0, rating: Int? = nil, scope: String = "", channel: String = ""
+    ) {
+        self.caseID = caseID
+        self.unit = unit
+        self.item = item
+        self.approval = approval
+        self.immediate = immediate
+        self.received = received
+        self.completed = completed
+        self.promisedDays = promisedDays
+        self.rating = rating
+        self.scope = scope
+        self.channel = channel
+    }
+
+    public var receivedDay: Int { received.floorDiv(86_400) }
+    public var completedDay: Int? { completed.map { $0.floorDiv(86_400) } }
+    /// The last day that counts as on time: the day received plus the promised calendar days (即办: that day).
+    public var dueDay: Int { receivedDay + (immediate ? 0 : promisedDays) }
+
+    /// Whether `other` is a later state of the same case than this one: completed beats open, rated beats not
+    /// rated, then the later completion. Ingesting exports in any order keeps the same state.
+    public func isSuperseded(by other: CaseState) -> Bool {
+        func rank(_ s: CaseState) -> (Int, Int, Int, Int) {
+            (s.completed == nil ? 0 : 1, s.rating == nil ? 0 : 1, s.completed ?? 0, s.received)
+        }
+        return rank(other) > rank(self)
+    }
+
+    public static func period(day: Int) -> Period {
+        let (y, m, _) = DayNumber.civil(day)
+        return Period(year: y, month: m)
+    }
+
+    public static func timestamp(_ seconds: Int) -> String { DayNumber.timestamp(seconds) }
+    public static func day(_ d: Day) -> Int { DayNumber.from(d) }
+    public static func day(number: Int) -> Day {
+        let (y, m, d) = DayNumber.civil(number)
+        return Day(year: y, month: m, day: d)
+    }
+}
+
+extension Int {
+    /// Division rounding toward negative infinity (days before 1970 stay in their day).
+    func floorDiv(_ d: Int) -> Int { self >= 0 ? self / d : -((-self + d - 1) / d) }
+}
+
+// MARK: - Aggregates
+
+/// What a set of cases adds to the monthly figures of each unit: the cases.csv counts, the record statistics,
+/// processing days (their sum and how many cases took each number of days) and 通办 by scope.
+public struct CaseTotals: Sendable, Equatable {
+    public struct Key: Hashable, Sendable, Comparable {
+        public var period: Period
+        public var unit: String
+        public init(period: Period, unit: String) {
+            self.period = period
+            self.unit = unit
+        }
+        public static func < (a: Key, b: Key) -> Bool { (a.period, a.unit) < (b.period, b.unit) }
+    }
+
+    public struct Figures: Sendable, Equatable {
+        public var recvImmediate = 0
+        public var recvPromised = 0
+        public var doneImmediate = 0
+        public var donePromised = 0
+        public var approval = 0
+        public var service = 0
+        public var onTime = 0
+        public var rated = 0
+        public var satisfied = 0
+        public var daysTotal = 0
+        public var isZero: Bool { self == Figures() }
+        public init() {}
+    }
+
+    public var figures: [Key: Figures] = [:]
+    /// Completed cases by (period, unit) and the number of calendar days they took.
+    public var days: [Key: [Int: Int]] = [:]
+    /// Completed cross-region cases by (period, unit) and scope.
+    public var scopes: [Key: [String: Int]] = [:]
+
+    public init() {}
+
+    /// Adds (`sign` 1) or removes (`sign` -1) one case's contribution.
+    public mutating func add(_ c: CaseState, sign: Int = 1) {
+        let recv = Key(period: CaseState.period(day: c.receivedDay), unit: c.unit)
+        if c.immediate {
+            figures[recv, default: Figures()].recvImmediate += sign
+        } else {
+            figures[recv, default: Figures()].recvPromised += sign
+        }
+        guard let done = c.completedDay else { return }
+        let key = Key(period: CaseState.period(day: done), unit: c.unit)
+        var f = figures[key, default: Figures()]
+        if c.immediate { f.doneImmediate += sign } else { f.donePromised += sign }
+        if c.approval { f.approval += sign } else { f.service += sign }
+        if done <= c.dueDay { f.onTime += sign }
+        if let r = c.rating {
+            f.rated += sign
+            if r < 3 { f.satisfied += sign }
+        }
+        let took = done - c.receivedDay
+        f.daysTotal += sign * took
+        figures[key] = f
+        days[key, default: [:]][took, default: 0] += sign
+        if !c.scope.isEmpty { scopes[key, default: [:]][c.scope, default: 0] += sign }
+    }
+
+    public mutating func add(_ other: CaseTotals) {
+        for (k, f) in other.figures {
+            var g = figures[k, default: Figures()]
+            g.recvImmediate += f.recvImmediate
+            g.recvPromised += f.recvPromised
+            g.doneImmediate += f.doneImmediate
+            g.donePromised += f.donePromised
+            g.approval += f.approval
+            g.service += f.service
+            g.onTime += f.onTime
+            g.rated += f.rated
+            g.satisfied += f.satisfied
+            g.daysTotal += f.daysTotal
+            figures[k] = g
+        }
+        for (k, d) in other.days { for (n, c) in d { days[k, default: [:]][n, default: 0] += c } }
+        for (k, s) in other.scopes { for (n, c) in s { scopes[k, default: [:]][n, default: 0] += c } }
+    }
+}

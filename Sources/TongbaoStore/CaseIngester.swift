@@ -1,0 +1,370 @@
+import Foundation
+import TongbaoCore
+
+/// What `tongbao ingest` did.
+public struct IngestReport: Sendable {
+    public var rows = 0
+    public var bytes = 0
+    public var added = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var skipped = 0
+    /// Days whose partition changed.
+    public var days = 0
+    /// Months whose figures changed.
+    public var periods: [Period] = []
+}
+
+/// Progress of an ingest, for a terminal's progress bar.
+public struct IngestProgress: Sendable {
+    public var phase: String
+    public var bytes: Int
+    public var totalBytes: Int
+    public var rows: Int
+}
+
+/// Ingests the approval platform's 办件明细 exports (case_records.csv, UTF-8 or GB18030, .csv or .csv.gz).
+///
+/// Phase 1 streams each file: every row is read and checked, and good rows are spilled to temporary files, one
+/// per day received, so memory does not grow with the file. A bad row fails the whole ingest before anything is
+/// written, unless `skipBad` names a file for rejected rows. Phase 2, in one transaction, merges each touched
+/// day's partition with what is stored (a case is keyed by its id; the later state wins, whatever the order of
+/// the exports), and moves the monthly totals by the difference. Ingesting one more day touches the partitions of
+/// that day's cases only.
+public struct CaseIngester: Sendable {
+    public let store: SQLStore
+    public let district: String
+    public let districtName: String?
+    public let change: Change
+    public var skipBad: URL?
+    public var progress: (@Sendable (IngestProgress) -> Void)?
+    /// Cases held in memory before they are spilled to disk.
+    public var spillEvery = 200_000
+
+    public init(store: SQLStore, district: String, districtName: String? = nil, change: Change) {
+        self.store = store
+        self.district = district
+        self.districtName = districtName
+        self.change = change
+    }
+
+    public func run(_ paths: [String]) async throws -> IngestReport {
+        let units = try await store.units(district: district)
+        guard !units.isEmpty else {
+            throw ImportFailed([Issue(.unknownUnit, file: paths.first, value: "（机构目录为空，请先导入 units.csv）")])
+        }
+        let spill = try Spill()
+        defer { spill.remove() }
+        var report = IngestReport()
+        var rejected: FileHandle? = nil
+        if let skipBad {
+            FileManager.default.createFile(atPath: skipBad.path, contents: Data("file,line,column,reason,row\n".utf8))
+            rejected = try FileHandle(forWritingTo: skipBad)
+        }
+        defer { try? rejected?.close() }
+        let total = paths.reduce(0) {
+            $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0)
+        }
+        var issues: [Issue] = []
+        for path in paths {
+            try readFile(
+                path, directory: UnitDirectory(units), spill: spill, report: &report, issues: &issues,
+                rejected: rejected, totalBytes: total)
+        }
+        if !issues.isEmpty { throw ImportFailed(issues) }
+        try spill.flush()
+        return try await store.transaction {
+            _ = try await store.ensureDistrict(district, name: districtName)
+            return try await merge(spill, report: report)
+        }
+    }
+
+    // MARK: - Phase 1: read
+
+    func readFile(
+        _ path: String, directory: UnitDirectory, spill: Spill, report: inout IngestReport, issues: inout [Issue],
+        rejected: FileHandle?, totalBytes: Int
+    ) throws {
+        let name = (path as NSString).lastPathComponent
+        var source = try ByteSource(path: path)
+        var lines = LineSplitter()
+        var parser: CaseExportParser? = nil
+        var lineNumber = 0
+        var gb18030: Bool? = nil
+        while let chunk = try source.next() {
+            report.bytes += chunk.count
+            var complete = lines.feed(chunk)
+            if gb18030 == nil {
+                if complete.starts(with: [0xEF, 0xBB, 0xBF]) { complete.removeFirst(3) }
+                gb18030 = String(validating: complete, as: UTF8.self) == nil && !complete.isEmpty
+            }
+            if gb18030 == true {
+                guard let utf8 = TextDecoding.gb18030ToUTF8(complete) else {
+                    throw ImportFailed([Issue(.unknownEncoding, file: name, line: lineNumber + 1)])
+                }
+                complete = utf8
+            }
+            try consume(
+                complete, name: name, parser: &parser, directory: directory, lineNumber: &lineNumber, spill: spill,
+                report: &report, issues: &issues, rejected: rejected)
+            progress?(IngestProgress(phase: "读取", bytes: report.bytes, totalBytes: totalBytes, rows: report.rows))
+        }
+        try source.finish(name)
+        let rest = lines.rest
+        if !rest.isEmpty {
+            let last = gb18030 == true ? (TextDecoding.gb18030ToUTF8(rest) ?? rest) : rest
+            try consume(
+                last + [0x0A], name: name, parser: &parser, directory: directory, lineNumber: &lineNumber,
+                spill: spill, report: &report, issues: &issues, rejected: rejected)
+        }
+        if parser == nil { throw ImportFailed([Issue(.emptyFile, file: name, line: 1)]) }
+    }
+
+    /// Reads complete lines (each ended by LF; quoted line breaks already joined by the splitter).
+    func consume(
+        _ bytes: [UInt8], name: String, parser: inout CaseExportParser?, directory: UnitDirectory,
+        lineNumber: inout Int, spill: Spill, report: inout IngestReport, issues: inout [Issue],
+        rejected: FileHandle?
+    ) throws {
+        try bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            for i in 0..<all.count where all[i] == 0x0A {
+                var end = i
+                if end > start, all[end - 1] == 0x0D { end -= 1 }
+                let line = UnsafeBufferPointer(rebasing: all[start..<end])
+                lineNumber += 1 + line.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+                start = i + 1
+                if line.isEmpty || CaseExportParser.isBlank(line) { continue }
+                guard var p = parser else {
+                    let header = String(decoding: line, as: UTF8.self).split(
+                        separator: ",", omittingEmptySubsequences: false
+                    )
+                    .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
+                    do { parser = try CaseExportParser(header: header, directory: directory, file: name) } catch let e
+                        as ImportIssues
+                    { throw ImportFailed(e.issues) }
+                    continue
+                }
+                switch p.parse(line, number: lineNumber) {
+                case .success(let c):
+                    report.rows += 1
+                    try spill.add(c, every: spillEvery)
+                case .failure(let issue):
+                    if let rejected {
+                        report.skipped += 1
+                        let row = String(decoding: line, as: UTF8.self).replacingOccurrences(of: "\"", with: "\"\"")
+                        let reason = issue.message.replacingOccurrences(of: "\"", with: "\"\"")
+                        rejected.write(
+                            Data(
+                                "\(name),\(issue.line ?? lineNumber),\(issue.column ?? ""),\"\(reason)\",\"\(row)\"\n"
+                                    .utf8))
+                    } else if issues.count < ImportFailed.listed {
+                        issues.append(issue)
+                    } else {
+                        issues.append(issue)
+                        throw ImportFailed(issues)
+                    }
+                }
+                parser = p
+            }
+        }
+    }
+
+    // MARK: - Phase 2: merge
+
+    func merge(_ spill: Spill, report: IngestReport) async throws -> IngestReport {
+        var report = report
+        var delta = CaseTotals()
+        var done = 0
+        for day in spill.days {
+            let incoming = try spill.cases(day)
+            let stored = try await store.casePartition(district: district, day: day)
+            let merged = CasePartition.merge(stored, incoming)
+            report.unchanged += merged.unchanged
+            done += incoming.count
+            progress?(IngestProgress(phase: "合并", bytes: done, totalBytes: report.rows, rows: done))
+            guard !merged.changes.isEmpty else { continue }
+            for (old, new) in merged.changes {
+                if let old {
+                    delta.add(old, sign: -1)
+                    report.updated += 1
+                } else {
+                    report.added += 1
+                }
+                delta.add(new)
+            }
+            report.days += 1
+            try await store.writeCasePartition(district: district, day: day, cases: merged.cases)
+        }
+        let keys = Set(delta.figures.filter { !$0.value.isZero }.keys).union(delta.days.keys).union(delta.scopes.keys)
+        let periods = Set(keys.map(\.period))
+        report.periods = periods.sorted()
+        let frozen = try await store.frozenPeriods(district: district, periods)
+        if !frozen.isEmpty {
+            throw ImportFailed(frozen.sorted().map { Issue(.periodPublished, period: $0.description) })
+        }
+        let monthly = Set(keys.map { UnitMonth(period: $0.period, unit: $0.unit) })
+        let clash = try await store.unitMonthsWithCases(district: district, monthly)
+        if !clash.isEmpty {
+            throw ImportFailed(
+                clash.sorted().map { Issue(.recordsAndCases, period: $0.period.description, unit: $0.unit) })
+        }
+        var totals = try await store.caseTotals(district: district, periods: periods)
+        let before = totals
+        totals.add(delta)
+        var changed = CaseTotals()
+        for k in keys {
+            changed.figures[k] = totals.figures[k] ?? CaseTotals.Figures()
+            changed.days[k] = totals.days[k] ?? [:]
+            changed.scopes[k] = totals.scopes[k] ?? [:]
+        }
+        try await store.replaceCaseTotals(district: district, changed)
+        try await audit(before: before, after: totals, keys: keys)
+        return report
+    }
+
+    /// One audit entry per changed monthly figure of a unit (not per case: an export has millions).
+    func audit(before: CaseTotals, after: CaseTotals, keys: Set<CaseTotals.Key>) async throws {
+        for k in keys.sorted() {
+            let (a, b) = (before.figures[k] ?? CaseTotals.Figures(), after.figures[k] ?? CaseTotals.Figures())
+            let pairs: [(String, Int, Int)] = [
+                ("recv_immediate", a.recvImmediate, b.recvImmediate), ("recv_promised", a.recvPromised, b.recvPromised),
+                ("done_immediate", a.doneImmediate, b.doneImmediate), ("done_promised", a.donePromised, b.donePromised),
+                ("on_time", a.onTime, b.onTime), ("rated", a.rated, b.rated), ("satisfied", a.satisfied, b.satisfied),
+            ]
+            for (column, old, new) in pairs where old != new {
+                try await store.appendAudit(
+                    district: district, change: change, table: "case_totals", key: "\(k.period) \(k.unit)",
+                    column: column, old: String(old), new: String(new))
+            }
+        }
+    }
+}
+
+/// Good rows waiting for phase 2: held by day received, written to one temporary file per day when too many.
+final class Spill: @unchecked Sendable {
+    let dir: URL
+    private var buffers: [Int: [CaseState]] = [:]
+    private var held = 0
+    private(set) var days: [Int] = []
+    private var known: Set<Int> = []
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("tongbao-ingest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    func add(_ c: CaseState, every: Int) throws {
+        let day = c.receivedDay
+        if known.insert(day).inserted { days.append(day) }
+        buffers[day, default: []].append(c)
+        held += 1
+        if held >= every { try flush() }
+    }
+
+    /// Appends every held day's cases to its file as one length-prefixed block.
+    func flush() throws {
+        for (day, cases) in buffers where !cases.isEmpty {
+            let url = file(day)
+            if !FileManager.default.fileExists(atPath: url.path) {
+                FileManager.default.createFile(atPath: url.path, contents: nil)
+            }
+            let handle = try FileHandle(forWritingTo: url)
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            let block = CasePartition.encode(cases)
+            var length = UInt32(block.count).littleEndian
+            try handle.write(contentsOf: Data(bytes: &length, count: 4) + Data(block))
+        }
+        buffers.removeAll(keepingCapacity: true)
+        held = 0
+        days.sort()
+    }
+
+    func cases(_ day: Int) throws -> [CaseState] {
+        guard let data = FileManager.default.contents(atPath: file(day).path) else { return [] }
+        var out: [CaseState] = []
+        var i = 0
+        let bytes = [UInt8](data)
+        while i + 4 <= bytes.count {
+            let n = Int(
+                UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+            i += 4
+            guard i + n <= bytes.count else { break }
+            out += (try? CasePartition.decode(Array(bytes[i..<(i + n)]))) ?? []
+            i += n
+        }
+        return out
+    }
+
+    func file(_ day: Int) -> URL { dir.appendingPathComponent("\(day).bin") }
+    func remove() { try? FileManager.default.removeItem(at: dir) }
+}
+
+/// Splits a byte stream into runs of whole lines; a line break inside a quoted field does not end a line.
+struct LineSplitter {
+    private var pending: [UInt8] = []
+    private var quoted = false
+    private var scanned = 0
+
+    /// The complete lines available after `chunk` (ending with LF); the partial line stays pending.
+    mutating func feed(_ chunk: [UInt8]) -> [UInt8] {
+        pending += chunk
+        var lastBreak = -1
+        var i = scanned
+        while i < pending.count {
+            let b = pending[i]
+            if b == 0x22 { quoted.toggle() } else if b == 0x0A && !quoted { lastBreak = i }
+            i += 1
+        }
+        scanned = pending.count
+        guard lastBreak >= 0 else { return [] }
+        let out = Array(pending[...lastBreak])
+        pending.removeFirst(lastBreak + 1)
+        scanned = pending.count
+        return out
+    }
+
+    var rest: [UInt8] { pending }
+}
+
+/// A file's bytes in chunks; `.gz` is decompressed by `gzip -dc` (in every Debian base system) as it is read.
+struct ByteSource {
+    let handle: FileHandle
+    let process: Process?
+    static let chunk = 4 << 20
+
+    init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ImportFailed([Issue(.unreadablePackage, file: path, value: "文件不存在")])
+        }
+        if path.lowercased().hasSuffix(".gz") {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/gzip")
+            p.arguments = ["-dc", path]
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            try p.run()
+            process = p
+            handle = pipe.fileHandleForReading
+        } else {
+            process = nil
+            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        }
+    }
+
+    mutating func next() throws -> [UInt8]? {
+        guard let data = try handle.read(upToCount: Self.chunk), !data.isEmpty else { return nil }
+        return [UInt8](data)
+    }
+
+    /// Closes the file; a gzip that failed (a damaged .gz) is an error, not a short file.
+    func finish(_ name: String) throws {
+        try? handle.close()
+        guard let process else { return }
+        process.waitUntilExit()
+        if process.terminationStatus != 0 {
+            throw ImportFailed([Issue(.unreadablePackage, file: name, value: "gzip 文件损坏或不完整")])
+        }
+    }
+}

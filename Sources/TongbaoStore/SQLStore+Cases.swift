@@ -1,0 +1,119 @@
+import Foundation
+import SQLKit
+import TongbaoCore
+
+/// Ingested case records: day partitions and the monthly totals derived from them.
+extension SQLStore {
+    /// The cases received on `day` (a day number), empty when none were ingested.
+    public func casePartition(district: String, day: Int) async throws -> [CaseState] {
+        guard
+            let row = try await db.raw(
+                "SELECT data FROM case_partitions WHERE district = \(bind: district) AND day = \(bind: day)"
+            ).first()
+        else { return [] }
+        let data = try row.decode(column: "data", as: Data.self)
+        do { return try CasePartition.decode([UInt8](data)) } catch {
+            throw StoreError.corruptRow(table: "case_partitions", key: "\(district) \(day)")
+        }
+    }
+
+    /// Days holding cases, within `days` when given.
+    public func casePartitionDays(district: String, in days: ClosedRange<Int>? = nil) async throws -> [Int] {
+        let lo = days?.lowerBound ?? Int.min / 2
+        let hi = days?.upperBound ?? Int.max / 2
+        return try await db.raw(
+            """
+            SELECT day FROM case_partitions WHERE district = \(bind: district) AND day >= \(bind: lo)
+            AND day <= \(bind: hi) ORDER BY day
+            """
+        ).all().map { try $0.decode(column: "day", as: Int.self) }
+    }
+
+    public func writeCasePartition(district: String, day: Int, cases: [CaseState]) async throws {
+        try await db.raw("DELETE FROM case_partitions WHERE district = \(bind: district) AND day = \(bind: day)").run()
+        let data = Data(CasePartition.encode(cases))
+        try await db.raw(
+            """
+            INSERT INTO case_partitions (district, day, cases, data)
+            VALUES (\(bind: district), \(bind: day), \(bind: cases.count), \(bind: data))
+            """
+        ).run()
+    }
+
+    /// The stored totals of the months in `periods` (all of them when nil).
+    public func caseTotals(district: String, periods: Set<Period>? = nil) async throws -> CaseTotals {
+        func within(_ p: String) -> Bool { periods.map { ps in Period(parsing: p).map(ps.contains) ?? false } ?? true }
+        var totals = CaseTotals()
+        for r in try await db.raw("SELECT * FROM case_totals WHERE district = \(bind: district)").all() {
+            let p = try r.decode(column: "period", as: String.self)
+            guard within(p), let period = Period(parsing: p) else { continue }
+            var f = CaseTotals.Figures()
+            let i = { (c: String) in try r.decode(column: c, as: Int.self) }
+            (f.recvImmediate, f.recvPromised, f.doneImmediate, f.donePromised) = (
+                try i("recv_immediate"), try i("recv_promised"), try i("done_immediate"), try i("done_promised")
+            )
+            (f.approval, f.service, f.onTime, f.rated, f.satisfied, f.daysTotal) = (
+                try i("approval"), try i("service"), try i("on_time"), try i("rated"), try i("satisfied"),
+                try i("days_total")
+            )
+            totals.figures[.init(period: period, unit: try r.decode(column: "unit", as: String.self))] = f
+        }
+        for r in try await db.raw("SELECT * FROM case_days WHERE district = \(bind: district)").all() {
+            let p = try r.decode(column: "period", as: String.self)
+            guard within(p), let period = Period(parsing: p) else { continue }
+            let key = CaseTotals.Key(period: period, unit: try r.decode(column: "unit", as: String.self))
+            totals.days[key, default: [:]][try r.decode(column: "days", as: Int.self)] = try r.decode(
+                column: "cases", as: Int.self)
+        }
+        for r in try await db.raw("SELECT * FROM case_scopes WHERE district = \(bind: district)").all() {
+            let p = try r.decode(column: "period", as: String.self)
+            guard within(p), let period = Period(parsing: p) else { continue }
+            let key = CaseTotals.Key(period: period, unit: try r.decode(column: "unit", as: String.self))
+            totals.scopes[key, default: [:]][try r.decode(column: "scope", as: String.self)] = try r.decode(
+                column: "cases", as: Int.self)
+        }
+        return totals
+    }
+
+    /// Replaces the stored totals of every (period, unit) in `totals` by its figures.
+    public func replaceCaseTotals(district: String, _ totals: CaseTotals) async throws {
+        let keys = Set(totals.figures.keys).union(totals.days.keys).union(totals.scopes.keys)
+        for k in keys {
+            for table in ["case_totals", "case_days", "case_scopes"] {
+                try await db.raw(
+                    """
+                    DELETE FROM \(ident: table) WHERE district = \(bind: district)
+                    AND period = \(bind: k.period.description) AND unit = \(bind: k.unit)
+                    """
+                ).run()
+            }
+            if let f = totals.figures[k], !f.isZero {
+                try await db.raw(
+                    """
+                    INSERT INTO case_totals (district, period, unit, recv_immediate, recv_promised, done_immediate,
+                        done_promised, approval, service, on_time, rated, satisfied, days_total)
+                    VALUES (\(bind: district), \(bind: k.period.description), \(bind: k.unit), \(bind: f.recvImmediate),
+                        \(bind: f.recvPromised), \(bind: f.doneImmediate), \(bind: f.donePromised), \(bind: f.approval),
+                        \(bind: f.service), \(bind: f.onTime), \(bind: f.rated), \(bind: f.satisfied), \(bind: f.daysTotal))
+                    """
+                ).run()
+            }
+            for (days, n) in totals.days[k] ?? [:] where n != 0 {
+                try await db.raw(
+                    """
+                    INSERT INTO case_days (district, period, unit, days, cases)
+                    VALUES (\(bind: district), \(bind: k.period.description), \(bind: k.unit), \(bind: days), \(bind: n))
+                    """
+                ).run()
+            }
+            for (scope, n) in totals.scopes[k] ?? [:] where n != 0 {
+                try await db.raw(
+                    """
+                    INSERT INTO case_scopes (district, period, unit, scope, cases)
+                    VALUES (\(bind: district), \(bind: k.period.description), \(bind: k.unit), \(bind: scope), \(bind: n))
+                    """
+                ).run()
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import TongbaoCore
+import TongbaoStore
+
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "导入审批平台的办件明细导出（case_records.csv，可为 .csv.gz），按办件编号去重，生成月度数字和各项比率。")
+
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "办件明细导出文件，一个或多个。") var files: [String]
+    @Option(name: .customLong("skip-bad"), help: "把有错误的行连同原因写入此文件，其余照常导入；省略时任何一行有错误都不导入。")
+    var skipBad: String?
+
+    func run() async throws {
+        let start = Date()
+        let bar = TerminalProgress(total: 0, label: "导入")
+        let report = try await SQLStore.with(options.db) { store in
+            var ingester = CaseIngester(
+                store: store, district: options.district, districtName: options.districtName,
+                change: Change(
+                    actor: NSUserName(),
+                    source: "ingest:" + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ",")))
+            ingester.skipBad = skipBad.map { URL(fileURLWithPath: $0) }
+            ingester.progress = { p in bar.show(p) }
+            return try await ingester.run(files)
+        }
+        bar.done()
+        let seconds = Date().timeIntervalSince(start)
+        print(
+            "导入完成：读取 \(report.rows) 行（\(String(format: "%.1f", Double(report.bytes) / 1_048_576)) MB，\(String(format: "%.1f", seconds)) 秒）"
+        )
+        print("新增办件 \(report.added) 件，状态更新 \(report.updated) 件，重复未变 \(report.unchanged) 件；涉及 \(report.days) 个受理日")
+        if report.skipped > 0, let skipBad { print("跳过有错误的行 \(report.skipped) 行，见 \(skipBad)") }
+        if !report.periods.isEmpty { print("数字有变化的月份：" + report.periods.map(\.description).joined(separator: "、")) }
+    }
+}
+
+extension TerminalProgress {
+    /// A one-line bar: phase, percent, rows, MB/s and time left.
+    func show(_ p: IngestProgress) {
+        guard enabled, Date().timeIntervalSince(last) > 0.2 else { return }
+        last = Date()
+        let elapsed = max(Date().timeIntervalSince(start), 0.001)
+        let fraction = p.totalBytes > 0 ? min(1, Double(p.bytes) / Double(p.totalBytes)) : 0
+        let width = 24
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let rate = p.phase == "读取" ? String(format: "%.1f MB/s", Double(p.bytes) / 1_048_576 / elapsed) : ""
+        let left = fraction > 0.01 ? String(format: "剩余 %.0f 秒", elapsed / fraction * (1 - fraction)) : ""
+        FileHandle.standardError.write(
+            Data("\r\(p.phase) \(bar) \(Int(fraction * 100))%  \(p.rows) 行  \(rate)  \(left)   ".utf8))
+    }
+
+    func done() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\(String(repeating: " ", count: 90))\r".utf8))
+    }
+}
