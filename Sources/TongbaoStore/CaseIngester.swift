@@ -60,6 +60,7 @@ public struct CaseIngester: Sendable {
         if let skipBad {
             FileManager.default.createFile(atPath: skipBad.path, contents: Data("file,line,column,reason,row\n".utf8))
             rejected = try FileHandle(forWritingTo: skipBad)
+            try rejected?.seekToEnd()
         }
         defer { try? rejected?.close() }
         let total = paths.reduce(0) {
@@ -73,10 +74,15 @@ public struct CaseIngester: Sendable {
         }
         if !issues.isEmpty { throw ImportFailed(issues) }
         try spill.flush()
-        return try await store.transaction {
+        let t1 = Date()
+        let r = try await store.transaction {
             _ = try await store.ensureDistrict(district, name: districtName)
             return try await merge(spill, report: report)
         }
+        if ProcessInfo.processInfo.environment["TONGBAO_TRACE"] != nil {
+            FileHandle.standardError.write(Data("phase2 \(Date().timeIntervalSince(t1))\n".utf8))
+        }
+        return r
     }
 
     // MARK: - Phase 1: read

@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+import TongbaoCore
+import TongbaoStore
+import TongbaoTestSupport
+
+/// `tongbao ingest` on exports small enough to count by hand: overlap between months, the same file twice, either
+/// order, bad rows, GB18030 and gzip.
+@Suite struct IngestTests {
+    static let units = "code,name,tier\nA,区甲局,center\nB,乙镇,town\n"
+    static let header = "case_id,unit,item,category,kind,received_at,completed_at,promised_days,rating,scope,channel\n"
+    /// July's export: X2 is still open at its end.
+    static let july =
+        header
+        + "X1,区甲局,事项1,服务,即办,2021-07-05 09:00:00,2021-07-05 10:00:00,0,满意,,窗口\n"
+        + "X2,A,事项2,审批,承诺,2021-07-29 09:00:00,,3,,,网上\n"
+        + "X3,乙镇,事项3,审批,承诺,2021-07-01 10:00:00,2021-07-10 11:00:00,5,不满意,全渝通办,窗口\n"
+    /// August's export: X2 completed (a day late), and a new case.
+    static let august =
+        header
+        + "X2,A,事项2,审批,承诺,2021-07-29 09:00:00,2021-08-02 15:00:00,3,非常满意,,网上\n"
+        + "X4,A,事项4,服务,即办,2021-08-03 09:00:00,2021-08-03 09:30:00,0,,,自助\n"
+
+    static func write(_ text: String, _ name: String, in dir: URL) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    static func ingester(_ store: SQLStore) -> CaseIngester {
+        CaseIngester(store: store, district: "d", change: Change(actor: "test", source: "test"))
+    }
+
+    static func withUnits<T>(_ backend: TestBackend, _ body: (SQLStore) async throws -> T) async throws -> T {
+        try await Fixtures.withStore(backend) { store in
+            _ = try await Importer(store: store, district: "d", change: Change(actor: "t", source: "t"))
+                .run(files: [PackageFile(name: "units.csv", data: Data(units.utf8))])
+            return try await body(store)
+        }
+    }
+
+    static func figures(_ store: SQLStore, _ p: String) async throws -> (
+        [String: CaseRow], [String: RecordStats], [TongbanRow]
+    ) {
+        let period = Period(parsing: p)!
+        let data = try await store.load(district: "d", period: period)
+        let rows = Dictionary(
+            data.cases.filter { $0.period == period }.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a })
+        let stats = Dictionary(
+            data.recordStats.filter { $0.period == period }.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a })
+        return (rows, stats, data.tongban.filter { $0.period == period })
+    }
+
+    /// The hand-computed figures of July and August, whatever the order and repetition of the exports.
+    static func expectHandCounts(_ store: SQLStore) async throws {
+        let (jul, julStats, julScopes) = try await figures(store, "2021-07")
+        #expect(jul["A"]?.recvImmediate == 1 && jul["A"]?.recvPromised == 1)  // X1, X2 received in July
+        #expect(jul["A"]?.doneImmediate == 1 && jul["A"]?.donePromised == 0)  // X2 not completed in July
+        #expect(jul["B"]?.recvPromised == 1 && jul["B"]?.donePromised == 1)
+        #expect(julStats["B"]?.onTime == 0 && julStats["B"]?.rated == 1 && julStats["B"]?.satisfied == 0)  // late, 不满意
+        #expect(julStats["A"]?.onTime == 1 && julStats["A"]?.satisfied == 1)
+        #expect(julScopes.map { "\($0.unit) \($0.scope) \($0.count ?? -1)" } == ["B 全渝通办 1"])
+        let (aug, augStats, _) = try await figures(store, "2021-08")
+        #expect(aug["A"]?.recvImmediate == 1 && aug["A"]?.recvPromised == 0)  // X4; X2 was received in July
+        #expect(aug["A"]?.doneImmediate == 1 && aug["A"]?.donePromised == 1)  // X4 and X2
+        let a = try #require(augStats["A"])
+        #expect(a.completed == 2 && a.onTime == 1, "X2 was due 08-01 and completed 08-02")
+        #expect(a.approval == 1 && a.service == 1 && a.rated == 1 && a.satisfied == 1)
+        #expect(a.averageDays == 2.0 && a.p90Days == 4, "X2 took 4 days, X4 none")
+    }
+
+    @Test(arguments: TestBackend.available) func overlappingExportsCountEachCaseOnceInItsMonths(_ backend: TestBackend)
+        async throws
+    {
+        let dir = try Fixtures.tempDir()
+        let (jul, aug) = (
+            try Self.write(Self.july, "jul.csv", in: dir), try Self.write(Self.august, "aug.csv", in: dir)
+        )
+        for order in [[jul, aug], [aug, jul], [jul, aug, aug, jul]] {
+            try await Self.withUnits(backend) { store in
+                var reports: [IngestReport] = []
+                for file in order { reports.append(try await Self.ingester(store).run([file])) }
+                try await Self.expectHandCounts(store)
+                #expect(reports.map(\.added).reduce(0, +) == 4, "four cases in all")
+                if order == [jul, aug] {
+                    #expect(reports[1].updated == 1 && reports[1].added == 1)  // X2 completed, X4 new
+                }
+                if order.count == 4 {
+                    #expect(reports[2].added == 0 && reports[2].updated == 0 && reports[2].unchanged == 2)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.available) func bothExportsInOneRunCountTheSame(_ backend: TestBackend) async throws {
+        let dir = try Fixtures.tempDir()
+        let (jul, aug) = (
+            try Self.write(Self.july, "jul.csv", in: dir), try Self.write(Self.august, "aug.csv", in: dir)
+        )
+        try await Self.withUnits(backend) { store in
+            let report = try await Self.ingester(store).run([aug, jul])
+            #expect(report.rows == 5 && report.added == 4 && report.unchanged == 1)
+            #expect(report.periods.map(\.description) == ["2021-07", "2021-08"])
+            try await Self.expectHandCounts(store)
+        }
+    }
+
+    @Test func gb18030AndGzipExportsReadTheSame() async throws {
+        let dir = try Fixtures.tempDir()
+        let gb = dir.appendingPathComponent("jul-gbk.csv")
+        try TextDecoding.encodeGB18030(Self.july)!.write(to: gb)
+        let plain = try Self.write(Self.august, "aug.csv", in: dir)
+        let gz = try await Self.gzip(plain)
+        try await Self.withUnits(.sqlite) { store in
+            _ = try await Self.ingester(store).run([gb.path, gz])
+            try await Self.expectHandCounts(store)
+        }
+    }
+
+    static func gzip(_ path: String) async throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        p.arguments = ["-kf", path]
+        try p.run()
+        p.waitUntilExit()
+        return path + ".gz"
+    }
+
+    @Test(arguments: TestBackend.available) func aBadRowFailsTheFileWithLineColumnAndReason(_ backend: TestBackend)
+        async throws
+    {
+        let dir = try Fixtures.tempDir()
+        let bad =
+            Self.july + "X9,A,事项9,审批,承诺,2021-07-20 09:00:00,2021-07-19 09:00:00,3,,,窗口\n"
+            + "X10,A,事项9,审批,加急,2021-07-20 09:00:00,,3,,,窗口\n" + "X11,A,事项9,审批,承诺,2021-07-32 09:00:00,,3,,,窗口\n"
+        let file = try Self.write(bad, "bad.csv", in: dir)
+        try await Self.withUnits(backend) { store in
+            let before = try await store.fingerprint()
+            let failure = await #expect(throws: ImportFailed.self) { try await Self.ingester(store).run([file]) }
+            let errors = failure?.errors ?? []
+            #expect(errors.map(\.code) == [.completedBeforeReceived, .badChoice, .malformedDateTime])
+            #expect(errors.first?.file == "bad.csv" && errors.first?.line == 5 && errors.first?.columnNumber == 7)
+            #expect(errors.first?.description.contains("bad.csv 第5行 第7列（completed_at）") == true)
+            #expect(try await store.fingerprint() == before)
+
+            // With --skip-bad the rejected rows go to a file with their reasons, and the rest is ingested.
+            var ingester = Self.ingester(store)
+            let rejected = dir.appendingPathComponent("rejected.csv")
+            ingester.skipBad = rejected
+            let report = try await ingester.run([file])
+            #expect(report.skipped == 3 && report.added == 3)
+            let text = try String(contentsOf: rejected, encoding: .utf8)
+            #expect(text.split(separator: "\n").count == 4)
+            #expect(text.contains("bad.csv,5,completed_at,") && text.contains("X10,A,事项9,审批,加急"))
+        }
+    }
+
+    @Test func aPublishedMonthIsNotChanged() async throws {
+        let dir = try Fixtures.tempDir()
+        let (jul, aug) = (
+            try Self.write(Self.july, "jul.csv", in: dir), try Self.write(Self.august, "aug.csv", in: dir)
+        )
+        try await Self.withUnits(.sqlite) { store in
+            _ = try await Self.ingester(store).run([jul])
+            try await store.publish(
+                district: "d", period: Period(year: 2021, month: 8), issue: 1, documents: ("", "", "{}"),
+                change: Change(actor: "t", source: "t"))
+            let before = try await store.fingerprint()
+            let failure = await #expect(throws: ImportFailed.self) { try await Self.ingester(store).run([aug]) }
+            #expect(failure?.errors.map(\.code) == [.periodPublished])
+            #expect(try await store.fingerprint() == before)
+        }
+    }
+}
