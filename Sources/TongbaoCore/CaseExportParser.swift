@@ -1,156 +1,205 @@
 import Foundation
 
-/// Reads the rows of an 办件明细 export (case_records.csv) into ``CaseState`` values, one physical line at a
-/// time, straight from UTF-8 bytes: it runs once per case, tens of millions of times.
+/// Reads the rows of an 办件明细 export (case_records.csv) one physical line at a time, straight from UTF-8
+/// bytes: it runs once per case, tens of millions of times, so the hot path (``encode(_:number:into:)``) makes no
+/// string at all and writes the case in its stored binary form.
 ///
 /// The header is matched as in a data package (English or Chinese names, any order, unknown columns refused).
 /// A row that cannot be read gives an ``Issue`` with file, line, column and reason.
 public struct CaseExportParser {
     public let file: String
     let directory: UnitDirectory
-    /// Field index of each column, nil when the export lacks it.
-    let at: [String: Int]
     let width: Int
-    var unitCache: [String: String] = [:]
-    /// The line being read and its fields' ranges; valid during ``parse(_:number:)`` only.
-    var base = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    let names: [String]
+    /// Field index per column of ``PackageTable/caseRecords`` (in its order), -1 when the export lacks it.
+    let at: [Int]
+    /// Resolved units by the hash of their bytes as written: the bytes, and the unit code's bytes.
+    var units: [UInt64: [(raw: [UInt8], code: [UInt8])]] = [:]
     var fields: [Range<Int>] = []
-    var scratch: [UInt8] = []
+
+    enum Column: Int { case id, unit, item, category, kind, received, completed, promised, rating, scope, channel }
+
+    static let approval = Array("审批".utf8)
+    static let service = Array("服务".utf8)
+    static let immediate = Array("即办".utf8)
+    static let promised = Array("承诺".utf8)
+    static let ratings = CaseRecord.ratings.map { Array($0.utf8) }
 
     /// Fails with the header's issues (unknown, duplicate or missing columns).
     public init(header: [String], directory: UnitDirectory, file: String) throws(ImportIssues) {
-        var at: [String: Int] = [:]
-        var issues: [Issue] = []
         let columns = PackageTable.caseRecords.columns
+        var at = [Int](repeating: -1, count: columns.count)
+        var issues: [Issue] = []
         for (i, raw) in header.enumerated() {
             let h = raw.trimmed
-            guard let c = columns.first(where: { $0.name == h.lowercased() || $0.chinese == h }) else {
+            guard let c = columns.firstIndex(where: { $0.name == h.lowercased() || $0.chinese == h }) else {
                 if h.isEmpty && i == header.count - 1 { continue }
                 issues.append(Issue(.unknownColumn, file: file, line: 1, column: h, columnNumber: i + 1, value: h))
                 continue
             }
-            if at[c.name] != nil {
+            if at[c] >= 0 {
                 issues.append(Issue(.duplicateColumn, file: file, line: 1, column: h, columnNumber: i + 1, value: h))
             }
-            at[c.name] = i
+            at[c] = i
         }
-        for c in columns where c.required && at[c.name] == nil {
+        for (i, c) in columns.enumerated() where c.required && at[i] < 0 {
             issues.append(Issue(.missingColumn, file: file, line: 1, column: c.name, value: "\(c.name)（\(c.chinese)）"))
         }
         guard issues.isEmpty else { throw ImportIssues(issues) }
         self.file = file
         self.directory = directory
         self.at = at
+        self.names = columns.map(\.name)
         self.width = header.count
+    }
+
+    /// One row's fields, valid while its line is.
+    struct Row {
+        var id: UnsafeBufferPointer<UInt8>
+        var unit: [UInt8]
+        var item, scope, channel: UnsafeBufferPointer<UInt8>
+        var approval, immediate: Bool
+        var received: Int
+        var completed: Int?
+        var promisedDays: Int
+        var rating: Int?
     }
 
     /// The case on one line (without its line break), or why it cannot be read.
     public mutating func parse(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> Result<CaseState, Issue> {
-        guard line.contains(0x22) else { return parseFields(line, separator: 0x2C, number: number) }
-        // A quoted field: rewrite the line unquoted, fields separated by US (0x1F), which no text holds.
-        scratch = Self.unquote(line)
-        var copy = scratch
-        return copy.withUnsafeBufferPointer { parseFields($0, separator: 0x1F, number: number) }
+        read(line, number: number) { r in
+            func s(_ b: UnsafeBufferPointer<UInt8>) -> String { String(decoding: b, as: UTF8.self) }
+            return CaseState(
+                caseID: s(r.id), unit: String(decoding: r.unit, as: UTF8.self), item: s(r.item), approval: r.approval,
+                immediate: r.immediate, received: r.received, completed: r.completed, promisedDays: r.promisedDays,
+                rating: r.rating, scope: s(r.scope), channel: s(r.channel))
+        }
     }
 
-    mutating func parseFields(_ line: UnsafeBufferPointer<UInt8>, separator: UInt8, number: Int) -> Result<
-        CaseState, Issue
+    /// Appends the case on one line to `out` in ``CasePartition``'s record form and returns its day received, or
+    /// the issue that stops it.
+    public mutating func encode(_ line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout [UInt8]) -> Result<
+        Int, Issue
     > {
-        base = line
-        defer { base = UnsafeBufferPointer(start: nil, count: 0) }
+        read(line, number: number) { r in
+            CasePartition.appendRecord(
+                id: r.id, unit: r.unit, item: r.item, scope: r.scope, channel: r.channel, approval: r.approval,
+                immediate: r.immediate, received: r.received, completed: r.completed, promisedDays: r.promisedDays,
+                rating: r.rating, into: &out)
+            return r.received.floorDiv(86_400)
+        }
+    }
+
+    mutating func read<T>(_ line: UnsafeBufferPointer<UInt8>, number: Int, _ body: (Row) -> T) -> Result<T, Issue> {
+        guard line.contains(0x22) else { return readFields(line, separator: 0x2C, number: number, body) }
+        // A quoted field: rewrite the line unquoted, fields separated by US (0x1F), which no text holds.
+        let copy = Self.unquote(line)
+        return copy.withUnsafeBufferPointer { readFields($0, separator: 0x1F, number: number, body) }
+    }
+
+    mutating func readFields<T>(
+        _ line: UnsafeBufferPointer<UInt8>, separator: UInt8, number: Int, _ body: (Row) -> T
+    ) -> Result<T, Issue> {
         fields.removeAll(keepingCapacity: true)
         var start = 0
-        for (i, b) in line.enumerated() where b == separator {
+        for i in 0..<line.count where line[i] == separator {
             fields.append(start..<i)
             start = i + 1
         }
         fields.append(start..<line.count)
-        func fail(_ code: IssueCode, _ column: String, value: String? = nil, computed: String? = nil) -> Result<
-            CaseState, Issue
-        > {
-            let i = at[column]
+        func field(_ c: Column) -> UnsafeBufferPointer<UInt8> {
+            let i = at[c.rawValue]
+            guard i >= 0, i < fields.count else { return UnsafeBufferPointer(start: nil, count: 0) }
+            return Self.trim(UnsafeBufferPointer(rebasing: line[fields[i]]))
+        }
+        func fail(_ code: IssueCode, _ c: Column, _ value: UnsafeBufferPointer<UInt8>? = nil, computed: String? = nil)
+            -> Result<T, Issue>
+        {
+            let i = at[c.rawValue]
             return .failure(
                 Issue(
-                    code, file: file, line: number, column: column, columnNumber: i.map { $0 + 1 }, value: value,
-                    computed: computed))
+                    code, file: file, line: number, column: names[c.rawValue], columnNumber: i >= 0 ? i + 1 : nil,
+                    value: value.map { String(decoding: $0, as: UTF8.self) }, computed: computed))
         }
         if fields.count > width,
-            fields[width...].contains(where: { !Self.isBlank(UnsafeBufferPointer(rebasing: base[$0])) })
+            fields[width...].contains(where: { !Self.isBlank(UnsafeBufferPointer(rebasing: line[$0])) })
         {
             return .failure(
                 Issue(.wrongCellCount, file: file, line: number, value: "\(fields.count)", computed: "\(width)"))
         }
-        guard let id = text("case_id"), !id.isEmpty else { return fail(.missingValue, "case_id") }
-        guard let unitText = text("unit"), !unitText.isEmpty else { return fail(.missingValue, "unit") }
-        guard let unit = resolve(unitText) else { return fail(.unknownUnit, "unit", value: unitText) }
-        let category = text("category") ?? ""
-        guard category == "审批" || category == "服务" else {
+        let id = field(.id)
+        guard !id.isEmpty else { return fail(.missingValue, .id) }
+        let unitText = field(.unit)
+        guard !unitText.isEmpty else { return fail(.missingValue, .unit) }
+        guard let unit = resolve(unitText) else { return fail(.unknownUnit, .unit, unitText) }
+        let category = field(.category)
+        let approval = category.elementsEqual(Self.approval)
+        guard approval || category.elementsEqual(Self.service) else {
             return category.isEmpty
-                ? fail(.missingValue, "category") : fail(.badChoice, "category", value: category, computed: "审批、服务")
+                ? fail(.missingValue, .category) : fail(.badChoice, .category, category, computed: "审批、服务")
         }
-        let kind = text("kind") ?? ""
-        guard kind == "即办" || kind == "承诺" else {
-            return kind.isEmpty ? fail(.missingValue, "kind") : fail(.badChoice, "kind", value: kind, computed: "即办、承诺")
+        let kind = field(.kind)
+        let immediate = kind.elementsEqual(Self.immediate)
+        guard immediate || kind.elementsEqual(Self.promised) else {
+            return kind.isEmpty ? fail(.missingValue, .kind) : fail(.badChoice, .kind, kind, computed: "即办、承诺")
         }
-        guard let receivedField = field("received_at"), !Self.isBlank(receivedField) else {
-            return fail(.missingValue, "received_at")
-        }
-        guard let received = Self.seconds(receivedField) else {
-            return fail(.malformedDateTime, "received_at", value: text("received_at"))
+        let receivedText = field(.received)
+        guard !receivedText.isEmpty else { return fail(.missingValue, .received) }
+        guard let received = Self.seconds(receivedText) else {
+            return fail(.malformedDateTime, .received, receivedText)
         }
         var completed: Int? = nil
-        if let f = field("completed_at"), !Self.isBlank(f) {
-            guard let c = Self.seconds(f) else {
-                return fail(.malformedDateTime, "completed_at", value: text("completed_at"))
+        let completedText = field(.completed)
+        if !completedText.isEmpty {
+            guard let c = Self.seconds(completedText) else {
+                return fail(.malformedDateTime, .completed, completedText)
             }
             guard c >= received else {
                 return fail(
-                    .completedBeforeReceived, "completed_at", value: text("completed_at"),
-                    computed: text("received_at"))
+                    .completedBeforeReceived, .completed, completedText,
+                    computed: String(decoding: receivedText, as: UTF8.self))
             }
             completed = c
         }
-        var promised = 0
-        if let f = field("promised_days"), !Self.isBlank(f) {
-            guard let n = Self.integer(f) else {
-                return fail(.notAnInteger, "promised_days", value: text("promised_days"))
-            }
-            promised = n
+        var promisedDays = 0
+        let promisedText = field(.promised)
+        if !promisedText.isEmpty {
+            guard let n = Self.integer(promisedText) else { return fail(.notAnInteger, .promised, promisedText) }
+            promisedDays = n
         }
         var rating: Int? = nil
-        if let r = text("rating"), !r.isEmpty {
-            guard let i = CaseRecord.ratings.firstIndex(of: r) else {
-                return fail(.badChoice, "rating", value: r, computed: CaseRecord.ratings.joined(separator: "、"))
+        let ratingText = field(.rating)
+        if !ratingText.isEmpty {
+            guard let i = Self.ratings.firstIndex(where: { ratingText.elementsEqual($0) }) else {
+                return fail(.badChoice, .rating, ratingText, computed: CaseRecord.ratings.joined(separator: "、"))
             }
             rating = i
         }
         return .success(
-            CaseState(
-                caseID: id, unit: unit, item: text("item") ?? "", approval: category == "审批", immediate: kind == "即办",
-                received: received, completed: completed, promisedDays: promised, rating: rating,
-                scope: text("scope") ?? "", channel: text("channel") ?? ""))
+            body(
+                Row(
+                    id: id, unit: unit, item: field(.item), scope: field(.scope), channel: field(.channel),
+                    approval: approval, immediate: immediate, received: received, completed: completed,
+                    promisedDays: promisedDays, rating: rating)))
     }
 
-    mutating func resolve(_ reference: String) -> String? {
-        if let code = unitCache[reference] { return code }
-        let code = directory.resolve(reference)
-        if let code { unitCache[reference] = code }
-        return code
+    /// The unit code's bytes for a unit as written (code, name or alias), cached by the bytes' hash.
+    mutating func resolve(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in raw { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        if let hit = units[h]?.first(where: { $0.raw.elementsEqual(raw) }) { return hit.code }
+        guard let code = directory.resolve(String(decoding: raw, as: UTF8.self)) else { return nil }
+        let bytes = Array(code.utf8)
+        units[h, default: []].append((Array(raw), bytes))
+        return bytes
     }
 
-    func field(_ name: String) -> UnsafeBufferPointer<UInt8>? {
-        guard let i = at[name], i < fields.count else { return nil }
-        return UnsafeBufferPointer(rebasing: base[fields[i]])
-    }
-
-    /// A field as trimmed text, nil when the column is absent.
-    func text(_ name: String) -> String? {
-        guard let f = field(name) else { return nil }
+    static func trim(_ f: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var lo = 0
         var hi = f.count
         while lo < hi, f[lo] == 0x20 || f[lo] == 0x09 { lo += 1 }
         while hi > lo, f[hi - 1] == 0x20 || f[hi - 1] == 0x09 || f[hi - 1] == 0x0D { hi -= 1 }
-        return String(decoding: UnsafeBufferPointer(rebasing: f[lo..<hi]), as: UTF8.self)
+        return lo == 0 && hi == f.count ? f : UnsafeBufferPointer(rebasing: f[lo..<hi])
     }
 
     public static func isBlank(_ f: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -32,6 +32,8 @@ public struct CaseGenerator: Sendable {
     let cutoff: Int
     var random: SplitMix64
     var serial = 0
+    /// Case ids are this prefix and a serial number; different prefixes never collide.
+    public var idPrefix = "GC"
 
     /// Units with their weights; cases received from `from` for `days` days, the export taken at the end.
     public init(units: [UnitProfile], seed: UInt64, from: Day, days: Int) {
@@ -76,7 +78,8 @@ public struct CaseGenerator: Sendable {
         let c = random.unit()
         let channel = c < 0.6 ? "窗口" : c < 0.95 ? "网上" : "自助"
         let fields = [
-            "GC\(pad(serial, 10))", u.name, "事项\(1 + Int(random.next() % 40))", random.unit() < 0.58 ? "审批" : "服务",
+            "\(idPrefix)\(pad(serial, 10))", u.name, "事项\(1 + Int(random.next() % 40))",
+            random.unit() < 0.58 ? "审批" : "服务",
             immediate ? "即办" : "承诺", DayNumber.timestamp(received), completed.map(DayNumber.timestamp) ?? "",
             String(promised), rating ?? "", scope, channel,
         ]

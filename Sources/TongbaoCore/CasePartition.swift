@@ -8,29 +8,64 @@ public enum CasePartition {
     static let magic: [UInt8] = Array("TBC1".utf8)
 
     public static func encode(_ cases: [CaseState]) -> [UInt8] {
-        var out = magic
-        out.reserveCapacity(cases.count * 56 + 8)
-        varint(UInt64(cases.count), &out)
+        var records: [UInt8] = []
+        records.reserveCapacity(cases.count * 56)
         for c in cases {
-            for s in [c.caseID, c.unit, c.item, c.scope, c.channel] {
-                var s = s
-                s.withUTF8 { b in
-                    varint(UInt64(b.count), &out)
-                    out.append(contentsOf: b)
+            var (id, unit, item, scope, channel) = (c.caseID, c.unit, c.item, c.scope, c.channel)
+            id.withUTF8 { id in
+                unit.withUTF8 { unit in
+                    item.withUTF8 { item in
+                        scope.withUTF8 { scope in
+                            channel.withUTF8 { channel in
+                                appendRecord(
+                                    id: id, unit: Array(unit), item: item, scope: scope, channel: channel,
+                                    approval: c.approval, immediate: c.immediate, received: c.received,
+                                    completed: c.completed, promisedDays: c.promisedDays, rating: c.rating,
+                                    into: &records)
+                            }
+                        }
+                    }
                 }
             }
-            let flags: UInt8 =
-                (c.approval ? 1 : 0) | (c.immediate ? 2 : 0) | (c.completed != nil ? 4 : 0) | (c.rating != nil ? 8 : 0)
-            out.append(flags)
-            varint(zigzag(c.received), &out)
-            if let done = c.completed { varint(zigzag(done - c.received), &out) }
-            varint(UInt64(max(0, c.promisedDays)), &out)
-            if let r = c.rating { out.append(UInt8(r)) }
         }
+        return block(records, count: cases.count)
+    }
+
+    /// A partition (or spilled block) of `count` records already in record form.
+    public static func block(_ records: [UInt8], count: Int) -> [UInt8] {
+        var out = magic
+        out.reserveCapacity(records.count + 14)
+        varint(UInt64(count), &out)
+        out += records
         return out
     }
 
-    public struct Corrupt: Error {}
+    /// Appends one case in record form.
+    public static func appendRecord(
+        id: UnsafeBufferPointer<UInt8>, unit: [UInt8], item: UnsafeBufferPointer<UInt8>,
+        scope: UnsafeBufferPointer<UInt8>, channel: UnsafeBufferPointer<UInt8>, approval: Bool, immediate: Bool,
+        received: Int, completed: Int?, promisedDays: Int, rating: Int?, into out: inout [UInt8]
+    ) {
+        varint(UInt64(id.count), &out)
+        out.append(contentsOf: id)
+        varint(UInt64(unit.count), &out)
+        out.append(contentsOf: unit)
+        for b in [item, scope, channel] {
+            varint(UInt64(b.count), &out)
+            out.append(contentsOf: b)
+        }
+        let flags: UInt8 =
+            (approval ? 1 : 0) | (immediate ? 2 : 0) | (completed != nil ? 4 : 0) | (rating != nil ? 8 : 0)
+        out.append(flags)
+        varint(zigzag(received), &out)
+        if let done = completed { varint(zigzag(done - received), &out) }
+        varint(UInt64(max(0, promisedDays)), &out)
+        if let r = rating { out.append(UInt8(r)) }
+    }
+
+    public struct Corrupt: Error {
+        public init() {}
+    }
 
     public static func decode(_ bytes: [UInt8]) throws(Corrupt) -> [CaseState] {
         var i = 0

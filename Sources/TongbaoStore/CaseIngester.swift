@@ -74,15 +74,10 @@ public struct CaseIngester: Sendable {
         }
         if !issues.isEmpty { throw ImportFailed(issues) }
         try spill.flush()
-        let t1 = Date()
-        let r = try await store.transaction {
+        return try await store.transaction {
             _ = try await store.ensureDistrict(district, name: districtName)
             return try await merge(spill, report: report)
         }
-        if ProcessInfo.processInfo.environment["TONGBAO_TRACE"] != nil {
-            FileHandle.standardError.write(Data("phase2 \(Date().timeIntervalSince(t1))\n".utf8))
-        }
-        return r
     }
 
     // MARK: - Phase 1: read
@@ -132,6 +127,8 @@ public struct CaseIngester: Sendable {
         lineNumber: inout Int, spill: Spill, report: inout IngestReport, issues: inout [Issue],
         rejected: FileHandle?
     ) throws {
+        var record: [UInt8] = []
+        record.reserveCapacity(256)
         try bytes.withUnsafeBufferPointer { all in
             var start = 0
             for i in 0..<all.count where all[i] == 0x0A {
@@ -151,10 +148,11 @@ public struct CaseIngester: Sendable {
                     { throw ImportFailed(e.issues) }
                     continue
                 }
-                switch p.parse(line, number: lineNumber) {
-                case .success(let c):
+                record.removeAll(keepingCapacity: true)
+                switch p.encode(line, number: lineNumber, into: &record) {
+                case .success(let day):
                     report.rows += 1
-                    try spill.add(c, every: spillEvery)
+                    try spill.add(record, day: day, every: spillEvery)
                 case .failure(let issue):
                     if let rejected {
                         report.skipped += 1
@@ -182,26 +180,34 @@ public struct CaseIngester: Sendable {
         var report = report
         var delta = CaseTotals()
         var done = 0
-        for day in spill.days {
-            let incoming = try spill.cases(day)
-            let stored = try await store.casePartition(district: district, day: day)
-            let merged = CasePartition.merge(stored, incoming)
+        typealias Merged = (partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int)
+        // Merging a day is pure computation: it runs on another core while the previous day is written.
+        var pending: (day: Int, task: Task<Merged, Error>)? = nil
+        func write(_ day: Int, _ merged: Merged) async throws {
             report.unchanged += merged.unchanged
-            done += incoming.count
+            report.added += merged.added
+            report.updated += merged.updated
+            done += merged.added + merged.updated + merged.unchanged
             progress?(IngestProgress(phase: "合并", bytes: done, totalBytes: report.rows, rows: done))
-            guard !merged.changes.isEmpty else { continue }
-            for (old, new) in merged.changes {
-                if let old {
-                    delta.add(old, sign: -1)
-                    report.updated += 1
-                } else {
-                    report.added += 1
-                }
-                delta.add(new)
-            }
+            guard merged.added + merged.updated > 0 else { return }
+            delta.add(merged.delta)
             report.days += 1
-            try await store.writeCasePartition(district: district, day: day, cases: merged.cases)
+            try await store.writeCasePartition(
+                district: district, day: day, count: merged.count, bytes: merged.partition)
         }
+        for day in spill.days {
+            let incoming = try spill.blocks(day)
+            let stored = try await store.casePartitionBytes(district: district, day: day)
+            let key = "\(district) \(day)"
+            let task = Task.detached { () throws -> Merged in
+                do { return try CasePartition.merge(stored: stored, incoming: incoming) } catch {
+                    throw StoreError.corruptRow(table: "case_partitions", key: key)
+                }
+            }
+            if let p = pending { try await write(p.day, try await p.task.value) }
+            pending = (day, task)
+        }
+        if let p = pending { try await write(p.day, try await p.task.value) }
         let keys = Set(delta.figures.filter { !$0.value.isZero }.keys).union(delta.days.keys).union(delta.scopes.keys)
         let periods = Set(keys.map(\.period))
         report.periods = periods.sorted()
@@ -247,10 +253,11 @@ public struct CaseIngester: Sendable {
     }
 }
 
-/// Good rows waiting for phase 2: held by day received, written to one temporary file per day when too many.
+/// Good rows waiting for phase 2, in record form by day received: held in memory, and appended to one
+/// temporary file per day when too many are held, so memory does not grow with the export.
 final class Spill: @unchecked Sendable {
     let dir: URL
-    private var buffers: [Int: [CaseState]] = [:]
+    private var buffers: [Int: (records: [UInt8], count: Int)] = [:]
     private var held = 0
     private(set) var days: [Int] = []
     private var known: Set<Int> = []
@@ -260,17 +267,17 @@ final class Spill: @unchecked Sendable {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
 
-    func add(_ c: CaseState, every: Int) throws {
-        let day = c.receivedDay
+    func add(_ record: [UInt8], day: Int, every: Int) throws {
         if known.insert(day).inserted { days.append(day) }
-        buffers[day, default: []].append(c)
+        buffers[day, default: ([], 0)].records += record
+        buffers[day]!.count += 1
         held += 1
         if held >= every { try flush() }
     }
 
-    /// Appends every held day's cases to its file as one length-prefixed block.
+    /// Appends every held day's records to its file as one length-prefixed block.
     func flush() throws {
-        for (day, cases) in buffers where !cases.isEmpty {
+        for (day, held) in buffers where held.count > 0 {
             let url = file(day)
             if !FileManager.default.fileExists(atPath: url.path) {
                 FileManager.default.createFile(atPath: url.path, contents: nil)
@@ -278,7 +285,7 @@ final class Spill: @unchecked Sendable {
             let handle = try FileHandle(forWritingTo: url)
             defer { try? handle.close() }
             try handle.seekToEnd()
-            let block = CasePartition.encode(cases)
+            let block = CasePartition.block(held.records, count: held.count)
             var length = UInt32(block.count).littleEndian
             try handle.write(contentsOf: Data(bytes: &length, count: 4) + Data(block))
         }
@@ -287,17 +294,18 @@ final class Spill: @unchecked Sendable {
         days.sort()
     }
 
-    func cases(_ day: Int) throws -> [CaseState] {
+    /// The blocks spilled for `day`, each in ``CasePartition`` form.
+    func blocks(_ day: Int) throws -> [[UInt8]] {
         guard let data = FileManager.default.contents(atPath: file(day).path) else { return [] }
-        var out: [CaseState] = []
-        var i = 0
         let bytes = [UInt8](data)
+        var out: [[UInt8]] = []
+        var i = 0
         while i + 4 <= bytes.count {
             let n = Int(
                 UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
             i += 4
-            guard i + n <= bytes.count else { break }
-            out += (try? CasePartition.decode(Array(bytes[i..<(i + n)]))) ?? []
+            guard i + n <= bytes.count else { throw CasePartition.Corrupt() }
+            out.append(Array(bytes[i..<(i + n)]))
             i += n
         }
         return out

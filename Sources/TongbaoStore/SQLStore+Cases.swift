@@ -6,15 +6,16 @@ import TongbaoCore
 extension SQLStore {
     /// The cases received on `day` (a day number), empty when none were ingested.
     public func casePartition(district: String, day: Int) async throws -> [CaseState] {
-        guard
-            let row = try await db.raw(
-                "SELECT data FROM case_partitions WHERE district = \(bind: district) AND day = \(bind: day)"
-            ).first()
-        else { return [] }
-        let data = try row.decode(column: "data", as: Data.self)
-        do { return try CasePartition.decode([UInt8](data)) } catch {
+        guard let bytes = try await casePartitionBytes(district: district, day: day) else { return [] }
+        do { return try CasePartition.decode(bytes) } catch {
             throw StoreError.corruptRow(table: "case_partitions", key: "\(district) \(day)")
         }
+    }
+
+    /// The stored form of a day's partition, nil when there is none.
+    public func casePartitionBytes(district: String, day: Int) async throws -> [UInt8]? {
+        try await db.raw("SELECT data FROM case_partitions WHERE district = \(bind: district) AND day = \(bind: day)")
+            .first().map { [UInt8](try $0.decode(column: "data", as: Data.self)) }
     }
 
     /// Days holding cases, within `days` when given.
@@ -30,12 +31,18 @@ extension SQLStore {
     }
 
     public func writeCasePartition(district: String, day: Int, cases: [CaseState]) async throws {
+        try await writeCasePartition(
+            district: district, day: day, count: cases.count, bytes: CasePartition.encode(cases))
+    }
+
+    public func writeCasePartition(district: String, day: Int, count: Int, bytes: [UInt8]) async throws {
         try await db.raw("DELETE FROM case_partitions WHERE district = \(bind: district) AND day = \(bind: day)").run()
-        let data = Data(CasePartition.encode(cases))
+        let data = Data(bytes)
+        let cases = count
         try await db.raw(
             """
             INSERT INTO case_partitions (district, day, cases, data)
-            VALUES (\(bind: district), \(bind: day), \(bind: cases.count), \(bind: data))
+            VALUES (\(bind: district), \(bind: day), \(bind: cases), \(bind: data))
             """
         ).run()
     }

@@ -13,6 +13,7 @@ struct GenCasesCommand: AsyncParsableCommand {
     @Option(help: "受理日期从哪天开始，YYYY-MM-DD。") var from: String = "2021-07-01"
     @Option(help: "覆盖多少天。") var days: Int = 31
     @Option(help: "输出文件；省略时写到标准输出。") var out: String?
+    @Option(name: .customLong("id-prefix"), help: "办件编号前缀；前缀不同的导出不会有相同编号。") var idPrefix = "GC"
 
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows 不能为负数") }
@@ -23,6 +24,7 @@ struct GenCasesCommand: AsyncParsableCommand {
     func run() async throws {
         var generator = CaseGenerator(
             units: try Self.sampleProfiles(), seed: seed, from: Day(parsing: from)!, days: days)
+        generator.idPrefix = idPrefix
         let handle: FileHandle
         if let out {
             guard FileManager.default.createFile(atPath: out, contents: nil) else {

@@ -1,0 +1,251 @@
+import Foundation
+
+/// Merging and counting partitions on their bytes, without making a `CaseState` per case: an ingest of ten
+/// million cases spends its time here.
+extension CasePartition {
+    /// Where one record's parts are in a buffer of records.
+    public struct RecordView: Sendable {
+        public var range: Range<Int>
+        public var id: Range<Int>
+        public var unit: Range<Int>
+        public var scope: Range<Int>
+        public var approval: Bool
+        public var immediate: Bool
+        public var received: Int
+        public var completed: Int?
+        public var promisedDays: Int
+        public var rating: Int?
+
+        /// Same order as ``CaseState/isSuperseded(by:)``.
+        var rank: (Int, Int, Int, Int) { (completed == nil ? 0 : 1, rating == nil ? 0 : 1, completed ?? 0, received) }
+    }
+
+    /// The records of a partition or block (after its magic and count): their views and the count it declares.
+    public static func scan(_ b: UnsafeBufferPointer<UInt8>, into views: inout [RecordView]) throws(Corrupt) {
+        var i = 0
+        func byte() throws(Corrupt) -> UInt8 {
+            guard i < b.count else { throw Corrupt() }
+            defer { i += 1 }
+            return b[i]
+        }
+        func number() throws(Corrupt) -> UInt64 {
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                let x = try byte()
+                v |= UInt64(x & 0x7F) << shift
+                if x < 0x80 { return v }
+                shift += 7
+                guard shift < 64 else { throw Corrupt() }
+            }
+        }
+        func bytes() throws(Corrupt) -> Range<Int> {
+            let n = Int(try number())
+            guard i + n <= b.count else { throw Corrupt() }
+            defer { i += n }
+            return i..<(i + n)
+        }
+        guard b.count >= 4, b[0] == magic[0], b[1] == magic[1], b[2] == magic[2], b[3] == magic[3] else {
+            throw Corrupt()
+        }
+        i = 4
+        let count = Int(try number())
+        views.reserveCapacity(views.count + count)
+        for _ in 0..<count {
+            let start = i
+            let id = try bytes()
+            let unit = try bytes()
+            _ = try bytes()  // item
+            let scope = try bytes()
+            _ = try bytes()  // channel
+            let flags = try byte()
+            let received = unzigzag(try number())
+            let completed = flags & 4 != 0 ? received + unzigzag(try number()) : nil
+            let promised = Int(try number())
+            let rating = flags & 8 != 0 ? Int(try byte()) : nil
+            views.append(
+                RecordView(
+                    range: start..<i, id: id, unit: unit, scope: scope, approval: flags & 1 != 0,
+                    immediate: flags & 2 != 0, received: received, completed: completed, promisedDays: promised,
+                    rating: rating))
+        }
+    }
+
+    /// Merges blocks of incoming records into a stored partition (both in ``encode(_:)`` form). A case id seen
+    /// again keeps its later state. Returns the new partition, its case count, what the change adds to the
+    /// monthly totals, how many cases were added or updated and how many incoming records changed nothing.
+    public static func merge(stored: [UInt8]?, incoming: [[UInt8]]) throws(Corrupt) -> (
+        partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int
+    ) {
+        // One buffer holding every record, so a view is a range into it.
+        var all: [UInt8] = []
+        var views: [RecordView] = []
+        var storedCount = 0
+        for (k, block) in ((stored.map { [$0] } ?? []) + incoming).enumerated() {
+            let offset = all.count
+            let before = views.count
+            all += block
+            try all.withUnsafeBufferPointer { (b) throws(Corrupt) in
+                try scan(UnsafeBufferPointer(rebasing: b[offset...]), into: &views)
+            }
+            for v in before..<views.count { views[v].shift(by: offset) }
+            if k == 0 && stored != nil { storedCount = views.count }
+        }
+        return all.withUnsafeBufferPointer { b in
+            var table = IDTable(capacity: views.count)
+            var winners: [Int] = []  // index into views, per distinct case, in order of first appearance
+            var totals = PartitionTotals()
+            var (added, updated, unchanged) = (0, 0, 0)
+            for (v, view) in views.enumerated() {
+                let id = UnsafeBufferPointer(rebasing: b[view.id])
+                if let w = table.find(id, in: b, views: views, winners: winners) {
+                    let current = views[winners[w]]
+                    if view.rank > current.rank {
+                        if v >= storedCount {
+                            totals.add(current, in: b, sign: -1)
+                            totals.add(view, in: b, sign: 1)
+                            updated += 1
+                        }
+                        winners[w] = v
+                    } else if v >= storedCount {
+                        unchanged += 1
+                    }
+                } else {
+                    table.insert(id, winner: winners.count)
+                    winners.append(v)
+                    if v >= storedCount {
+                        totals.add(view, in: b, sign: 1)
+                        added += 1
+                    }
+                }
+            }
+            var records: [UInt8] = []
+            records.reserveCapacity(all.count)
+            for w in winners { records.append(contentsOf: b[views[w].range]) }
+            return (block(records, count: winners.count), winners.count, totals.totals(), added, updated, unchanged)
+        }
+    }
+}
+
+extension CasePartition.RecordView {
+    mutating func shift(by offset: Int) {
+        range = (range.lowerBound + offset)..<(range.upperBound + offset)
+        id = (id.lowerBound + offset)..<(id.upperBound + offset)
+        unit = (unit.lowerBound + offset)..<(unit.upperBound + offset)
+        scope = (scope.lowerBound + offset)..<(scope.upperBound + offset)
+    }
+}
+
+/// Open addressing from case id bytes to a position in the winners list.
+struct IDTable {
+    var slots: [Int32]
+    var hashes: [UInt64]
+    let mask: Int
+
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Int32](repeating: -1, count: size)
+        hashes = [UInt64](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for x in b { h = (h ^ UInt64(x)) &* 0x100_0000_01B3 }
+        return h ^ (h >> 29)
+    }
+
+    func find(
+        _ id: UnsafeBufferPointer<UInt8>, in b: UnsafeBufferPointer<UInt8>, views: [CasePartition.RecordView],
+        winners: [Int]
+    ) -> Int? {
+        let h = Self.hash(id)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] >= 0 {
+            let w = Int(slots[i])
+            if hashes[i] == h, UnsafeBufferPointer(rebasing: b[views[winners[w]].id]).elementsEqual(id) { return w }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    mutating func insert(_ id: UnsafeBufferPointer<UInt8>, winner: Int) {
+        let h = Self.hash(id)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] >= 0 { i = (i + 1) & mask }
+        slots[i] = Int32(winner)
+        hashes[i] = h
+    }
+}
+
+/// Totals of one partition's changes, kept in flat arrays by unit and month (a partition's cases share their
+/// day received, and complete within a few months of it), turned into ``CaseTotals`` at the end.
+struct PartitionTotals {
+    var units: [[UInt8]] = []
+    var unitIndex: [UInt64: [Int]] = [:]
+    var figures: [Int: CaseTotals.Figures] = [:]
+    var days: [Int: Int] = [:]
+    var scopes: [Int: [String: Int]] = [:]
+
+    mutating func unit(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let h = IDTable.hash(b)
+        if let hit = unitIndex[h]?.first(where: { units[$0].elementsEqual(b) }) { return hit }
+        units.append(Array(b))
+        unitIndex[h, default: []].append(units.count - 1)
+        return units.count - 1
+    }
+
+    static func month(_ day: Int) -> Int {
+        let (y, m, _) = DayNumber.civil(day)
+        return y * 12 + m - 1
+    }
+
+    /// Key of (month, unit): months as year × 12 + month − 1.
+    static func key(_ month: Int, _ unit: Int) -> Int { month << 12 | unit }
+
+    mutating func add(_ v: CasePartition.RecordView, in b: UnsafeBufferPointer<UInt8>, sign: Int) {
+        let u = unit(UnsafeBufferPointer(rebasing: b[v.unit]))
+        let receivedDay = v.received.floorDiv(86_400)
+        let recv = Self.key(Self.month(receivedDay), u)
+        if v.immediate {
+            figures[recv, default: .init()].recvImmediate += sign
+        } else {
+            figures[recv, default: .init()].recvPromised += sign
+        }
+        guard let completed = v.completed else { return }
+        let done = completed.floorDiv(86_400)
+        let key = Self.key(Self.month(done), u)
+        var f = figures[key, default: .init()]
+        if v.immediate { f.doneImmediate += sign } else { f.donePromised += sign }
+        if v.approval { f.approval += sign } else { f.service += sign }
+        if done <= receivedDay + (v.immediate ? 0 : v.promisedDays) { f.onTime += sign }
+        if let r = v.rating {
+            f.rated += sign
+            if r < 3 { f.satisfied += sign }
+        }
+        let took = done - receivedDay
+        f.daysTotal += sign * took
+        figures[key] = f
+        days[key << 16 | min(took, 0xFFFF), default: 0] += sign
+        if !v.scope.isEmpty {
+            scopes[key, default: [:]][
+                String(decoding: UnsafeBufferPointer(rebasing: b[v.scope]), as: UTF8.self), default: 0] +=
+                sign
+        }
+    }
+
+    func totals() -> CaseTotals {
+        var t = CaseTotals()
+        func k(_ key: Int) -> CaseTotals.Key {
+            let month = key >> 12
+            return CaseTotals.Key(
+                period: Period(year: month / 12, month: month % 12 + 1),
+                unit: String(decoding: units[key & 0xFFF], as: UTF8.self))
+        }
+        for (key, f) in figures { t.figures[k(key)] = f }
+        for (key, n) in days { t.days[k(key >> 16), default: [:]][key & 0xFFFF, default: 0] += n }
+        for (key, s) in scopes { t.scopes[k(key)] = s }
+        return t
+    }
+}
