@@ -87,7 +87,7 @@ public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConverti
     public var description: String { "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))" }
     public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
-    static func daysIn(year: Int, month: Int) -> Int {
+    public static func daysIn(year: Int, month: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30

@@ -10,6 +10,7 @@ struct Tongbao: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, ImportCommand.self, ValidateCommand.self, BulletinCommand.self, ServeCommand.self,
             UserCommand.self, MigrateCommand.self, TemplateCommand.self, GenCasesCommand.self, IngestCommand.self,
+            CasesCommand.self,
         ])
 }
 

@@ -171,4 +171,36 @@ import TongbaoTestSupport
             #expect(try await store.fingerprint() == before)
         }
     }
+
+    static func all(_ store: SQLStore) async throws -> [CaseState] {
+        var out: [CaseState] = []
+        for day in try await store.casePartitionDays(district: "d") {
+            out += try await store.casePartition(district: "d", day: day)
+        }
+        return out
+    }
+
+    @Test func overdueAndUnfavourableListsFollowTheLatestState() async throws {
+        let dir = try Fixtures.tempDir()
+        let (jul, aug) = (
+            try Self.write(Self.july, "jul.csv", in: dir), try Self.write(Self.august, "aug.csv", in: dir)
+        )
+        try await Self.withUnits(.sqlite) { store in
+            _ = try await Self.ingester(store).run([jul])
+            let july31 = CaseState.day(Day(parsing: "2021-07-31")!)
+            let august5 = CaseState.day(Day(parsing: "2021-08-05")!)
+            var cases = try await Self.all(store)
+            #expect(CaseLists.overdue(cases, asOf: july31).isEmpty, "X2 is due 08-01")
+            #expect(CaseLists.overdue(cases, asOf: august5).map(\.caseID) == ["X2"])
+            #expect(CaseLists.unfavourable(cases, in: Period(year: 2021, month: 7)).map(\.caseID) == ["X3"])
+            let csv = CaseLists.csv(
+                CaseLists.overdue(cases, asOf: august5), units: try await store.units(district: "d"), asOf: august5)
+            #expect(csv.contains("区甲局,X2,事项2,承诺,2021-07-29 09:00:00,3,2021-08-01,,,4,网上"))
+
+            _ = try await Self.ingester(store).run([aug])
+            cases = try await Self.all(store)
+            #expect(CaseLists.overdue(cases, asOf: august5).isEmpty, "X2 was completed on 08-02")
+            #expect(CaseLists.unfavourable(cases, in: Period(year: 2021, month: 8)).isEmpty)
+        }
+    }
 }
