@@ -6,7 +6,7 @@ import Foundation
 ///
 /// The header is matched as in a data package (English or Chinese names, any order, unknown columns refused).
 /// A row that cannot be read gives an ``Issue`` with file, line, column and reason.
-public struct CaseExportParser {
+public struct CaseExportParser: Sendable {
     public let file: String
     let directory: UnitDirectory
     let width: Int

@@ -58,7 +58,8 @@ public struct CaseIngester: Sendable {
         var report = IngestReport()
         var rejected: FileHandle? = nil
         if let skipBad {
-            FileManager.default.createFile(atPath: skipBad.path, contents: Data("file,line,column,reason,row\n".utf8))
+            _ = FileManager.default.createFile(
+                atPath: skipBad.path, contents: Data("file,line,column,reason,row\n".utf8))
             rejected = try FileHandle(forWritingTo: skipBad)
             try rejected?.seekToEnd()
         }
@@ -121,57 +122,213 @@ public struct CaseIngester: Sendable {
         if parser == nil { throw ImportFailed([Issue(.emptyFile, file: name, line: 1)]) }
     }
 
-    /// Reads complete lines (each ended by LF; quoted line breaks already joined by the splitter).
+    /// Reads complete lines (the last one ended by LF): the header when none was read yet, then the rows,
+    /// parsed in parallel halves (one per core) whose results join the spill in file order.
     func consume(
         _ bytes: [UInt8], name: String, parser: inout CaseExportParser?, directory: UnitDirectory,
         lineNumber: inout Int, spill: Spill, report: inout IngestReport, issues: inout [Issue],
         rejected: FileHandle?
     ) throws {
-        var record: [UInt8] = []
-        record.reserveCapacity(256)
-        try bytes.withUnsafeBufferPointer { all in
-            var start = 0
-            for i in 0..<all.count where all[i] == 0x0A {
-                var end = i
-                if end > start, all[end - 1] == 0x0D { end -= 1 }
-                let line = UnsafeBufferPointer(rebasing: all[start..<end])
-                lineNumber += 1 + line.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
-                start = i + 1
-                if line.isEmpty || CaseExportParser.isBlank(line) { continue }
-                guard var p = parser else {
-                    let header = String(decoding: line, as: UTF8.self).split(
-                        separator: ",", omittingEmptySubsequences: false
-                    )
-                    .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
-                    do { parser = try CaseExportParser(header: header, directory: directory, file: name) } catch let e
-                        as ImportIssues
-                    { throw ImportFailed(e.issues) }
-                    continue
+        var from = 0
+        if parser == nil {
+            // The header: the first line that is not blank.
+            while from < bytes.count {
+                guard let end = bytes[from...].firstIndex(of: 0x0A) else { return }
+                let line = String(decoding: bytes[from..<end], as: UTF8.self)
+                lineNumber += 1
+                from = end + 1
+                guard !line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+                let header = line.trimmingCharacters(in: .newlines).split(
+                    separator: ",", omittingEmptySubsequences: false
+                )
+                .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\" \r")) }
+                do { parser = try CaseExportParser(header: header, directory: directory, file: name) } catch {
+                    throw ImportFailed(error.issues)
                 }
-                record.removeAll(keepingCapacity: true)
-                switch p.encode(line, number: lineNumber, into: &record) {
-                case .success(let day):
-                    report.rows += 1
-                    try spill.add(record, day: day, every: spillEvery)
-                case .failure(let issue):
-                    if let rejected {
-                        report.skipped += 1
-                        let row = String(decoding: line, as: UTF8.self).replacingOccurrences(of: "\"", with: "\"\"")
-                        let reason = issue.message.replacingOccurrences(of: "\"", with: "\"\"")
-                        rejected.write(
-                            Data(
-                                "\(name),\(issue.line ?? lineNumber),\(issue.column ?? ""),\"\(reason)\",\"\(row)\"\n"
-                                    .utf8))
-                    } else if issues.count < ImportFailed.listed {
-                        issues.append(issue)
-                    } else {
-                        issues.append(issue)
-                        throw ImportFailed(issues)
-                    }
-                }
-                parser = p
+                break
             }
         }
+        guard let active = parser, from < bytes.count else { return }
+        let parts: [Part] = bytes.withUnsafeBufferPointer { all in
+            let body = UnsafeBufferPointer(rebasing: all[from...])
+            let (cut, linesBefore) = Self.half(body)
+            let pieces = [(0..<cut, lineNumber), (cut..<body.count, lineNumber + linesBefore)]
+            let results = PartResults(count: pieces.count)
+            // The buffer outlives the parallel loop, which returns only when every part is parsed.
+            let shared = SharedBytes(body)
+            DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
+                let (range, first) = pieces[k]
+                results.set(
+                    k, Self.parse(UnsafeBufferPointer(rebasing: shared.bytes[range]), parser: active, firstLine: first))
+            }
+            return results.all
+        }
+        for part in parts {
+            lineNumber = part.lastLine
+            report.rows += part.rows
+            for day in part.order {
+                let held = part.days[day]!
+                try spill.add(held.records, count: held.count, day: day, every: spillEvery)
+            }
+            for (issue, row) in part.failures {
+                if let rejected {
+                    report.skipped += 1
+                    let row = row.replacingOccurrences(of: "\"", with: "\"\"")
+                    let reason = issue.message.replacingOccurrences(of: "\"", with: "\"\"")
+                    rejected.write(
+                        Data("\(name),\(issue.line ?? 0),\(issue.column ?? ""),\"\(reason)\",\"\(row)\"\n".utf8))
+                } else {
+                    issues.append(issue)
+                    if issues.count > ImportFailed.listed { throw ImportFailed(issues) }
+                }
+            }
+        }
+    }
+
+    /// The rows of one part of a chunk, in record form by day received, and the rows that failed.
+    struct Part: Sendable {
+        var days: [Int: (records: [UInt8], count: Int)] = [:]
+        var order: [Int] = []
+        var rows = 0
+        var failures: [(Issue, String)] = []
+        var lastLine = 0
+    }
+
+    /// ``parse(_:parser:firstLine:)`` for lines without quotes: line breaks found by `memchr`.
+    static func parseUnquoted(_ b: UnsafeBufferPointer<UInt8>, parser: CaseExportParser, firstLine: Int) -> Part {
+        var parser = parser
+        var part = Part()
+        var record: [UInt8] = []
+        record.reserveCapacity(256)
+        var lineNumber = firstLine
+        var start = 0
+        let base = b.baseAddress!
+        while start < b.count, let hit = memchr(base + start, 0x0A, b.count - start) {
+            let i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            var end = i
+            if end > start, b[end - 1] == 0x0D { end -= 1 }
+            let line = UnsafeBufferPointer(rebasing: b[start..<end])
+            lineNumber += 1
+            start = i + 1
+            if line.isEmpty || CaseExportParser.isBlank(line) { continue }
+            record.removeAll(keepingCapacity: true)
+            switch parser.encode(line, number: lineNumber, into: &record) {
+            case .success(let day):
+                part.rows += 1
+                if part.days[day] == nil {
+                    part.order.append(day)
+                    part.days[day] = ([], 0)
+                }
+                part.days[day]!.records += record
+                part.days[day]!.count += 1
+            case .failure(let issue):
+                part.failures.append((issue, String(decoding: line, as: UTF8.self)))
+            }
+        }
+        part.lastLine = lineNumber
+        return part
+    }
+
+    struct SharedBytes: @unchecked Sendable {
+        let bytes: UnsafeBufferPointer<UInt8>
+        init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    }
+
+    final class PartResults: @unchecked Sendable {
+        private var parts: [Part]
+        private let lock = NSLock()
+        init(count: Int) { parts = Array(repeating: Part(), count: count) }
+        func set(_ k: Int, _ part: Part) { lock.withLock { parts[k] = part } }
+        var all: [Part] { lock.withLock { parts } }
+    }
+
+    /// Where to cut lines in two near the middle (after a line break outside quotes), and how many physical
+    /// lines come before the cut.
+    static func half(_ b: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        if let base = b.baseAddress, b.count > 0, memchr(base, 0x22, b.count) == nil {
+            // No quotes (the usual export): the first line break after the middle, and the breaks before it.
+            guard let hit = memchr(base + b.count / 2, 0x0A, b.count - b.count / 2) else {
+                return (b.count, Self.lines(b))
+            }
+            let cut = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+            return (cut, Self.lines(UnsafeBufferPointer(rebasing: b[..<cut])))
+        }
+        var quoted = false
+        var lines = 0
+        var i = 0
+        while i < b.count {
+            let x = b[i]
+            if x == 0x22 {
+                quoted.toggle()
+            } else if x == 0x0A {
+                lines += 1
+                if !quoted && i >= b.count / 2 { return (i + 1, lines) }
+            }
+            i += 1
+        }
+        return (b.count, lines)
+    }
+
+    /// How many line breaks `b` holds.
+    static func lines(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+        guard var p = b.baseAddress else { return 0 }
+        var left = b.count
+        var n = 0
+        while left > 0, let hit = memchr(p, 0x0A, left) {
+            let next = hit.assumingMemoryBound(to: UInt8.self) + 1
+            left -= p.distance(to: next)
+            p = UnsafePointer(next)
+            n += 1
+        }
+        return n
+    }
+
+    /// Parses lines ended by LF; a line break inside quotes continues the line. Line numbers start after
+    /// `firstLine`.
+    static func parse(_ b: UnsafeBufferPointer<UInt8>, parser: CaseExportParser, firstLine: Int) -> Part {
+        if let base = b.baseAddress, b.count > 0, memchr(base, 0x22, b.count) == nil {
+            return parseUnquoted(b, parser: parser, firstLine: firstLine)
+        }
+        var parser = parser
+        var part = Part()
+        var record: [UInt8] = []
+        record.reserveCapacity(256)
+        var lineNumber = firstLine
+        var start = 0
+        var quoted = false
+        var physical = 0
+        for i in 0..<b.count {
+            let x = b[i]
+            if x == 0x22 {
+                quoted.toggle()
+                continue
+            }
+            guard x == 0x0A else { continue }
+            physical += 1
+            if quoted { continue }
+            var end = i
+            if end > start, b[end - 1] == 0x0D { end -= 1 }
+            let line = UnsafeBufferPointer(rebasing: b[start..<end])
+            lineNumber += physical
+            physical = 0
+            start = i + 1
+            if line.isEmpty || CaseExportParser.isBlank(line) { continue }
+            record.removeAll(keepingCapacity: true)
+            switch parser.encode(line, number: lineNumber, into: &record) {
+            case .success(let day):
+                part.rows += 1
+                if part.days[day] == nil {
+                    part.order.append(day)
+                    part.days[day] = ([], 0)
+                }
+                part.days[day]!.records += record
+                part.days[day]!.count += 1
+            case .failure(let issue):
+                part.failures.append((issue, String(decoding: line, as: UTF8.self)))
+            }
+        }
+        part.lastLine = lineNumber + physical
+        return part
     }
 
     // MARK: - Phase 2: merge
@@ -267,11 +424,11 @@ final class Spill: @unchecked Sendable {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
 
-    func add(_ record: [UInt8], day: Int, every: Int) throws {
+    func add(_ records: [UInt8], count: Int, day: Int, every: Int) throws {
         if known.insert(day).inserted { days.append(day) }
-        buffers[day, default: ([], 0)].records += record
-        buffers[day]!.count += 1
-        held += 1
+        buffers[day, default: ([], 0)].records += records
+        buffers[day]!.count += count
+        held += count
         if held >= every { try flush() }
     }
 
@@ -280,7 +437,7 @@ final class Spill: @unchecked Sendable {
         for (day, held) in buffers where held.count > 0 {
             let url = file(day)
             if !FileManager.default.fileExists(atPath: url.path) {
-                FileManager.default.createFile(atPath: url.path, contents: nil)
+                _ = FileManager.default.createFile(atPath: url.path, contents: nil)
             }
             let handle = try FileHandle(forWritingTo: url)
             defer { try? handle.close() }
@@ -319,23 +476,31 @@ final class Spill: @unchecked Sendable {
 struct LineSplitter {
     private var pending: [UInt8] = []
     private var quoted = false
-    private var scanned = 0
 
     /// The complete lines available after `chunk` (ending with LF); the partial line stays pending.
     mutating func feed(_ chunk: [UInt8]) -> [UInt8] {
+        let scanFrom = pending.count
         pending += chunk
-        var lastBreak = -1
-        var i = scanned
-        while i < pending.count {
-            let b = pending[i]
-            if b == 0x22 { quoted.toggle() } else if b == 0x0A && !quoted { lastBreak = i }
-            i += 1
+        let cut: Int? = pending.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress, b.count > 0 else { return nil }
+            if !quoted, memchr(base + scanFrom, 0x22, b.count - scanFrom) == nil {
+                // No quote in the new bytes: the last line break ends the complete lines.
+                var i = b.count - 1
+                while i >= scanFrom - 1, i >= 0 {
+                    if b[i] == 0x0A { return i }
+                    i -= 1
+                }
+                return nil
+            }
+            var last: Int? = nil
+            for i in scanFrom..<b.count {
+                if b[i] == 0x22 { quoted.toggle() } else if b[i] == 0x0A && !quoted { last = i }
+            }
+            return last
         }
-        scanned = pending.count
-        guard lastBreak >= 0 else { return [] }
-        let out = Array(pending[...lastBreak])
-        pending.removeFirst(lastBreak + 1)
-        scanned = pending.count
+        guard let cut else { return [] }
+        let out = Array(pending[...cut])
+        pending.removeFirst(cut + 1)
         return out
     }
 

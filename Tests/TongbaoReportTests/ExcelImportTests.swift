@@ -109,7 +109,7 @@ import TongbaoTestSupport
                 for r in range(2, t.max_row + 1): t.cell(row=r, column=4, value=r * 10)
                 wb.save(sys.argv[2])
                 """, [template.path, filled.path])
-            try await Self.importer(store).run(files: try PackageReader.read(filled.path))
+            _ = try await Self.importer(store).run(files: try PackageReader.read(filled.path))
 
             let (row, scopes) = try await store.reportRows(district: "yubei", unit: unit.code, period: august)
             #expect(row?.recvImmediate == 12001 && row?.recvPromised == 7)

@@ -203,4 +203,24 @@ import TongbaoTestSupport
             #expect(CaseLists.unfavourable(cases, in: Period(year: 2021, month: 8)).isEmpty)
         }
     }
+
+    @Test func quotedFieldsKeepCommasQuotesAndLineBreaks() async throws {
+        let dir = try Fixtures.tempDir()
+        let text =
+            Self.header + "Q1,A,\"事项,\"\"甲\"\"\",服务,即办,2021-07-05 09:00:00,2021-07-05 09:10:00,0,,,窗口\n"
+            + "Q2,A,\"两行\n事项\",服务,即办,2021-07-05 09:00:00,2021-07-05 09:10:00,0,,,窗口\n"
+            + "Q3,A,事项,服务,即办,2021-07-05 09:00:00,2021-07-04 09:10:00,0,,,窗口\n"
+        let file = try Self.write(text, "quoted.csv", in: dir)
+        try await Self.withUnits(.sqlite) { store in
+            // Q3 is on physical line 5: the quoted line break of Q2 counts.
+            let failure = await #expect(throws: ImportFailed.self) { try await Self.ingester(store).run([file]) }
+            #expect(failure?.errors.first?.line == 5)
+            try Data(text.split(separator: "\n").dropLast().joined(separator: "\n").utf8).write(
+                to: URL(fileURLWithPath: file))
+            _ = try await Self.ingester(store).run([file])
+            let items = Dictionary(
+                try await Self.all(store).map { ($0.caseID, $0.item) }, uniquingKeysWith: { a, _ in a })
+            #expect(items["Q1"] == "事项,\"甲\"" && items["Q2"] == "两行\n事项")
+        }
+    }
 }
