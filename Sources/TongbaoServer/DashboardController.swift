@@ -19,6 +19,16 @@ struct Dashboard: Codable, Sendable {
         var name: String
         var value: String
     }
+    /// What only case records tell of one unit this month: completed, on-time and satisfaction rates, and how
+    /// many calendar days cases took (average, 90th percentile).
+    struct UnitRecords: Codable, Sendable {
+        var name: String
+        var completed: Int
+        var onTimeRate: String?
+        var satisfactionRate: String?
+        var averageDays: String?
+        var p90Days: Int?
+    }
     struct Missing: Codable, Sendable {
         var code: String
         var name: String
@@ -34,6 +44,7 @@ struct Dashboard: Codable, Sendable {
     var rates: [Rate]
     var warnings: [IssueView]
     var missing: [Missing]
+    var records: [UnitRecords]
 
     static func make(_ b: Bulletin?, data: DistrictData, period: Period, publication: Publication?) -> Dashboard {
         func card(_ label: String, _ v: Int?, _ prev: Int?, _ lastYear: Int?) -> Card {
@@ -53,7 +64,22 @@ struct Dashboard: Codable, Sendable {
             missing: Workbench.missingReports(data, period).map {
                 Missing(
                     code: $0.code, name: $0.name, tier: $0.tier.chineseName, link: SiteURL.report.link($0.code, period))
-            })
+            },
+            records: records(data, period))
+    }
+
+    static func records(_ data: DistrictData, _ period: Period) -> [UnitRecords] {
+        let stats = Dictionary(
+            data.recordStats.filter { $0.period == period && $0.completed > 0 }.map { ($0.unit, $0) },
+            uniquingKeysWith: { a, _ in a })
+        return data.units.compactMap { u in
+            guard let s = stats[u.code] else { return nil }
+            return UnitRecords(
+                name: u.name, completed: s.completed,
+                onTimeRate: Numbers.percent(s.onTime, of: s.completed).map { $0 + "%" },
+                satisfactionRate: Numbers.percent(s.satisfied, of: s.rated).map { $0 + "%" },
+                averageDays: s.averageDays.map { String(format: "%.1f", $0) }, p90Days: s.p90Days)
+        }
     }
 }
 
@@ -73,6 +99,7 @@ struct DashboardController {
         var charts: [Chart]
         var hasWarnings: Bool
         var hasMissing: Bool
+        var hasRecords: Bool
         var bulletinLink: String
     }
 
@@ -86,6 +113,7 @@ struct DashboardController {
                 months: MonthNav(period) { SiteURL.dashboard.link($0) }, dashboard: dashboard,
                 hasData: bulletin != nil, charts: charts.map { Page.Chart(title: $0.title, svg: $0.svg) },
                 hasWarnings: !dashboard.warnings.isEmpty, hasMissing: !dashboard.missing.isEmpty,
+                hasRecords: !dashboard.records.isEmpty,
                 bulletinLink: SiteURL.bulletin.link(period))
             return try views.page("dashboard", page)
         }

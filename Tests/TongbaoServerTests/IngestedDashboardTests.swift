@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import TongbaoCore
+import TongbaoStore
+import TongbaoTestSupport
+
+/// Ingested case records reach the dashboard and the API as if reported, with the rates only they can give.
+@Suite("Ingested cases on the dashboard")
+struct IngestedDashboardTests {
+    static let export = """
+        case_id,unit,item,category,kind,received_at,completed_at,promised_days,rating,scope,channel
+        A1,区税务局,办税,服务,即办,2021-08-02 09:00:00,2021-08-02 09:20:00,0,非常满意,,窗口
+        A2,区税务局,办税,审批,承诺,2021-08-02 09:00:00,2021-08-12 10:00:00,5,不满意,,窗口
+        A3,区税务局,办税,审批,承诺,2021-08-03 09:00:00,2021-08-04 10:00:00,5,,,网上
+
+        """
+
+    @Test(arguments: TestBackend.available) func dashboardShowsRatesAndProcessingDays(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
+            let file = try Fixtures.tempDir().appendingPathComponent("aug.csv")
+            try Data(Self.export.utf8).write(to: file)
+            _ = try await CaseIngester(store: web.store, district: "yubei", change: Change(actor: "t", source: "t"))
+                .run([file.path])
+
+            let admin = try await web.signedIn("admin")
+            let page = try await admin.get("/dashboard/2021-08")
+
+            #expect(page.status == .ok)
+            #expect(page.text.contains("办件明细指标"))
+            // 3 completed, A2 late (due 08-07): 66.67 % on time; 1 of 2 rated satisfied; 0, 10 and 1 days.
+            #expect(
+                page.text.contains(
+                    "<th>区税务局</th><td class=\"num\">3</td><td class=\"num\">66.67%</td><td class=\"num\">50%</td><td class=\"num\">3.7</td><td class=\"num\">10</td>"
+                ))
+            let api = try await web.browser().request(
+                .get, "/api/v1/periods/2021-08/dashboard", headers: try await APITests.token(web, "admin"))
+            #expect(
+                api.text.contains("\"p90Days\" : 10") || api.text.contains("\"p90Days\":10"), "\(api.text.prefix(300))")
+        }
+    }
+}
