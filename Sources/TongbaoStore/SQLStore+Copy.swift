@@ -13,6 +13,8 @@ struct CopySpec: Sendable {
     var byUser = false
     /// A unique column to page through a large table by; nil reads the table in one go.
     var pageKey: String?
+    /// Binary columns (ingested case partitions).
+    var bytes: Set<String> = []
 
     static var all: [CopySpec] {
         let domain = TableSpec.all.values.sorted { $0.name < $1.name }.map { spec in
@@ -41,6 +43,21 @@ struct CopySpec: Sendable {
                         "json",
                     ])),
             CopySpec(
+                table: "case_partitions",
+                columns: text(["district"]) + [("day", true), ("cases", true), ("data", false)],
+                pageKey: "day", bytes: ["data"]),
+            CopySpec(
+                table: "case_totals",
+                columns: text(["district", "period", "unit"])
+                    + [
+                        "recv_immediate", "recv_promised", "done_immediate", "done_promised", "approval", "service",
+                        "on_time", "rated", "satisfied", "days_total",
+                    ].map { ($0, true) }),
+            CopySpec(
+                table: "case_days", columns: text(["district", "period", "unit"]) + [("days", true), ("cases", true)]),
+            CopySpec(
+                table: "case_scopes", columns: text(["district", "period", "unit", "scope"]) + [("cases", true)]),
+            CopySpec(
                 table: "report_versions",
                 columns: text(["district", "period", "unit"]) + [("version", true)] + text(["saved_by", "saved_at"])),
         ]
@@ -61,7 +78,7 @@ public struct DistrictCopy: Sendable, Equatable {
 extension SQLStore {
     /// Reads one page of a table's rows of `district`, in the order of its page key (all rows when the table is
     /// not paged).
-    func copyRows(_ spec: CopySpec, district: String, after: String?, limit: Int) async throws -> [[Cell]] {
+    func copyRows(_ spec: CopySpec, district: String, after: Cell?, limit: Int) async throws -> [[Cell]] {
         try await serialized {
             var select = db.select().columns(spec.columns.map { SQLColumn($0.0, table: "t") })
                 .from(SQLAlias(SQLIdentifier(spec.table), as: SQLIdentifier("t")))
@@ -74,12 +91,13 @@ extension SQLStore {
                 select = select.where(SQLColumn(spec.filterColumn, table: "t"), .equal, SQLBind(district))
             }
             if let key = spec.pageKey {
-                if let after { select = select.where(SQLColumn(key, table: "t"), .greaterThan, SQLBind(after)) }
+                if let after { select = select.where(SQLColumn(key, table: "t"), .greaterThan, SQLBind(after.bind)) }
                 select = select.orderBy(SQLColumn(key, table: "t")).limit(limit)
             }
             return try await select.all().map { row in
                 try spec.columns.map { name, isInt in
-                    isInt
+                    if spec.bytes.contains(name) { return Cell.bytes(try row.decode(column: name, as: Data?.self)) }
+                    return isInt
                         ? Cell.int(try row.decode(column: name, as: Int?.self))
                         : Cell.text(try row.decode(column: name, as: String?.self))
                 }
@@ -98,13 +116,14 @@ extension SQLStore {
 
     /// Every row of the district in `spec`'s table, a page at a time.
     func eachCopyPage(_ spec: CopySpec, district: String, _ body: ([[Cell]]) async throws -> Void) async throws {
-        let limit = 5000
-        var after: String?
+        // A page of case partitions can be megabytes a row.
+        let limit = spec.bytes.isEmpty ? 5000 : 16
+        var after: Cell?
         while true {
             let page = try await copyRows(spec, district: district, after: after, limit: limit)
             if !page.isEmpty { try await body(page) }
             guard let key = spec.pageKey, page.count == limit,
-                let index = spec.columns.firstIndex(where: { $0.0 == key }), let last = page.last?[index].text
+                let index = spec.columns.firstIndex(where: { $0.0 == key }), let last = page.last?[index]
             else { return }
             after = last
         }
@@ -130,6 +149,9 @@ extension SQLStore {
             switch cell {
             case .int(let v): hasher.update(data: Data("i\(v.map(String.init) ?? "∅")\u{1}".utf8))
             case .text(let v): hasher.update(data: Data("t\(v ?? "∅")\u{1}".utf8))
+            case .bytes(let v):
+                hasher.update(data: Data("b\(v?.count ?? -1)\u{1}".utf8))
+                if let v { hasher.update(data: v) }
             }
         }
         return hasher.finalize().withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }

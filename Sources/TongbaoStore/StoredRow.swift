@@ -1,16 +1,18 @@
 import Foundation
 import TongbaoCore
 
-/// A stored cell: an integer or a text, nil for "not reported".
+/// A stored cell: an integer or a text, nil for "not reported"; bytes only for ingested case partitions.
 public enum Cell: Sendable, Equatable {
     case int(Int?)
     case text(String?)
+    case bytes(Data?)
 
     /// The canonical text compared for the audit log.
     public var text: String? {
         switch self {
         case .int(let v): return v.map(String.init)
         case .text(let v): return v
+        case .bytes(let v): return v.map { "\($0.count) bytes" }
         }
     }
 
@@ -18,6 +20,7 @@ public enum Cell: Sendable, Equatable {
         switch self {
         case .int(let v): return v
         case .text(let v): return v
+        case .bytes(let v): return v
         }
     }
 }

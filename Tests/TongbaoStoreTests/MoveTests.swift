@@ -12,6 +12,15 @@ import TongbaoTestSupport
         try await Fixtures.withImported(try Fixtures.sampleFiles()) { source, _ in
             let change = Change(actor: "t", source: "t")
             _ = try await Importer(store: source, district: "rec", change: change).run(files: records)
+            // Ingested exports too: 40 days of partitions (more than two pages of them) and their totals.
+            let export = try Fixtures.tempDir().appendingPathComponent("aug.csv")
+            var generator = CaseGenerator(
+                units: [.init(name: "区税务局", weight: 1, immediateShare: 0.5)], seed: 3,
+                from: Day(parsing: "2021-08-01")!, days: 60)
+            var bytes = Array((CaseGenerator.header + "\n").utf8)
+            for _ in 0..<3_000 { generator.next(into: &bytes) }
+            try Data(bytes).write(to: export)
+            _ = try await CaseIngester(store: source, district: "yubei", change: change).run([export.path])
             try await source.addUser(
                 Account(name: "li", district: "yubei", role: .admin), passwordHash: "$2b$04$x", at: Date())
             try await source.addToken(tokenHash: "abc", user: "li", at: Date())
@@ -25,6 +34,12 @@ import TongbaoTestSupport
                 #expect(yubei.first { $0.table == "cases" }?.rows == 52)
                 #expect(yubei.first { $0.table == "api_tokens" }?.rows == 1)
                 #expect(yubei.first { $0.table == "publications" }?.rows == 1)
+                #expect(yubei.first { $0.table == "case_partitions" }?.rows ?? 0 > 32)
+                #expect(yubei.first { $0.table == "case_totals" }?.rows ?? 0 >= 2)
+                let august = Period(year: 2021, month: 8)
+                #expect(
+                    try await destination.load(district: "yubei", period: august).cases
+                        == (try await source.load(district: "yubei", period: august).cases))
                 #expect(yubei.first { $0.table == "audit" }?.rows ?? 0 > 500)
                 #expect(rec.first { $0.table == "case_records" }?.rows == 12_000)  // more than two pages
                 #expect(try await destination.copyDigest(district: "yubei") == yubei)
