@@ -13,6 +13,9 @@ public struct IngestReport: Sendable {
     public var days = 0
     /// Months whose figures changed.
     public var periods: [Period] = []
+    /// Seconds spent reading and checking the files, and merging and writing (what bounds an ingest).
+    public var readSeconds = 0.0
+    public var writeSeconds = 0.0
 }
 
 /// Progress of an ingest, for a terminal's progress bar.
@@ -68,6 +71,7 @@ public struct CaseIngester: Sendable {
             $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0)
         }
         var issues: [Issue] = []
+        let started = ContinuousClock.now
         for path in paths {
             try readFile(
                 path, directory: UnitDirectory(units), spill: spill, report: &report, issues: &issues,
@@ -75,10 +79,18 @@ public struct CaseIngester: Sendable {
         }
         if !issues.isEmpty { throw ImportFailed(issues) }
         try spill.flush()
-        return try await store.transaction {
+        let read = ContinuousClock.now
+        report.readSeconds = Self.seconds(read - started)
+        var done = try await store.transaction {
             _ = try await store.ensureDistrict(district, name: districtName)
             return try await merge(spill, report: report)
         }
+        done.writeSeconds = Self.seconds(ContinuousClock.now - read)
+        return done
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     // MARK: - Phase 1: read

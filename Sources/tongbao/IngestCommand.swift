@@ -31,6 +31,7 @@ struct IngestCommand: AsyncParsableCommand {
         print(
             "导入完成：读取 \(report.rows) 行（\(String(format: "%.1f", Double(report.bytes) / 1_048_576)) MB，\(String(format: "%.1f", seconds)) 秒）"
         )
+        print(String(format: "其中读取和校验 %.1f 秒，合并和写入 %.1f 秒", report.readSeconds, report.writeSeconds))
         print("新增办件 \(report.added) 件，状态更新 \(report.updated) 件，重复未变 \(report.unchanged) 件；涉及 \(report.days) 个受理日")
         if report.skipped > 0, let skipBad { print("跳过有错误的行 \(report.skipped) 行，见 \(skipBad)") }
         if !report.periods.isEmpty { print("数字有变化的月份：" + report.periods.map(\.description).joined(separator: "、")) }
