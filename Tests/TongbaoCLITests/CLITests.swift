@@ -141,4 +141,32 @@ extension CLITests {
         #expect(i.status == 0, "\(i.stderr)")
         #expect(i.stdout.contains("办件明细 5000 行"))
     }
+
+    @Test func ingestThenListOverdueAndUnfavourableCases() throws {
+        let dir = try Fixtures.tempDir()
+        let db = dir.appendingPathComponent("i.sqlite").path
+        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"]).status == 0)
+        let export = dir.appendingPathComponent("aug.csv").path
+        #expect(try CLI.run(["gen-cases", "--rows", "20000", "--from", "2021-08-01", "--out", export]).status == 0)
+
+        let i = try CLI.run(["ingest", export, "--db", db, "--district", "yubei"])
+        #expect(i.status == 0, "\(i.stderr)")
+        #expect(i.stdout.contains("读取 20000 行") && i.stdout.contains("新增办件 20000 件"))
+        let again = try CLI.run(["ingest", export, "--db", db, "--district", "yubei"])
+        #expect(again.stdout.contains("新增办件 0 件，状态更新 0 件，重复未变 20000 件"), "\(again.stdout)")
+
+        let overdue = try CLI.run(["cases", "overdue", "--db", db, "--district", "yubei", "--period", "2021-08"])
+        #expect(overdue.status == 0, "\(overdue.stderr)")
+        #expect(overdue.stdout.hasPrefix("单位,办件编号,事项名称,办件类型,受理时间,承诺时限,应办结日期"))
+        #expect(overdue.stdout.split(separator: "\n").count > 1)
+        let out = dir.appendingPathComponent("bad.csv").path
+        let unfavourable = try CLI.run([
+            "cases", "unfavourable", "--db", db, "--district", "yubei", "--period", "2021-08", "--out", out,
+        ])
+        #expect(unfavourable.status == 0 && unfavourable.stdout.contains("已写入"), "\(unfavourable.stderr)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("不满意"))
+        // The month's bulletin now counts the ingested cases.
+        let b = try CLI.run(["bulletin", "--db", db, "--district", "yubei", "--period", "2021-08"])
+        #expect(b.status == 0 && b.stdout.contains("按时办结率"), "\(b.stderr)")
+    }
 }
