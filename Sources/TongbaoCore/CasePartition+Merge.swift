@@ -71,6 +71,23 @@ extension CasePartition {
         }
     }
 
+    /// The records of `blocks` sorted into ``buckets`` by case id, in their order: each bucket's records and count.
+    public static func split(_ blocks: [[UInt8]]) throws(Corrupt) -> [(records: [UInt8], count: Int)] {
+        var out = [(records: [UInt8], count: Int)](repeating: ([], 0), count: buckets)
+        for block in blocks {
+            var views: [RecordView] = []
+            try block.withUnsafeBufferPointer { (b) throws(Corrupt) in
+                try scan(b, into: &views)
+                for v in views {
+                    let k = bucket(UnsafeBufferPointer(rebasing: b[v.id]))
+                    out[k].records.append(contentsOf: b[v.range])
+                    out[k].count += 1
+                }
+            }
+        }
+        return out
+    }
+
     /// Merges blocks of incoming records into a stored partition (both in ``encode(_:)`` form). A case id seen
     /// again keeps its later state. Returns the new partition, its case count, what the change adds to the
     /// monthly totals, how many cases were added or updated and how many incoming records changed nothing.

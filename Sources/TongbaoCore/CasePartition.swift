@@ -6,6 +6,12 @@ import Foundation
 /// UTF-8, a flags byte, and received time, completion delay, promised days and rating as variable-length integers.
 public enum CasePartition {
     static let magic: [UInt8] = Array("TBC1".utf8)
+    /// A day's cases are kept in this many partitions, by a hash of the case id, so a partition stays small
+    /// enough to merge in memory even for a city's day.
+    public static let buckets = 16
+
+    /// The bucket of a case id.
+    public static func bucket(_ id: UnsafeBufferPointer<UInt8>) -> Int { Int(IDTable.hash(id) >> 60) }
 
     public static func encode(_ cases: [CaseState]) -> [UInt8] {
         var records: [UInt8] = []

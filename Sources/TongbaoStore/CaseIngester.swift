@@ -350,9 +350,10 @@ public struct CaseIngester: Sendable {
         var delta = CaseTotals()
         var done = 0
         typealias Merged = (partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int)
-        // Merging a day is pure computation: it runs on another core while the previous day is written.
-        var pending: (day: Int, task: Task<Merged, Error>)? = nil
-        func write(_ day: Int, _ merged: Merged) async throws {
+        // Merging a partition is pure computation: it runs on another core while the previous one is written.
+        var pending: (day: Int, bucket: Int, task: Task<Merged, Error>)? = nil
+        var touchedDays: Set<Int> = []
+        func write(_ day: Int, _ bucket: Int, _ merged: Merged) async throws {
             report.unchanged += merged.unchanged
             report.added += merged.added
             report.updated += merged.updated
@@ -360,23 +361,30 @@ public struct CaseIngester: Sendable {
             progress?(IngestProgress(phase: "合并", bytes: done, totalBytes: report.rows, rows: done))
             guard merged.added + merged.updated > 0 else { return }
             delta.add(merged.delta)
-            report.days += 1
+            touchedDays.insert(day)
             try await store.writeCasePartition(
-                district: district, day: day, count: merged.count, bytes: merged.partition)
+                district: district, day: day, bucket: bucket, count: merged.count, bytes: merged.partition)
         }
         for day in spill.days {
-            let incoming = try spill.blocks(day)
-            let stored = try await store.casePartitionBytes(district: district, day: day)
-            let key = "\(district) \(day)"
-            let task = Task.detached { () throws -> Merged in
-                do { return try CasePartition.merge(stored: stored, incoming: incoming) } catch {
-                    throw StoreError.corruptRow(table: "case_partitions", key: key)
-                }
+            let buckets: [(records: [UInt8], count: Int)]
+            do { buckets = try CasePartition.split(try spill.blocks(day)) } catch {
+                throw StoreError.corruptRow(table: "case_partitions", key: "\(district) \(day)")
             }
-            if let p = pending { try await write(p.day, try await p.task.value) }
-            pending = (day, task)
+            for (bucket, incoming) in buckets.enumerated() where incoming.count > 0 {
+                let stored = try await store.casePartitionBytes(district: district, day: day, bucket: bucket)
+                let key = "\(district) \(day)/\(bucket)"
+                let block = CasePartition.block(incoming.records, count: incoming.count)
+                let task = Task.detached { () throws -> Merged in
+                    do { return try CasePartition.merge(stored: stored, incoming: [block]) } catch {
+                        throw StoreError.corruptRow(table: "case_partitions", key: key)
+                    }
+                }
+                if let p = pending { try await write(p.day, p.bucket, try await p.task.value) }
+                pending = (day, bucket, task)
+            }
         }
-        if let p = pending { try await write(p.day, try await p.task.value) }
+        if let p = pending { try await write(p.day, p.bucket, try await p.task.value) }
+        report.days = touchedDays.count
         let keys = Set(delta.figures.filter { !$0.value.isZero }.keys).union(delta.days.keys).union(delta.scopes.keys)
         let periods = Set(keys.map(\.period))
         report.periods = periods.sorted()

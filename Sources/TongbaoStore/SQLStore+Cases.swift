@@ -3,46 +3,63 @@ import SQLKit
 import TongbaoCore
 
 /// Ingested case records: day partitions and the monthly totals derived from them.
+extension Int {
+    func floorDivided(by d: Int) -> Int { self >= 0 ? self / d : -((-self + d - 1) / d) }
+}
+
 extension SQLStore {
-    /// The cases received on `day` (a day number), empty when none were ingested.
+    /// The cases received on `day` (a day number), every bucket; empty when none were ingested.
     public func casePartition(district: String, day: Int) async throws -> [CaseState] {
-        guard let bytes = try await casePartitionBytes(district: district, day: day) else { return [] }
-        do { return try CasePartition.decode(bytes) } catch {
-            throw StoreError.corruptRow(table: "case_partitions", key: "\(district) \(day)")
+        var out: [CaseState] = []
+        let rows = try await db.raw(
+            """
+            SELECT data FROM case_partitions WHERE district = \(bind: district)
+            AND part >= \(bind: day * CasePartition.buckets) AND part < \(bind: (day + 1) * CasePartition.buckets) ORDER BY part
+            """
+        ).all()
+        for row in rows {
+            do { out += try CasePartition.decode([UInt8](try row.decode(column: "data", as: Data.self))) } catch {
+                throw StoreError.corruptRow(table: "case_partitions", key: "\(district) \(day)")
+            }
         }
+        return out
     }
 
-    /// The stored form of a day's partition, nil when there is none.
-    public func casePartitionBytes(district: String, day: Int) async throws -> [UInt8]? {
-        try await db.raw("SELECT data FROM case_partitions WHERE district = \(bind: district) AND day = \(bind: day)")
-            .first().map { [UInt8](try $0.decode(column: "data", as: Data.self)) }
+    /// The stored form of one bucket of a day's cases, nil when there is none.
+    public func casePartitionBytes(district: String, day: Int, bucket: Int) async throws -> [UInt8]? {
+        try await db.raw(
+            """
+            SELECT data FROM case_partitions WHERE district = \(bind: district)
+            AND part = \(bind: day * CasePartition.buckets + bucket)
+            """
+        ).first().map { [UInt8](try $0.decode(column: "data", as: Data.self)) }
     }
 
     /// Days holding cases, within `days` when given.
     public func casePartitionDays(district: String, in days: ClosedRange<Int>? = nil) async throws -> [Int] {
-        let lo = days?.lowerBound ?? Int.min / 2
-        let hi = days?.upperBound ?? Int.max / 2
-        return try await db.raw(
+        let b = CasePartition.buckets
+        let lo = (days?.lowerBound ?? -1_000_000) * b
+        let hi = ((days?.upperBound ?? 1_000_000) + 1) * b
+        let parts = try await db.raw(
             """
-            SELECT day FROM case_partitions WHERE district = \(bind: district) AND day >= \(bind: lo)
-            AND day <= \(bind: hi) ORDER BY day
+            SELECT part FROM case_partitions WHERE district = \(bind: district) AND part >= \(bind: lo)
+            AND part < \(bind: hi) ORDER BY part
             """
-        ).all().map { try $0.decode(column: "day", as: Int.self) }
+        ).all().map { try $0.decode(column: "part", as: Int.self) }
+        var days: [Int] = []
+        for p in parts where days.last != p.floorDivided(by: b) { days.append(p.floorDivided(by: b)) }
+        return days
     }
 
-    public func writeCasePartition(district: String, day: Int, cases: [CaseState]) async throws {
-        try await writeCasePartition(
-            district: district, day: day, count: cases.count, bytes: CasePartition.encode(cases))
-    }
-
-    public func writeCasePartition(district: String, day: Int, count: Int, bytes: [UInt8]) async throws {
-        try await db.raw("DELETE FROM case_partitions WHERE district = \(bind: district) AND day = \(bind: day)").run()
-        let data = Data(bytes)
-        let cases = count
+    /// Replaces one bucket of a day's cases.
+    public func writeCasePartition(district: String, day: Int, bucket: Int, count: Int, bytes: [UInt8]) async throws {
+        let part = day * CasePartition.buckets + bucket
+        try await db.raw("DELETE FROM case_partitions WHERE district = \(bind: district) AND part = \(bind: part)")
+            .run()
         try await db.raw(
             """
-            INSERT INTO case_partitions (district, day, cases, data)
-            VALUES (\(bind: district), \(bind: day), \(bind: cases), \(bind: data))
+            INSERT INTO case_partitions (district, part, cases, data)
+            VALUES (\(bind: district), \(bind: part), \(bind: count), \(bind: Data(bytes)))
             """
         ).run()
     }

@@ -44,8 +44,8 @@ struct CopySpec: Sendable {
                     ])),
             CopySpec(
                 table: "case_partitions",
-                columns: text(["district"]) + [("day", true), ("cases", true), ("data", false)],
-                pageKey: "day", bytes: ["data"]),
+                columns: text(["district"]) + [("part", true), ("cases", true), ("data", false)],
+                pageKey: "part", bytes: ["data"]),
             CopySpec(
                 table: "case_totals",
                 columns: text(["district", "period", "unit"])

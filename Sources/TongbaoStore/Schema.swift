@@ -116,14 +116,15 @@ enum Schema {
         ),
         (
             // Case records ingested from the platform's exports (`tongbao ingest`): the cases received on one
-            // day as one compact binary partition, and the monthly totals kept up to date as partitions change.
+            // day, split in 16 buckets by case id so no partition grows past a city's day, as compact binary
+            // partitions (`part` = day × 16 + bucket); and the monthly totals kept up to date as they change.
             // BYTEA is PostgreSQL's binary type; SQLite gives the same declaration BLOB affinity.
             "003_case_partitions",
             [
                 """
                 CREATE TABLE case_partitions (
-                    district TEXT NOT NULL REFERENCES districts(code), day INTEGER NOT NULL, cases INTEGER NOT NULL,
-                    data BYTEA NOT NULL, PRIMARY KEY (district, day))
+                    district TEXT NOT NULL REFERENCES districts(code), part INTEGER NOT NULL, cases INTEGER NOT NULL,
+                    data BYTEA NOT NULL, PRIMARY KEY (district, part))
                 """,
                 """
                 CREATE TABLE case_totals (
