@@ -16,7 +16,8 @@ extension CasePartition {
         public var promisedDays: Int
         public var rating: Int?
 
-        /// Same order as ``CaseState/isSuperseded(by:)``.
+        /// The order of a case's states: completed beats open, rated beats not rated, then the later completion.
+        /// Ingesting exports in any order keeps the same, latest, state.
         var rank: (Int, Int, Int, Int) { (completed == nil ? 0 : 1, rating == nil ? 0 : 1, completed ?? 0, received) }
     }
 

@@ -131,32 +131,4 @@ public enum CasePartition {
 
     static func zigzag(_ v: Int) -> UInt64 { UInt64(bitPattern: Int64((v << 1) ^ (v >> 63))) }
     static func unzigzag(_ v: UInt64) -> Int { Int(Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))) }
-
-    /// Merges `incoming` into the stored cases of a partition; returns the merged list (stored order, then new
-    /// cases in order of arrival), every change (the old state, nil for a new case, and the new one) and how many
-    /// incoming rows changed nothing.
-    public static func merge(_ stored: [CaseState], _ incoming: [CaseState]) -> (
-        cases: [CaseState], changes: [(old: CaseState?, new: CaseState)], unchanged: Int
-    ) {
-        var cases = stored
-        var index = [String: Int](minimumCapacity: stored.count + incoming.count)
-        for (i, c) in cases.enumerated() { index[c.caseID] = i }
-        var changes: [(old: CaseState?, new: CaseState)] = []
-        var unchanged = 0
-        for c in incoming {
-            if let i = index[c.caseID] {
-                if cases[i].isSuperseded(by: c) {
-                    changes.append((cases[i], c))
-                    cases[i] = c
-                } else {
-                    unchanged += 1
-                }
-            } else {
-                index[c.caseID] = cases.count
-                cases.append(c)
-                changes.append((nil, c))
-            }
-        }
-        return (cases, changes, unchanged)
-    }
 }

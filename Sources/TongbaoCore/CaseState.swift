@@ -41,15 +41,6 @@ public struct CaseState: Sendable, Equatable {
     /// The last day that counts as on time: the day received plus the promised calendar days (即办: that day).
     public var dueDay: Int { receivedDay + (immediate ? 0 : promisedDays) }
 
-    /// Whether `other` is a later state of the same case than this one: completed beats open, rated beats not
-    /// rated, then the later completion. Ingesting exports in any order keeps the same state.
-    public func isSuperseded(by other: CaseState) -> Bool {
-        func rank(_ s: CaseState) -> (Int, Int, Int, Int) {
-            (s.completed == nil ? 0 : 1, s.rating == nil ? 0 : 1, s.completed ?? 0, s.received)
-        }
-        return rank(other) > rank(self)
-    }
-
     public static func period(day: Int) -> Period {
         let (y, m, _) = DayNumber.civil(day)
         return Period(year: y, month: m)
@@ -105,31 +96,6 @@ public struct CaseTotals: Sendable, Equatable {
     public var scopes: [Key: [String: Int]] = [:]
 
     public init() {}
-
-    /// Adds (`sign` 1) or removes (`sign` -1) one case's contribution.
-    public mutating func add(_ c: CaseState, sign: Int = 1) {
-        let recv = Key(period: CaseState.period(day: c.receivedDay), unit: c.unit)
-        if c.immediate {
-            figures[recv, default: Figures()].recvImmediate += sign
-        } else {
-            figures[recv, default: Figures()].recvPromised += sign
-        }
-        guard let done = c.completedDay else { return }
-        let key = Key(period: CaseState.period(day: done), unit: c.unit)
-        var f = figures[key, default: Figures()]
-        if c.immediate { f.doneImmediate += sign } else { f.donePromised += sign }
-        if c.approval { f.approval += sign } else { f.service += sign }
-        if done <= c.dueDay { f.onTime += sign }
-        if let r = c.rating {
-            f.rated += sign
-            if r < 3 { f.satisfied += sign }
-        }
-        let took = done - c.receivedDay
-        f.daysTotal += sign * took
-        figures[key] = f
-        days[key, default: [:]][took, default: 0] += sign
-        if !c.scope.isEmpty { scopes[key, default: [:]][c.scope, default: 0] += sign }
-    }
 
     public mutating func add(_ other: CaseTotals) {
         for (k, f) in other.figures {

@@ -204,6 +204,26 @@ public struct CaseIngester: Sendable {
         var rows = 0
         var failures: [(Issue, String)] = []
         var lastLine = 0
+
+        /// Reads one line (blank lines are skipped) into its day's records, or its failure.
+        mutating func read(
+            _ line: UnsafeBufferPointer<UInt8>, number: Int, parser: inout CaseExportParser, record: inout [UInt8]
+        ) {
+            if line.isEmpty || CaseExportParser.isBlank(line) { return }
+            record.removeAll(keepingCapacity: true)
+            switch parser.encode(line, number: number, into: &record) {
+            case .success(let day):
+                rows += 1
+                if days[day] == nil {
+                    order.append(day)
+                    days[day] = ([], 0)
+                }
+                days[day]!.records += record
+                days[day]!.count += 1
+            case .failure(let issue):
+                failures.append((issue, String(decoding: line, as: UTF8.self)))
+            }
+        }
     }
 
     /// ``parse(_:parser:firstLine:)`` for lines without quotes: line breaks found by `memchr`.
@@ -222,20 +242,7 @@ public struct CaseIngester: Sendable {
             let line = UnsafeBufferPointer(rebasing: b[start..<end])
             lineNumber += 1
             start = i + 1
-            if line.isEmpty || CaseExportParser.isBlank(line) { continue }
-            record.removeAll(keepingCapacity: true)
-            switch parser.encode(line, number: lineNumber, into: &record) {
-            case .success(let day):
-                part.rows += 1
-                if part.days[day] == nil {
-                    part.order.append(day)
-                    part.days[day] = ([], 0)
-                }
-                part.days[day]!.records += record
-                part.days[day]!.count += 1
-            case .failure(let issue):
-                part.failures.append((issue, String(decoding: line, as: UTF8.self)))
-            }
+            part.read(line, number: lineNumber, parser: &parser, record: &record)
         }
         part.lastLine = lineNumber
         return part
@@ -324,20 +331,7 @@ public struct CaseIngester: Sendable {
             lineNumber += physical
             physical = 0
             start = i + 1
-            if line.isEmpty || CaseExportParser.isBlank(line) { continue }
-            record.removeAll(keepingCapacity: true)
-            switch parser.encode(line, number: lineNumber, into: &record) {
-            case .success(let day):
-                part.rows += 1
-                if part.days[day] == nil {
-                    part.order.append(day)
-                    part.days[day] = ([], 0)
-                }
-                part.days[day]!.records += record
-                part.days[day]!.count += 1
-            case .failure(let issue):
-                part.failures.append((issue, String(decoding: line, as: UTF8.self)))
-            }
+            part.read(line, number: lineNumber, parser: &parser, record: &record)
         }
         part.lastLine = lineNumber + physical
         return part
