@@ -59,6 +59,7 @@ struct CasesCommand: AsyncParsableCommand {
                 guard let code = UnitDirectory(units).resolve(u) else { throw ValidationError("没有单位“\(u)”") }
                 unitCode = code
             }
+            // Picked day by day, so only the listed cases stay in memory; picked again over them all for the order.
             var picked: [CaseState] = []
             for day in try await store.casePartitionDays(district: o.store.district, in: (through - 800)...through) {
                 let cases = try await store.casePartition(district: o.store.district, day: day)
