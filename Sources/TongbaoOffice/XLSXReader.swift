@@ -40,7 +40,12 @@ public enum XLSXReader {
         data.starts(with: compoundFileMagic) || data.starts(with: [0x50, 0x4B, 0x03, 0x04])
     }
 
-    public static func read(_ data: Data) throws(SpreadsheetError) -> Workbook {
+    /// The largest part (one sheet's XML) read: about two million rows of a case export.
+    public static let maxPartSize: UInt64 = 512 << 20
+
+    public static func read(_ data: Data, maxPartSize: UInt64 = XLSXReader.maxPartSize) throws(SpreadsheetError)
+        -> Workbook
+    {
         if data.starts(with: compoundFileMagic) {
             // Office stores a password-protected .xlsx as a compound file holding an "EncryptedPackage" stream;
             // directory entry names are UTF-16LE.
@@ -52,9 +57,17 @@ public enum XLSXReader {
         do { archive = try Archive(data: data, accessMode: .read) } catch { throw .damaged("不是完整的 zip 文件") }
         func part(_ path: String) throws(SpreadsheetError) -> Data? {
             guard let entry = archive[path] else { return nil }
+            // A few kilobytes uploaded can inflate to gigabytes (a zip bomb): refuse a part past the limit, and
+            // stop extracting one whose header understates its size.
+            guard entry.uncompressedSize <= maxPartSize else { throw .damaged("\(path) 解压后超过 \(maxPartSize >> 20) MB") }
             var out = Data()
-            do { _ = try archive.extract(entry, skipCRC32: false) { out.append($0) } } catch {
-                throw .damaged("\(path) 内容损坏")
+            do {
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    guard out.count + chunk.count <= maxPartSize else { throw CocoaError(.fileReadTooLarge) }
+                    out.append(chunk)
+                }
+            } catch {
+                throw .damaged("\(path) 内容损坏或过大")
             }
             return out
         }

@@ -45,6 +45,13 @@ import Testing
         #expect(throws: SpreadsheetError.damaged("不是完整的 zip 文件")) { try XLSXReader.read(Data("PK\u{3}\u{4}xx".utf8)) }
     }
 
+    @Test func aPartInflatingPastTheLimitIsRefused() throws {
+        let rows = (1...200).map { [SheetCell.text("行\($0)"), .number(Double($0))] }
+        let data = try XLSXWriter.write(Workbook(sheets: [Sheet(name: "cases", rows: rows)]))
+        #expect(try XLSXReader.read(data).sheets.first?.rows.count == 200)
+        #expect(throws: SpreadsheetError.self) { try XLSXReader.read(data, maxPartSize: 2_000) }
+    }
+
     @Test func dateFormatsAreRecognised() {
         #expect(StyleHandler.isDate(14, nil))
         #expect(StyleHandler.isDate(57, nil))
