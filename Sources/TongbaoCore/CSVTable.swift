@@ -11,6 +11,12 @@ public struct CSVTable: Sendable {
     public var header: [String]
     public var records: [Record]
 
+    /// One field as RFC 4180 writes it: quoted (inner quotes doubled) when it holds a comma, a quote or a line break.
+    public static func field(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
     /// Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF). Blank lines are skipped; unquoted cells
     /// are trimmed. Works on the UTF-8 bytes: every delimiter is ASCII, so cells split at character boundaries.
     public static func parse(_ text: String) -> Result<CSVTable, CSVError> {

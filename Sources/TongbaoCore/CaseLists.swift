@@ -33,13 +33,9 @@ public enum CaseLists {
                 c.completed.map(CaseState.timestamp) ?? "", c.rating.map { CaseRecord.ratings[$0] } ?? "",
                 day.map { String(max(0, $0 - c.dueDay)) } ?? "", c.channel,
             ]
-            lines.append(fields.map(quoted).joined(separator: ","))
+            lines.append(fields.map(CSVTable.field).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func quoted(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
 }

@@ -4,11 +4,7 @@ extension PackageFile {
     /// A package file written from cells, as the web form and the API hand their edits to the importer: the same
     /// parser, checks, freezing and audit as an uploaded file.
     public static func csv(_ table: PackageTable, header: [String], rows: [[String]]) -> PackageFile {
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        let lines = ([header] + rows).map { $0.map(field).joined(separator: ",") }
+        let lines = ([header] + rows).map { $0.map(CSVTable.field).joined(separator: ",") }
         return PackageFile(name: table.fileName, data: Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }

@@ -185,10 +185,8 @@ public struct CaseIngester: Sendable {
             for (issue, row) in part.failures {
                 if let rejected {
                     report.skipped += 1
-                    let row = row.replacingOccurrences(of: "\"", with: "\"\"")
-                    let reason = issue.message.replacingOccurrences(of: "\"", with: "\"\"")
-                    rejected.write(
-                        Data("\(name),\(issue.line ?? 0),\(issue.column ?? ""),\"\(reason)\",\"\(row)\"\n".utf8))
+                    let fields = [name, String(issue.line ?? 0), issue.column ?? "", issue.message, row]
+                    rejected.write(Data((fields.map(CSVTable.field).joined(separator: ",") + "\n").utf8))
                 } else {
                     issues.append(issue)
                     if issues.count > ImportFailed.listed { throw ImportFailed(issues) }

@@ -76,14 +76,9 @@ public enum WorkbookFiles {
                 case .formula(let f): return issue(.formulaWithoutValue, "=" + f)
                 }
             }
-            lines.append(cells.map(quoted).joined(separator: ","))
+            lines.append(cells.map(CSVTable.field).joined(separator: ","))
         }
         return (lines.joined(separator: "\n") + "\n", issues)
-    }
-
-    static func quoted(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
     /// An Excel date serial as `YYYY-MM` (a period column: Excel turns a typed 2021-07 into a date),
