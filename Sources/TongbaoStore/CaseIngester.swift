@@ -224,28 +224,6 @@ public struct CaseIngester: Sendable {
         }
     }
 
-    /// ``parse(_:parser:firstLine:)`` for lines without quotes: line breaks found by `memchr`.
-    static func parseUnquoted(_ b: UnsafeBufferPointer<UInt8>, parser: CaseExportParser, firstLine: Int) -> Part {
-        var parser = parser
-        var part = Part()
-        var record: [UInt8] = []
-        record.reserveCapacity(256)
-        var lineNumber = firstLine
-        var start = 0
-        let base = b.baseAddress!
-        while start < b.count, let hit = memchr(base + start, 0x0A, b.count - start) {
-            let i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            var end = i
-            if end > start, b[end - 1] == 0x0D { end -= 1 }
-            let line = UnsafeBufferPointer(rebasing: b[start..<end])
-            lineNumber += 1
-            start = i + 1
-            part.read(line, number: lineNumber, parser: &parser, record: &record)
-        }
-        part.lastLine = lineNumber
-        return part
-    }
-
     struct SharedBytes: @unchecked Sendable {
         let bytes: UnsafeBufferPointer<UInt8>
         init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -300,38 +278,34 @@ public struct CaseIngester: Sendable {
         return n
     }
 
-    /// Parses lines ended by LF; a line break inside quotes continues the line. Line numbers start after
-    /// `firstLine`.
+    /// Parses lines ended by LF; a line break inside quotes continues the line (and counts as a line). Line
+    /// numbers start after `firstLine`. Line breaks are found with `memchr`; quote parity is tracked only in a
+    /// chunk that has a quote at all, which exports rarely do.
     static func parse(_ b: UnsafeBufferPointer<UInt8>, parser: CaseExportParser, firstLine: Int) -> Part {
-        if let base = b.baseAddress, b.count > 0, memchr(base, 0x22, b.count) == nil {
-            return parseUnquoted(b, parser: parser, firstLine: firstLine)
-        }
         var parser = parser
         var part = Part()
+        part.lastLine = firstLine
+        guard let base = b.baseAddress, b.count > 0 else { return part }
         var record: [UInt8] = []
         record.reserveCapacity(256)
+        let hasQuotes = memchr(base, 0x22, b.count) != nil
         var lineNumber = firstLine
-        var start = 0
+        var start = 0  // where the current (logical) line starts
+        var scan = 0  // where the search for the next line break starts
         var quoted = false
-        var physical = 0
-        for i in 0..<b.count {
-            let x = b[i]
-            if x == 0x22 {
-                quoted.toggle()
-                continue
-            }
-            guard x == 0x0A else { continue }
-            physical += 1
+        while scan < b.count, let hit = memchr(base + scan, 0x0A, b.count - scan) {
+            let i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            lineNumber += 1
+            if hasQuotes { for k in scan..<i where b[k] == 0x22 { quoted.toggle() } }
+            scan = i + 1
             if quoted { continue }
             var end = i
             if end > start, b[end - 1] == 0x0D { end -= 1 }
-            let line = UnsafeBufferPointer(rebasing: b[start..<end])
-            lineNumber += physical
-            physical = 0
+            part.read(
+                UnsafeBufferPointer(rebasing: b[start..<end]), number: lineNumber, parser: &parser, record: &record)
             start = i + 1
-            part.read(line, number: lineNumber, parser: &parser, record: &record)
         }
-        part.lastLine = lineNumber + physical
+        part.lastLine = lineNumber
         return part
     }
 
