@@ -1,8 +1,8 @@
 import Foundation
 
 /// Reads the rows of an 办件明细 export (case_records.csv) one physical line at a time, straight from UTF-8
-/// bytes: it runs once per case, tens of millions of times, so the hot path (``encode(_:number:into:)``) makes no
-/// string at all and writes the case in its stored binary form.
+/// bytes: it runs once per case, tens of millions of times, so ``encode(_:number:into:)`` makes no string at all
+/// and writes the case in its stored binary form.
 ///
 /// The header is matched as in a data package (English or Chinese names, any order, unknown columns refused).
 /// A row that cannot be read gives an ``Issue`` with file, line, column and reason.
@@ -63,17 +63,6 @@ public struct CaseExportParser: Sendable {
         var completed: Int?
         var promisedDays: Int
         var rating: Int?
-    }
-
-    /// The case on one line (without its line break), or why it cannot be read.
-    public mutating func parse(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> Result<CaseState, Issue> {
-        read(line, number: number) { r in
-            func s(_ b: UnsafeBufferPointer<UInt8>) -> String { String(decoding: b, as: UTF8.self) }
-            return CaseState(
-                caseID: s(r.id), unit: String(decoding: r.unit, as: UTF8.self), item: s(r.item), approval: r.approval,
-                immediate: r.immediate, received: r.received, completed: r.completed, promisedDays: r.promisedDays,
-                rating: r.rating, scope: s(r.scope), channel: s(r.channel))
-        }
     }
 
     /// Appends the case on one line to `out` in ``CasePartition``'s record form and returns its day received, or

@@ -8,7 +8,9 @@ extension CasePartition {
         public var range: Range<Int>
         public var id: Range<Int>
         public var unit: Range<Int>
+        public var item: Range<Int>
         public var scope: Range<Int>
+        public var channel: Range<Int>
         public var approval: Bool
         public var immediate: Bool
         public var received: Int
@@ -56,9 +58,9 @@ extension CasePartition {
             let start = i
             let id = try bytes()
             let unit = try bytes()
-            _ = try bytes()  // item
+            let item = try bytes()
             let scope = try bytes()
-            _ = try bytes()  // channel
+            let channel = try bytes()
             let flags = try byte()
             let received = unzigzag(try number())
             let completed = flags & 4 != 0 ? received + unzigzag(try number()) : nil
@@ -66,7 +68,8 @@ extension CasePartition {
             let rating = flags & 8 != 0 ? Int(try byte()) : nil
             views.append(
                 RecordView(
-                    range: start..<i, id: id, unit: unit, scope: scope, approval: flags & 1 != 0,
+                    range: start..<i, id: id, unit: unit, item: item, scope: scope, channel: channel,
+                    approval: flags & 1 != 0,
                     immediate: flags & 2 != 0, received: received, completed: completed, promisedDays: promised,
                     rating: rating))
         }
@@ -89,7 +92,7 @@ extension CasePartition {
         return out
     }
 
-    /// Merges blocks of incoming records into a stored partition (both in ``encode(_:)`` form). A case id seen
+    /// Merges blocks of incoming records into a stored partition (both in ``block(_:count:)`` form). A case id seen
     /// again keeps its later state. Returns the new partition, its case count, what the change adds to the
     /// monthly totals, how many cases were added or updated and how many incoming records changed nothing.
     public static func merge(stored: [UInt8]?, incoming: [[UInt8]]) throws(Corrupt) -> (
@@ -150,7 +153,9 @@ extension CasePartition.RecordView {
         range = (range.lowerBound + offset)..<(range.upperBound + offset)
         id = (id.lowerBound + offset)..<(id.upperBound + offset)
         unit = (unit.lowerBound + offset)..<(unit.upperBound + offset)
+        item = (item.lowerBound + offset)..<(item.upperBound + offset)
         scope = (scope.lowerBound + offset)..<(scope.upperBound + offset)
+        channel = (channel.lowerBound + offset)..<(channel.upperBound + offset)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The stored form of one partition (the cases received on one day): a compact binary list of ``CaseState``.
+/// The stored form of one partition (one of the ``buckets`` of the cases received on one day): a compact binary
+/// list of ``CaseState``.
 ///
 /// Layout: `TBC1`, a count, then per case its strings (case id, unit, item, scope, channel) as length-prefixed
 /// UTF-8, a flags byte, and received time, completion delay, promised days and rating as variable-length integers.
@@ -12,30 +13,6 @@ public enum CasePartition {
 
     /// The bucket of a case id.
     public static func bucket(_ id: UnsafeBufferPointer<UInt8>) -> Int { Int(IDTable.hash(id) >> 60) }
-
-    public static func encode(_ cases: [CaseState]) -> [UInt8] {
-        var records: [UInt8] = []
-        records.reserveCapacity(cases.count * 56)
-        for c in cases {
-            var (id, unit, item, scope, channel) = (c.caseID, c.unit, c.item, c.scope, c.channel)
-            id.withUTF8 { id in
-                unit.withUTF8 { unit in
-                    item.withUTF8 { item in
-                        scope.withUTF8 { scope in
-                            channel.withUTF8 { channel in
-                                appendRecord(
-                                    id: id, unit: Array(unit), item: item, scope: scope, channel: channel,
-                                    approval: c.approval, immediate: c.immediate, received: c.received,
-                                    completed: c.completed, promisedDays: c.promisedDays, rating: c.rating,
-                                    into: &records)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return block(records, count: cases.count)
-    }
 
     /// A partition (or spilled block) of `count` records already in record form.
     public static func block(_ records: [UInt8], count: Int) -> [UInt8] {
@@ -73,51 +50,21 @@ public enum CasePartition {
         public init() {}
     }
 
+    /// The cases of a partition or block, read through ``scan(_:into:)``.
     public static func decode(_ bytes: [UInt8]) throws(Corrupt) -> [CaseState] {
-        var i = 0
-        func byte() throws(Corrupt) -> UInt8 {
-            guard i < bytes.count else { throw Corrupt() }
-            defer { i += 1 }
-            return bytes[i]
-        }
-        func number() throws(Corrupt) -> UInt64 {
-            var v: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                let b = try byte()
-                v |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { return v }
-                shift += 7
-                guard shift < 64 else { throw Corrupt() }
+        try bytes.withUnsafeBufferPointer { (b) throws(Corrupt) in
+            var views: [RecordView] = []
+            try scan(b, into: &views)
+            func text(_ r: Range<Int>) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
+            }
+            return views.map { v in
+                CaseState(
+                    caseID: text(v.id), unit: text(v.unit), item: text(v.item), approval: v.approval,
+                    immediate: v.immediate, received: v.received, completed: v.completed, promisedDays: v.promisedDays,
+                    rating: v.rating, scope: text(v.scope), channel: text(v.channel))
             }
         }
-        func string() throws(Corrupt) -> String {
-            let n = Int(try number())
-            guard n >= 0, i + n <= bytes.count else { throw Corrupt() }
-            defer { i += n }
-            return String(decoding: bytes[i..<(i + n)], as: UTF8.self)
-        }
-        guard bytes.starts(with: magic) else { throw Corrupt() }
-        i = magic.count
-        let count = Int(try number())
-        var out: [CaseState] = []
-        out.reserveCapacity(count)
-        for _ in 0..<count {
-            let (id, unit, item, scope, channel) = (
-                try string(), try string(), try string(), try string(), try string()
-            )
-            let flags = try byte()
-            let received = unzigzag(try number())
-            let completed = flags & 4 != 0 ? received + unzigzag(try number()) : nil
-            let promised = Int(try number())
-            let rating = flags & 8 != 0 ? Int(try byte()) : nil
-            out.append(
-                CaseState(
-                    caseID: id, unit: unit, item: item, approval: flags & 1 != 0, immediate: flags & 2 != 0,
-                    received: received, completed: completed, promisedDays: promised, rating: rating, scope: scope,
-                    channel: channel))
-        }
-        return out
     }
 
     static func varint(_ v: UInt64, _ out: inout [UInt8]) {
