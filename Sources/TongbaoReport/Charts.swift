@@ -1,5 +1,6 @@
 import Foundation
 import TongbaoCore
+import TongbaoOffice
 
 /// A chart: its caption and an SVG drawn by Tongbao (no script, no external asset).
 public struct ChartView: Sendable {
@@ -15,11 +16,6 @@ enum Charts {
 
     static func hex(_ color: String) -> String { String(color.dropFirst()).uppercased() }
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
     /// A round axis maximum at or above `v`: 1, 2 or 5 times a power of ten.
     static func niceMax(_ v: Int) -> Int {
         guard v > 0 else { return 1 }
@@ -31,7 +27,7 @@ enum Charts {
 
     static func svg(_ w: Int, _ h: Int, _ title: String, _ body: [String]) -> String {
         ([
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" role=\"img\" aria-label=\"\(escape(title))\" \(font) font-size=\"11\">"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" role=\"img\" aria-label=\"\(XMLText.escape(title))\" \(font) font-size=\"11\">"
         ]
             + body + ["</svg>"]).joined(separator: "\n")
     }
@@ -109,7 +105,7 @@ enum Charts {
                 body.append("<text x=\"\(x + 21)\" y=\"\(top + plotH - bh - 4)\" text-anchor=\"middle\">\(v)</text>")
             }
             body.append(
-                "<text x=\"\(x0)\" y=\"\(h - bottom + 18)\" text-anchor=\"middle\">\(escape(t.tier.chineseName))</text>"
+                "<text x=\"\(x0)\" y=\"\(h - bottom + 18)\" text-anchor=\"middle\">\(XMLText.escape(t.tier.chineseName))</text>"
             )
         }
         let prev = period.previous
@@ -139,7 +135,7 @@ enum Charts {
             let v = u.count ?? 0
             let y = top + i * rowH
             let bw = (w - left - 70) * v / maxV
-            body.append("<text x=\"\(left - 6)\" y=\"\(y + 16)\" text-anchor=\"end\">\(escape(u.name))</text>")
+            body.append("<text x=\"\(left - 6)\" y=\"\(y + 16)\" text-anchor=\"end\">\(XMLText.escape(u.name))</text>")
             body.append(
                 "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(bw)\" height=\"16\" fill=\"\(colors[i < 3 ? 0 : 1])\"/>")
             body.append("<text x=\"\(left + bw + 4)\" y=\"\(y + 16)\">\(v)</text>")
