@@ -145,8 +145,9 @@ enum DayNumber {
 
     /// `2021-07-05 09:12:33` for seconds since 1970 (the export's local time, no zone).
     static func timestamp(_ seconds: Int) -> String {
-        let (y, m, d) = civil(seconds / 86_400)
-        let s = seconds % 86_400
+        let day = seconds.floorDiv(86_400)
+        let (y, m, d) = civil(day)
+        let s = seconds - day * 86_400
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2)) \(pad(s / 3600, 2)):\(pad(s / 60 % 60, 2)):\(pad(s % 60, 2))"
     }
 }

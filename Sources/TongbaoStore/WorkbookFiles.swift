@@ -85,14 +85,7 @@ public enum WorkbookFiles {
     /// `YYYY-MM-DD`, or with the time when it has one.
     static func dateText(_ serial: Double, monthOnly: Bool) -> String {
         let seconds = Int(((serial - 25569) * 86400).rounded())
-        let date = Date(timeIntervalSince1970: TimeInterval(seconds))
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let (y, m, d) = (c.year ?? 1900, c.month ?? 1, c.day ?? 1)
-        if monthOnly { return String(format: "%04d-%02d", y, m) }
-        let day = String(format: "%04d-%02d-%02d", y, m, d)
-        if seconds % 86400 == 0 { return day }
-        return day + String(format: " %02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        let stamp = CaseState.timestamp(seconds)  // YYYY-MM-DD HH:MM:SS
+        return String(stamp.prefix(monthOnly ? 7 : seconds % 86400 == 0 ? 10 : 19))
     }
 }
