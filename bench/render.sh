@@ -17,18 +17,7 @@ bin=$(swift build -c release --show-bin-path)/tongbao
 db="$work/tongbao.sqlite"
 
 # Median wall time of ROUNDS runs of a command, in milliseconds.
-median_ms() {
-    python3 - "$rounds" "$@" <<'PY'
-import subprocess, sys, time, statistics
-n, cmd = int(sys.argv[1]), sys.argv[2:]
-times = []
-for _ in range(n):
-    t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    times.append((time.perf_counter() - t) * 1000)
-print(round(statistics.median(times), 1))
-PY
-}
+median_ms() { python3 bench/median.py "$rounds" "$@"; }
 declare -A ms
 for f in md html json docx xlsx; do
     ms[$f]=$(median_ms "$bin" bulletin --db "$db" --district yubei --period 2021-07 --format "$f" --out "$work/b.$f")

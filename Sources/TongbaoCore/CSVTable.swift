@@ -6,10 +6,19 @@ public struct CSVTable: Sendable {
         /// 1-based physical line number where the record starts.
         public var line: Int
         public var cells: [String]
+        public init(line: Int, cells: [String]) {
+            self.line = line
+            self.cells = cells
+        }
     }
 
     public var header: [String]
     public var records: [Record]
+    /// The line the header is on (blank lines before it are skipped).
+    public var headerLine = 1
+
+    /// The header and the records, each with its line: the grid a ``TableLayout`` is found in.
+    public var rows: [Record] { [Record(line: headerLine, cells: header)] + records }
 
     /// One field as RFC 4180 writes it: quoted (inner quotes doubled) when it holds a comma, a quote or a line break.
     public static func field(_ s: String) -> String {
@@ -105,7 +114,7 @@ public struct CSVTable: Sendable {
             recordLine = line
         }
         guard let first = rows.first else { return .failure(.empty) }
-        return .success(CSVTable(header: first.cells, records: Array(rows.dropFirst())))
+        return .success(CSVTable(header: first.cells, records: Array(rows.dropFirst()), headerLine: first.line))
     }
 }
 

@@ -70,11 +70,14 @@ public struct PackageFile: Sendable {
     public var data: Data
     /// Set when the file is one sheet of an Excel workbook, converted to CSV text whose line N is row N.
     public var origin: SheetOrigin?
+    /// Set when the file is in a folder or zip but holds no data (Thumbs.db, a read-me): why it is not read.
+    public var ignored: String?
 
-    public init(name: String, data: Data, origin: SheetOrigin? = nil) {
+    public init(name: String, data: Data, origin: SheetOrigin? = nil, ignored: String? = nil) {
         self.name = name
         self.data = data
         self.origin = origin
+        self.ignored = ignored
     }
 }
 
@@ -82,9 +85,10 @@ public struct PackageFile: Sendable {
 public struct SheetOrigin: Sendable, Equatable {
     public var workbook: String
     public var sheet: String
-    public var table: PackageTable
+    /// The table the sheet's name stands for; nil (`Sheet1`) when its columns must tell.
+    public var table: PackageTable?
 
-    public init(workbook: String, sheet: String, table: PackageTable) {
+    public init(workbook: String, sheet: String, table: PackageTable?) {
         self.workbook = workbook
         self.sheet = sheet
         self.table = table

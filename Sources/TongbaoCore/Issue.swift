@@ -4,7 +4,9 @@ import Foundation
 ///
 /// Codes are stable (`E004`, `W101`); tests assert codes, users read ``message``.
 public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
-    public enum Severity: String, Codable, Sendable { case error, warning }
+    /// An error blocks an import, a warning is reported, a notice says how a file was read (columns left out,
+    /// rows skipped, files of no table).
+    public enum Severity: String, Codable, Sendable { case error, warning, notice }
 
     public var code: IssueCode
     public var severity: Severity { code.severity }
@@ -23,8 +25,10 @@ public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
     public var value: String?
     /// The figure Tongbao computed where two disagree.
     public var computed: String?
+    /// What to do about it, when Tongbao can tell: the closest accepted names (“是否应为…”), the columns understood.
+    public var hint: String?
     /// Chinese text for users.
-    public var message: String { code.userMessage(self) }
+    public var message: String { code.userMessage(self) + (hint.map { "；" + $0 } ?? "") }
 
     public init(
         _ code: IssueCode, file: String? = nil, line: Int? = nil, column: String? = nil, columnNumber: Int? = nil,
@@ -77,7 +81,7 @@ public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
     }
 
     enum CodingKeys: String, CodingKey {
-        case code, severity, file, sheet, line, column, columnNumber, period, unit, key, value, computed, message
+        case code, severity, file, sheet, line, column, columnNumber, period, unit, key, value, computed, hint, message
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -94,6 +98,7 @@ public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
         try c.encodeIfPresent(key, forKey: .key)
         try c.encodeIfPresent(value, forKey: .value)
         try c.encodeIfPresent(computed, forKey: .computed)
+        try c.encodeIfPresent(hint, forKey: .hint)
         try c.encode(message, forKey: .message)
     }
 
@@ -110,6 +115,7 @@ public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
             value: try c.decodeIfPresent(String.self, forKey: .value),
             computed: try c.decodeIfPresent(String.self, forKey: .computed))
         sheet = try c.decodeIfPresent(String.self, forKey: .sheet)
+        hint = try c.decodeIfPresent(String.self, forKey: .hint)
     }
 }
 
@@ -154,8 +160,17 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case missingReport = "W105"
     case partsDoNotAddUp = "W106"
     case ytdBelowMonth = "W107"
+    case totalDiffers = "W108"
+    case howRead = "N201"
+    case fileSkipped = "N202"
 
-    public var severity: Issue.Severity { rawValue.hasPrefix("E") ? .error : .warning }
+    public var severity: Issue.Severity {
+        switch rawValue.first {
+        case "E": return .error
+        case "W": return .warning
+        default: return .notice
+        }
+    }
 
     // swiftlint:disable:next cyclomatic_complexity
     func userMessage(_ i: Issue) -> String {
@@ -164,7 +179,8 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         let when = i.period.map { "\($0) " } ?? ""
         switch self {
         case .unknownEncoding: return "文件编码无法识别，请另存为 UTF-8 或 GB18030（GBK）编码的 CSV"
-        case .unknownColumn: return "未知的列\(v)；请检查列名拼写（可用英文或中文列名）"
+        case .unknownColumn where (i.value ?? "").isEmpty: return "这一列有数据但没有列名"
+        case .unknownColumn: return "未知的列\(v)；请检查列名拼写（可用英文、中文列名或 docs/columns.md 中的同义列名）"
         case .missingColumn: return "缺少必需的列\(v)"
         case .unknownUnit: return "未知单位\(v)；单位须为机构目录中的编码、名称或别名"
         case .negativeCount: return "数量不能为负数，实际为\(v)"
@@ -192,14 +208,12 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .formulaError: return "单元格是公式错误\(v)；请改正公式或填入数值"
         case .formulaWithoutValue:
             return "单元格是没有计算结果的公式\(v)；请在 Excel 或 WPS 中打开并保存后再导入，或填入数值"
-        case .duplicateTable: return "与\(v)是同一张表；一个数据包中每张表只能出现一次"
+        case .duplicateTable:
+            return "\(i.key.map { "“\($0)”" } ?? "本行")已在 \(i.value ?? "另一个文件") 第\(i.computed ?? "?")行出现；"
+                + "同一单位同一月份只能报送一次，请删去其中一份"
         case .unknownTable where i.sheet != nil:
-            return "不是数据包中的表；工作表名应为 "
-                + PackageTable.allCases.map { "\($0.rawValue)（\($0.chineseName)）" }.joined(separator: "、")
-                + "，以“说明”或“参考”开头的工作表不导入"
-        case .unknownTable:
-            return "不是数据包中的表；文件名应为 "
-                + PackageTable.allCases.map { "\($0.fileName)（\($0.chineseName)）" }.joined(separator: "、")
+            return "工作表的名称和列名都对不上数据包中的任何一张表（以“说明”或“参考”开头的工作表不导入）"
+        case .unknownTable: return "文件名和列名都对不上数据包中的任何一张表"
         case .duplicateColumn: return "列\(v)重复出现"
         case .conflictingUnitName: return "名称或别名\(v)已被单位“\(i.computed ?? "")”使用"
         case .reportedDiffers:
@@ -211,6 +225,10 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .largeChange: return "\(when)\(unit)办件量由上月 \(i.computed ?? "") 件变为 \(i.value ?? "") 件，变化异常"
         case .missingReport: return "\(when)\(unit)上月有报送，本月没有数据"
         case .partsDoNotAddUp: return "\(when)\(i.key ?? "")合计为 \(i.value ?? "")，各分项相加为 \(i.computed ?? "")"
+        case .totalDiffers:
+            return "\(i.key ?? "合计")为 \(i.value ?? "")，各分项相加为 \(i.computed ?? "")；合计不导入，通报按分项计算"
+        case .howRead: return "已自动识别表格：" + (i.value ?? "")
+        case .fileSkipped: return "不是数据文件，已跳过\(i.computed.map { "（\($0)）" } ?? "")"
         case .ytdBelowMonth: return "\(when)\(unit)\(i.key ?? "")本年累计 \(i.value ?? "") 小于本月数 \(i.computed ?? "")"
         }
     }

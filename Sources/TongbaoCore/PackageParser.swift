@@ -13,56 +13,59 @@ public struct PackageParser: Sendable {
         self.existingRubric = existingRubric
     }
 
+    /// One file's share of a table: its name, how the table sits in it, and its data rows.
+    struct Part {
+        var file: String
+        var layout: TableLayout
+        var records: [CSVTable.Record]
+    }
+
     public func parse(_ files: [PackageFile]) -> (DataPackage, [Issue]) {
         var issues: [Issue] = []
-        var tables: [PackageTable: (String, CSVTable)] = [:]
+        var tables: [PackageTable: [Part]] = [:]
         for f in files {
-            guard let table = f.origin?.table ?? PackageTable(fileName: f.name) else {
-                // An Excel workbook named like a table is better told it is not CSV than that its name is wrong.
-                if case .failure(.notText(let what)) = TextDecoding.decode(f.data) {
-                    issues.append(Issue(.notCSV, file: f.name, value: what))
-                } else {
-                    issues.append(Issue(.unknownTable, file: f.name))
-                }
-                continue
-            }
-            // cases.csv beside 办件月报.csv, or a workbook sheet beside its CSV: one would silently replace the other.
-            if let (first, _) = tables[table] {
-                issues.append(Issue(.duplicateTable, file: f.name, value: first))
-                continue
-            }
-            if let t = decodeTable(f, table: table, issues: &issues) { tables[table] = (f.name, t) }
+            // One table may come in several files (one workbook per unit): their rows are merged.
+            if let part = laidOut(f, issues: &issues) { tables[part.layout.table, default: []].append(part) }
         }
         var pkg = DataPackage()
         var directory = UnitDirectory(existingUnits)
         var rubric = existingRubric
         for table in PackageTable.readOrder {
-            guard let (name, csv) = tables[table] else { continue }
-            let index = headerIndex(csv.header, table: table, file: name, issues: &issues)
-            guard let index else { continue }
-            var keys: [String: Int] = [:]
-            for rec in csv.records {
-                var r = RowReader(file: name, line: rec.line, cells: rec.cells, index: index, header: csv.header)
-                if rec.cells.count > csv.header.count,
-                    rec.cells[csv.header.count...].contains(where: { !$0.trimmed.isEmpty })
-                {
-                    r.issues.append(
-                        Issue(
-                            .wrongCellCount, file: name, line: rec.line, value: "\(rec.cells.count)",
-                            computed: "\(csv.header.count)"))
-                }
-                let key = readRow(table, &r, into: &pkg, directory: directory, rubric: rubric)
-                if let key, r.issues.isEmpty {
-                    if let first = keys[key] {
-                        issues.append(Issue(.duplicateKey, file: name, line: rec.line, key: key, computed: "\(first)"))
-                    } else {
-                        keys[key] = rec.line
+            guard let parts = tables[table] else { continue }
+            var keys: [String: (file: String, line: Int)] = [:]
+            for part in parts {
+                let layout = part.layout
+                let (index, header) = (layout.index, layout.headers)
+                for rec in part.records {
+                    var r = RowReader(file: part.file, line: rec.line, cells: rec.cells, index: index, header: header)
+                    if rec.cells.count > header.count,
+                        rec.cells[header.count...].contains(where: { !$0.trimmed.isEmpty })
+                    {
+                        r.issues.append(
+                            Issue(
+                                .wrongCellCount, file: part.file, line: rec.line, value: "\(rec.cells.count)",
+                                computed: "\(header.count)"))
                     }
+                    let key = readRow(table, &r, into: &pkg, directory: directory, rubric: rubric)
+                    if let key, r.issues.isEmpty {
+                        if let first = keys[key] {
+                            issues.append(
+                                first.file == part.file
+                                    ? Issue(
+                                        .duplicateKey, file: part.file, line: rec.line, key: key,
+                                        computed: "\(first.line)")
+                                    : Issue(
+                                        .duplicateTable, file: part.file, line: rec.line, key: key, value: first.file,
+                                        computed: "\(first.line)"))
+                        } else {
+                            keys[key] = (part.file, rec.line)
+                        }
+                    }
+                    issues += r.issues
                 }
-                issues += r.issues
             }
             if table == .units {
-                issues += checkUnitNames(pkg.units, file: name)
+                issues += checkUnitNames(pkg.units, file: parts[0].file)
                 let replaced = Set(pkg.units.map(\.code))
                 directory = UnitDirectory(existingUnits.filter { !replaced.contains($0.code) } + pkg.units)
             }
@@ -83,15 +86,26 @@ public struct PackageParser: Sendable {
             files.compactMap { f in f.origin.map { (f.name, $0) } }, uniquingKeysWith: { a, _ in a })
         guard !origins.isEmpty else { return issues }
         return issues.map { issue in
-            guard let file = issue.file, let origin = origins[file] else { return issue }
             var moved = issue
+            // The other file of a row given twice (E032) is named like the file of any issue.
+            if issue.code == .duplicateTable, let other = issue.value, let origin = origins[other] {
+                moved.value = "\(origin.workbook) 工作表“\(origin.sheet)”"
+            }
+            guard let file = issue.file, let origin = origins[file] else { return moved }
             moved.file = origin.workbook
             moved.sheet = origin.sheet
             return moved
         }
     }
 
-    func decodeTable(_ f: PackageFile, table: PackageTable, issues: inout [Issue]) -> CSVTable? {
+    /// The table a file holds, found by its name or else by its columns, with its data rows; nil (and issues)
+    /// when it holds none.
+    func laidOut(_ f: PackageFile, issues: inout [Issue]) -> Part? {
+        if let why = f.ignored {
+            issues.append(Issue(.fileSkipped, file: f.name, computed: why))
+            return nil
+        }
+        let named = f.origin.map(\.table) ?? PackageTable(fileName: f.name)
         let text: String
         switch TextDecoding.decode(f.data) {
         case .failure(.notText(let what)):
@@ -102,6 +116,7 @@ public struct PackageParser: Sendable {
             return nil
         case .success(let (s, _)): text = s
         }
+        let csv: CSVTable
         switch CSVTable.parse(text) {
         case .failure(.empty):
             issues.append(Issue(.emptyFile, file: f.name, line: 1))
@@ -109,32 +124,65 @@ public struct PackageParser: Sendable {
         case .failure(.unterminatedQuote(let line)):
             issues.append(Issue(.notCSV, file: f.name, line: line, value: "未闭合的引号"))
             return nil
-        case .success(let t): return t
+        case .success(let t): csv = t
         }
+        let grid = csv.rows
+        guard let layout = TableLayout.find(grid.map(\.cells), named: named ?? nil),
+            layout.fits || named != nil || layout.fields >= 3
+        else {
+            var issue = Issue(.unknownTable, file: f.name)
+            issue.hint = Self.tablesAndColumns
+            issues.append(issue)
+            return nil
+        }
+        guard layout.fits else {
+            issues += headerIssues(layout, file: f.name, line: grid[layout.headerStart].line)
+            return nil
+        }
+        let (records, rowIssues) = layout.dataRows(grid, file: f.name)
+        issues += rowIssues
+        return Part(file: f.name, layout: layout, records: records)
     }
 
-    func headerIndex(_ header: [String], table: PackageTable, file: String, issues: inout [Issue]) -> [String: Int]? {
-        var index: [String: Int] = [:]
-        var ok = true
-        for (i, raw) in header.enumerated() {
-            let h = raw.trimmed
-            guard let col = table.columns.first(where: { $0.name == h.lowercased() || $0.chinese == h }) else {
-                if h.isEmpty && i == header.count - 1 { continue }  // a trailing comma
-                issues.append(Issue(.unknownColumn, file: file, line: 1, column: h, columnNumber: i + 1, value: h))
-                ok = false
-                continue
+    /// Every table with the column names it accepts, for a file whose columns fit none.
+    static let tablesAndColumns: String =
+        "各表及可用的列名："
+        + PackageTable.allCases.map { t in
+            "\(t.chineseName)（" + t.columns.map { "\($0.chinese)/\($0.name)" }.joined(separator: "、") + "）"
+        }.joined(separator: "；") + "；同义列名见 docs/columns.md"
+
+    /// Why a header does not fit its table: unknown columns with the closest accepted names, columns given twice,
+    /// required columns missing; a two-row header also lists the columns it understood.
+    func headerIssues(_ layout: TableLayout, file: String, line: Int) -> [Issue] {
+        let table = layout.table
+        let accepted = table.columns.flatMap { HeaderVocabulary.names(of: $0, in: table) }
+        var understood = ""
+        if layout.headerDepth > 1 {
+            let known = layout.roles.indices.compactMap { i -> String? in
+                guard case .field(let name)? = layout.roles[i] else { return nil }
+                return "\(layout.headers[i])→\(name)"
             }
-            if index[col.name] != nil {
-                issues.append(Issue(.duplicateColumn, file: file, line: 1, column: h, columnNumber: i + 1, value: h))
-                ok = false
-            }
-            index[col.name] = i
+            understood = "已识别的列：" + (known.isEmpty ? "无" : known.joined(separator: "、"))
         }
-        for col in table.columns where col.required && index[col.name] == nil {
-            issues.append(Issue(.missingColumn, file: file, line: 1, value: "\(col.name)（\(col.chinese)）"))
-            ok = false
+        var issues: [Issue] = []
+        let row = layout.headerDepth > 1 ? line + 1 : line
+        for c in layout.unknown {
+            let h = layout.headers[c]
+            var issue = Issue(.unknownColumn, file: file, line: row, column: h, columnNumber: c + 1, value: h)
+            let near = HeaderVocabulary.closest(h.components(separatedBy: "／").last ?? h, among: accepted)
+            issue.hint =
+                ([near.isEmpty ? nil : "是否应为“" + near.joined(separator: "”或“") + "”？"]
+                + [understood.isEmpty ? nil : understood]).compactMap { $0 }.joined(separator: "；")
+            issues.append(issue)
         }
-        return ok ? index : nil
+        for c in layout.duplicates {
+            let h = layout.headers[c]
+            issues.append(Issue(.duplicateColumn, file: file, line: row, column: h, columnNumber: c + 1, value: h))
+        }
+        for col in layout.missing {
+            issues.append(Issue(.missingColumn, file: file, line: row, value: "\(col.name)（\(col.chinese)）"))
+        }
+        return issues
     }
 
     // MARK: - Cross-row checks

@@ -20,6 +20,20 @@ public struct Period: Hashable, Comparable, Codable, Sendable, CustomStringConve
         self.init(year: y, month: m)
     }
 
+    /// A month as offices write it in a cell: `2021-07`, `2021/7`, `2021.7`, `2021年7月`, full-width digits, or the
+    /// first day of the month (a month typed into Excel becomes the date 2021-07-01).
+    public init?(cell text: String) {
+        var s = HeaderVocabulary.halfWidth(text).trimmed
+        if s.hasSuffix("月") { s = String(s.dropLast()) }
+        s = s.replacingOccurrences(of: "年", with: "-").replacingOccurrences(of: ".", with: "-")
+        if let day = Day(parsing: s), day.day == 1 {
+            self = day.period
+            return
+        }
+        guard s.count <= 7, let p = Period(parsing: s) else { return nil }
+        self = p
+    }
+
     /// The month containing `date` in China Standard Time, where the bulletins are made.
     public init(containing date: Date) {
         var calendar = Calendar(identifier: .gregorian)

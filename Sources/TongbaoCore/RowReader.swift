@@ -36,7 +36,9 @@ struct RowReader {
 
     mutating func count(_ column: String) -> Int? {
         guard let s = text(column) else { return nil }
-        let cleaned = s.contains(",") ? s.replacingOccurrences(of: ",", with: "") : s
+        // Thousands separators were removed where they stand in groups of three (TableLayout.cleanFigure);
+        // any other comma makes the cell no number.
+        let cleaned = s
         if let n = Int(cleaned) {
             if n < 0 { fail(.negativeCount, column, value: s) }
             return n < 0 ? nil : n
@@ -74,7 +76,7 @@ struct RowReader {
 
     mutating func period(_ column: String = "period") -> Period? {
         guard let s = required(column) else { return nil }
-        guard let p = Period(parsing: s), s.count <= 7 else {
+        guard let p = Period(cell: s) else {
             fail(.malformedPeriod, column, value: s)
             return nil
         }
@@ -94,6 +96,8 @@ struct RowReader {
         guard let s = required(column) else { return nil }
         guard let code = directory.resolve(s) else {
             fail(.unknownUnit, column, value: s)
+            let near = directory.closest(s)
+            if !near.isEmpty { issues[issues.count - 1].hint = "是否应为“" + near.joined(separator: "”或“") + "”？" }
             return nil
         }
         return code

@@ -70,7 +70,14 @@ public struct UnitDirectory: Sendable {
     public func unit(_ code: String) -> OrgUnit? { units.first { $0.code == code } }
     public func units(in tier: Tier) -> [OrgUnit] { units.filter { $0.tier == tier } }
 
+    /// Names compare through full- and half-width forms (brackets, digits, letters), spaces of any kind
+    /// (including 全角空格) and the case of codes: `区税务局（一）` is `区 税务局(一)`, `c06` is `C06`.
     static func normalise(_ s: String) -> String {
-        s.trimmed
+        HeaderVocabulary.normaliseName(s)
+    }
+
+    /// Up to three codes, names or aliases closest to an unknown reference, for “did you mean”.
+    public func closest(_ reference: String) -> [String] {
+        HeaderVocabulary.closest(reference, among: units.flatMap { [$0.name] + $0.aliases })
     }
 }

@@ -40,6 +40,13 @@ public enum XLSXReader {
         data.starts(with: compoundFileMagic) || data.starts(with: [0x50, 0x4B, 0x03, 0x04])
     }
 
+    /// Whether a compound file is a password-protected .xlsx: Office stores one as a compound file holding an
+    /// "EncryptedPackage" stream (directory entry names are UTF-16LE).
+    static func isEncrypted(_ data: Data) -> Bool {
+        let marker = Data("EncryptedPackage".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        return data.range(of: marker) != nil
+    }
+
     /// The largest part (one sheet's XML) read: about two million rows of a case export.
     public static let maxPartSize: UInt64 = 512 << 20
 
@@ -47,10 +54,7 @@ public enum XLSXReader {
         -> Workbook
     {
         if data.starts(with: compoundFileMagic) {
-            // Office stores a password-protected .xlsx as a compound file holding an "EncryptedPackage" stream;
-            // directory entry names are UTF-16LE.
-            let marker = Data("EncryptedPackage".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
-            throw data.range(of: marker) != nil ? .encrypted : .legacyXLS
+            throw isEncrypted(data) ? .encrypted : .legacyXLS
         }
         guard data.starts(with: [0x50, 0x4B]) else { throw .notXLSX }
         let archive: Archive

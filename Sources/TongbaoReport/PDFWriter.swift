@@ -1,4 +1,5 @@
 import Foundation
+import TongbaoOffice
 
 /// Prints the HTML bulletin to PDF with headless Chromium from Debian: the same print stylesheet as the HTML (A4,
 /// rows kept whole, headers repeated), inline SVG charts stay vector, glyphs come from fonts-noto-cjk.

@@ -7,6 +7,9 @@ public struct ImportReport: Sendable {
     public var rows: [(PackageTable, Int)]
     public var writes: [TableWrite]
     public var warnings: [Issue]
+    /// How the files were read: files skipped, columns and rows left out, totals checked (notices and warnings
+    /// found while reading, before any figure was computed).
+    public var notes: [Issue] = []
 }
 
 /// Imports a data package all-or-nothing: parse and check every file, then write every table in one transaction,
@@ -42,18 +45,25 @@ public struct Importer<S: Store>: Sendable {
         try await run(files: try PackageReader.read(path), dryRun: dryRun)
     }
 
+    /// Imports several paths (folders, zips, files) as one package.
+    public func run(paths: [String], dryRun: Bool = false) async throws -> ImportReport {
+        try await run(files: try PackageReader.read(paths), dryRun: dryRun)
+    }
+
     public func run(files: [PackageFile], dryRun: Bool = false) async throws -> ImportReport {
         let parser = PackageParser(
             existingUnits: try await store.units(district: district),
             existingRubric: try await store.rubric(district: district))
         progress?("解析 \(files.count) 个文件")
-        let (expanded, workbookIssues) = WorkbookFiles.expand(files)
+        let (expanded, workbookIssues) = await WorkbookFiles.expand(files)
         let (pkg, parseIssues) = parser.parse(expanded)
         let issues = workbookIssues + parseIssues
         if issues.contains(where: { $0.severity == .error }) { throw ImportFailed(issues) }
         try authorize?(pkg)
         let body = { try await self.write(pkg) }
-        return try await store.transaction(commit: !dryRun, body)
+        var report = try await store.transaction(commit: !dryRun, body)
+        report.notes = issues
+        return report
     }
 
     func write(_ pkg: DataPackage) async throws -> ImportReport {

@@ -2,63 +2,158 @@ import Foundation
 import TongbaoCore
 import ZIPFoundation
 
-/// Reads a data package from a folder, a .zip of one, or a single CSV file.
+/// Reads a data package from a folder (with its subfolders), a .zip of one, or a single file; several paths make
+/// one package.
+///
+/// Files that are no data (Thumbs.db, desktop.ini, .DS_Store, __MACOSX/, read-me texts, scans) are passed on as
+/// ignored, so the import names them in a notice. A zip's entry names in the Windows code page (GBK, without the
+/// UTF-8 flag) are decoded as such. An empty folder or zip, or a damaged zip, is an error. A zip is bounded:
+/// ``Limits``.
 public enum PackageReader {
-    public static func read(_ path: String) throws -> [PackageFile] {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw ImportFailed([Issue(.unreadablePackage, file: path, value: "文件或文件夹不存在")])
-        }
-        if isDir.boolValue { return try readFolder(URL(fileURLWithPath: path)) }
-        let url = URL(fileURLWithPath: path)
-        if url.pathExtension.lowercased() == "zip" { return try readZip(url) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ImportFailed([Issue(.unreadablePackage, file: path, value: "无法读取")])
-        }
-        return [PackageFile(name: url.lastPathComponent, data: data)]
+    /// What a zip may hold: a few kilobytes can inflate to gigabytes (a zip bomb), so entries are counted and sizes
+    /// checked before and while inflating.
+    public struct Limits: Sendable {
+        public var entries = 10_000
+        public var entrySize: UInt64 = 256 << 20
+        public var totalSize: UInt64 = 512 << 20
+        public init() {}
     }
 
-    static func skipped(_ name: String) -> Bool {
-        let base = (name as NSString).lastPathComponent
-        return base.hasPrefix(".") || name.contains("__MACOSX") || base.hasPrefix("~$")
-            || base.lowercased() == "readme.md"
-            || base.lowercased() == "readme.txt"
+    public static func read(_ path: String, limits: Limits = Limits()) throws -> [PackageFile] {
+        try read([path], limits: limits)
     }
 
-    static func readFolder(_ url: URL) throws -> [PackageFile] {
+    public static func read(_ paths: [String], limits: Limits = Limits()) throws -> [PackageFile] {
+        var files: [PackageFile] = []
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                throw ImportFailed([Issue(.unreadablePackage, file: path, value: "文件或文件夹不存在")])
+            }
+            let url = URL(fileURLWithPath: path)
+            let found: [PackageFile]
+            if isDir.boolValue {
+                found = try readFolder(url)
+            } else if url.pathExtension.lowercased() == "zip" {
+                found = try readZip(url, limits: limits)
+            } else {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw ImportFailed([Issue(.unreadablePackage, file: path, value: "无法读取")])
+                }
+                found = [PackageFile(name: url.lastPathComponent, data: data)]
+            }
+            if isDir.boolValue || url.pathExtension.lowercased() == "zip", !found.contains(where: { $0.ignored == nil })
+            {
+                let what = isDir.boolValue ? "文件夹" : "zip 文件"
+                throw ImportFailed([
+                    Issue(.unreadablePackage, file: url.lastPathComponent, value: "\(what)中没有可导入的 CSV 或 Excel 文件")
+                ])
+            }
+            files += found
+        }
+        return files
+    }
+
+    /// Why a file in a folder or zip is not read, or nil when it may hold data.
+    static func ignoredReason(_ path: String) -> String? {
+        let base = (path as NSString).lastPathComponent
+        let lower = base.lowercased()
+        if path.contains("__MACOSX") || base.hasPrefix("._") { return "macOS 压缩时附带的文件" }
+        if ["thumbs.db", "desktop.ini", ".ds_store"].contains(lower) { return "系统文件" }
+        if base.hasPrefix("~$") || base.hasPrefix(".~lock") { return "Office/WPS 打开文件时的临时文件" }
+        if base.hasPrefix(".") { return "隐藏文件" }
+        switch (base as NSString).pathExtension.lowercased() {
+        case "txt", "md": return "说明文字"
+        case "doc", "docx", "wps", "pdf": return "文档"
+        case "jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff": return "图片"
+        default: return nil
+        }
+    }
+
+    /// A file of a folder or zip: its data, or only its name and why it is not read.
+    static func entry(_ name: String, _ data: () throws -> Data) rethrows -> PackageFile {
+        if let why = ignoredReason(name) { return PackageFile(name: name, data: Data(), ignored: why) }
+        return PackageFile(name: name, data: try data())
+    }
+
+    /// Folders nested deeper than this are not read (a package is a folder of files, maybe by town or unit).
+    static let maxDepth = 4
+
+    static func readFolder(_ url: URL, prefix: String = "", depth: Int = 0) throws -> [PackageFile] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        return try names.sorted().filter { !skipped($0) }.compactMap { name in
+        var files: [PackageFile] = []
+        for name in names.sorted() {
             let file = url.appendingPathComponent(name)
             var isDir: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: file.path, isDirectory: &isDir)
-            if isDir.boolValue { return nil }
-            guard let data = FileManager.default.contents(atPath: file.path) else {
-                throw ImportFailed([Issue(.unreadablePackage, file: name, value: "无法读取")])
+            if isDir.boolValue {
+                if depth < maxDepth, ignoredReason(name + "/") == nil, !name.hasPrefix(".") {
+                    files += try readFolder(file, prefix: prefix + name + "/", depth: depth + 1)
+                }
+                continue
             }
-            return PackageFile(name: name, data: data)
+            files.append(
+                try entry(prefix + name) {
+                    guard let data = FileManager.default.contents(atPath: file.path) else {
+                        throw ImportFailed([Issue(.unreadablePackage, file: prefix + name, value: "无法读取")])
+                    }
+                    return data
+                })
         }
+        return files
     }
 
-    static func readZip(_ url: URL) throws -> [PackageFile] {
+    static func readZip(_ url: URL, limits: Limits) throws -> [PackageFile] {
+        let zip = url.lastPathComponent
+        func refuse(_ why: String, _ entry: String? = nil) -> ImportFailed {
+            ImportFailed([Issue(.unreadablePackage, file: entry.map { "\(zip)/\($0)" } ?? zip, value: why)])
+        }
         let archive: Archive
         do {
             archive = try Archive(url: url, accessMode: .read)
         } catch {
-            throw ImportFailed([Issue(.unreadablePackage, file: url.lastPathComponent, value: "不是有效的 zip 文件")])
+            throw refuse("不是有效的 zip 文件或已损坏")
         }
         var files: [PackageFile] = []
-        for entry in archive where entry.type == .file && !skipped(entry.path) {
-            var data = Data()
-            do {
-                _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
-            } catch {
-                throw ImportFailed([
-                    Issue(.unreadablePackage, file: "\(url.lastPathComponent)/\(entry.path)", value: "zip 内容损坏")
-                ])
-            }
-            files.append(PackageFile(name: (entry.path as NSString).lastPathComponent, data: data))
+        var count = 0
+        var total: UInt64 = 0
+        for item in archive where item.type == .file {
+            count += 1
+            guard count <= limits.entries else { throw refuse("zip 中的文件超过 \(limits.entries) 个") }
+            let name = entryName(item)
+            files.append(
+                try entry(name) {
+                    guard item.uncompressedSize <= limits.entrySize else {
+                        throw refuse("解压后超过 \(limits.entrySize >> 20) MB", name)
+                    }
+                    var data = Data()
+                    do {
+                        _ = try archive.extract(item, skipCRC32: false) { chunk in
+                            total += UInt64(chunk.count)
+                            guard data.count + chunk.count <= limits.entrySize, total <= limits.totalSize else {
+                                throw refuse("解压后超过 \(limits.totalSize >> 20) MB", name)
+                            }
+                            data.append(chunk)
+                        }
+                    } catch let failed as ImportFailed {
+                        throw failed
+                    } catch {
+                        throw refuse("zip 内容损坏", name)
+                    }
+                    return data
+                })
         }
         return files
+    }
+
+    /// An entry's name: UTF-8 when it is (flagged or not), else GBK as Windows' “send to compressed folder” writes
+    /// it, else the zip standard's code page 437.
+    static func entryName(_ entry: Entry) -> String {
+        // ISO Latin-1 maps every byte to one scalar, so it gives back the name's raw bytes.
+        let bytes = entry.path(using: .isoLatin1).unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
+        if let utf8 = String(validating: bytes, as: UTF8.self) { return utf8 }
+        if let gbk = TextDecoding.gb18030ToUTF8(bytes), let s = String(validating: gbk, as: UTF8.self) { return s }
+        return entry.path
     }
 }
 

@@ -9,38 +9,45 @@ import TongbaoOffice
 /// (instructions, last month's figures in a template) are not imported. Row N of a sheet becomes line N of its
 /// CSV, so every issue names the sheet's own row and column.
 public enum WorkbookFiles {
-    /// Files whose name says they are workbooks: `.xlsx`, `.xlsm`, and the legacy `.xls` (to refuse it clearly).
+    /// Files whose name says they are workbooks: `.xlsx`, `.xlsm`, and the formats converted with LibreOffice
+    /// (`.xls`, WPS's `.et`, `.ods`).
     public static func isWorkbook(_ name: String) -> Bool {
-        ["xlsx", "xlsm", "xls"].contains((name as NSString).pathExtension.lowercased())
+        ["xlsx", "xlsm", "xls", "et", "ods"].contains((name as NSString).pathExtension.lowercased())
     }
 
     /// Every workbook in `files` replaced by its sheets; issues for workbooks or cells that cannot be read.
-    public static func expand(_ files: [PackageFile]) -> ([PackageFile], [Issue]) {
+    ///
+    /// A sheet named like a table (`cases`, `办件月报`) is that table; any other sheet (`Sheet1`) is read by its
+    /// columns. Empty sheets, and sheets whose name starts with 说明 or 参考, are not imported.
+    public static func expand(_ files: [PackageFile]) async -> ([PackageFile], [Issue]) {
         var out: [PackageFile] = []
         var issues: [Issue] = []
         for f in files {
-            guard isWorkbook(f.name) else {
+            guard f.ignored == nil, isWorkbook(f.name) else {
                 out.append(f)
                 continue
             }
             do {
-                let book = try XLSXReader.read(f.data)
+                var data = f.data
+                if let format = SpreadsheetConverter.format(of: data, name: f.name) {
+                    data = try await SpreadsheetConverter.convert(data, format: format)
+                }
+                let book = try XLSXReader.read(data)
                 for sheet in book.sheets {
                     let name = sheet.name.trimmingCharacters(in: .whitespaces)
                     if name.hasPrefix("说明") || name.hasPrefix("参考") { continue }
-                    guard let table = PackageTable(sheetName: name) else {
-                        var issue = Issue(.unknownTable, file: f.name)
-                        issue.sheet = sheet.name
-                        issues.append(issue)
-                        continue
-                    }
-                    let origin = SheetOrigin(workbook: f.name, sheet: sheet.name, table: table)
+                    guard sheet.rows.contains(where: { $0.contains { $0.value != .empty } }) else { continue }
+                    let origin = SheetOrigin(workbook: f.name, sheet: sheet.name, table: PackageTable(sheetName: name))
                     let (csv, cellIssues) = csvText(sheet, origin: origin)
                     issues += cellIssues
                     out.append(PackageFile(name: "\(f.name)/\(sheet.name)", data: Data(csv.utf8), origin: origin))
                 }
-            } catch {
+            } catch let error as SpreadsheetConverter.Failure {
                 issues.append(Issue(.unreadableWorkbook, file: f.name, value: error.userMessage))
+            } catch let error as SpreadsheetError {
+                issues.append(Issue(.unreadableWorkbook, file: f.name, value: error.userMessage))
+            } catch {
+                issues.append(Issue(.unreadableWorkbook, file: f.name, value: "\(type(of: error))"))
             }
         }
         return (out, issues)
@@ -50,11 +57,6 @@ public enum WorkbookFiles {
     static func csvText(_ sheet: Sheet, origin: SheetOrigin) -> (String, [Issue]) {
         let headerRow = sheet.rows.firstIndex { row in row.contains { $0.value != .empty } } ?? 0
         let header = sheet.rows.indices.contains(headerRow) ? sheet.rows[headerRow].map(\.value) : []
-        let periodColumns = Set(
-            header.indices.filter {
-                guard case .text(let h) = header[$0] else { return false }
-                return ["period", "月份"].contains(h.trimmingCharacters(in: .whitespaces).lowercased())
-            })
         var issues: [Issue] = []
         var lines: [String] = []
         for (r, row) in sheet.rows.enumerated() {
@@ -71,7 +73,7 @@ public enum WorkbookFiles {
                 case .text(let s): return s
                 case .number(let v): return XLSXWriter.number(v)
                 case .bool(let b): return b ? "TRUE" : "FALSE"
-                case .date(let serial): return dateText(serial, monthOnly: periodColumns.contains(c))
+                case .date(let serial): return dateText(serial)
                 case .error(let e): return issue(.formulaError, e)
                 case .formula(let f): return issue(.formulaWithoutValue, "=" + f)
                 }
@@ -81,11 +83,11 @@ public enum WorkbookFiles {
         return (lines.joined(separator: "\n") + "\n", issues)
     }
 
-    /// An Excel date serial as `YYYY-MM` (a period column: Excel turns a typed 2021-07 into a date),
-    /// `YYYY-MM-DD`, or with the time when it has one.
-    static func dateText(_ serial: Double, monthOnly: Bool) -> String {
+    /// An Excel date serial as `YYYY-MM-DD`, with the time when it has one. A month typed into Excel (2021-07,
+    /// 2021年7月) is stored as its first day, which a period column reads as the month.
+    static func dateText(_ serial: Double) -> String {
         let seconds = Int(((serial - 25569) * 86400).rounded())
         let stamp = CaseState.timestamp(seconds)  // YYYY-MM-DD HH:MM:SS
-        return String(stamp.prefix(monthOnly ? 7 : seconds % 86400 == 0 ? 10 : 19))
+        return String(stamp.prefix(seconds % 86400 == 0 ? 10 : 19))
     }
 }

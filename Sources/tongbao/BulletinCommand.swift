@@ -22,8 +22,10 @@ struct BulletinCommand: AsyncParsableCommand {
 
     func run() async throws {
         let p = Period(parsing: period)!
+        try options.existingDatabase()
+        let district = try await SQLStore.with(options.db) { try await options.district(in: $0) }
         let bulletin = try await Rendering.bulletin(
-            db: options.db, district: options.district, period: p, settings: options.settings)
+            db: options.db, district: district, period: p, settings: options.settings)
         let data = try await format.render(bulletin)
         if let out {
             try data.write(to: URL(fileURLWithPath: out), options: .atomic)

@@ -52,8 +52,10 @@ struct CasesCommand: AsyncParsableCommand {
     static func list(
         _ o: ListOptions, through: Int, asOf: Int?, _ pick: @Sendable ([CaseState]) -> [CaseState]
     ) async throws {
+        try o.store.existingDatabase()
         let (cases, units) = try await SQLStore.with(o.store.db) { store -> ([CaseState], [OrgUnit]) in
-            let units = try await store.units(district: o.store.district)
+            let district = try await o.store.district(in: store)
+            let units = try await store.units(district: district)
             var unitCode: String? = nil
             if let u = o.unit {
                 guard let code = UnitDirectory(units).resolve(u) else { throw ValidationError("没有单位“\(u)”") }
@@ -61,8 +63,8 @@ struct CasesCommand: AsyncParsableCommand {
             }
             // Picked day by day, so only the listed cases stay in memory; picked again over them all for the order.
             var picked: [CaseState] = []
-            for day in try await store.casePartitionDays(district: o.store.district, in: (through - 800)...through) {
-                let cases = try await store.casePartition(district: o.store.district, day: day)
+            for day in try await store.casePartitionDays(district: district, in: (through - 800)...through) {
+                let cases = try await store.casePartition(district: district, day: day)
                 picked += pick(unitCode.map { code in cases.filter { $0.unit == code } } ?? cases)
             }
             return (pick(picked), units)

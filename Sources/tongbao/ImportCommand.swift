@@ -5,14 +5,15 @@ import TongbaoStore
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "导入数据包（文件夹、.zip 或单个 CSV）：全部成功或全部不写入。")
+        commandName: "import",
+        abstract: "导入数据包（文件夹、.zip、CSV 或 Excel 文件，可给多个）：全部成功或全部不写入。")
 
-    @Argument(help: "数据包路径。") var path: String
+    @Argument(help: "数据包路径：文件夹、.zip、.csv、.xlsx/.xls/.et/.ods，可给多个，合为一个数据包。") var paths: [String]
     @OptionGroup var options: StoreOptions
     @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
 
     func run() async throws {
-        let report = try await runImport(path: path, options: options, user: user, dryRun: false)
+        let report = try await runImport(paths: paths, options: options, user: user, dryRun: false)
         print(Summary.text(report, dryRun: false))
     }
 }
@@ -21,29 +22,31 @@ struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate", abstract: "校验数据包并报告全部错误和提示，不写入数据库。")
 
-    @Argument(help: "数据包路径。") var path: String
+    @Argument(help: "数据包路径：文件夹、.zip、.csv、.xlsx/.xls/.et/.ods，可给多个。") var paths: [String]
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
-        let report = try await runImport(path: path, options: options, user: "validate", dryRun: true)
+        try options.existingDatabase()
+        let report = try await runImport(paths: paths, options: options, user: "validate", dryRun: true)
         print(Summary.text(report, dryRun: true))
     }
 }
 
 /// Runs an import or a dry run, printing progress on a terminal and the refusal's issues on failure.
-func runImport(path: String, options: StoreOptions, user: String, dryRun: Bool) async throws -> ImportReport {
+func runImport(paths: [String], options: StoreOptions, user: String, dryRun: Bool) async throws -> ImportReport {
     let terminal = isatty(STDERR_FILENO) != 0
     defer { if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
     return try await SQLStore.with(options.db) { store in
+        let names = paths.map { ($0 as NSString).lastPathComponent }.joined(separator: " ")
         var importer = Importer(
-            store: store, district: options.district, districtName: options.districtName,
-            change: Change(actor: user, source: "import \((path as NSString).lastPathComponent)"),
+            store: store, district: try await options.district(in: store, writing: true),
+            districtName: options.districtName, change: Change(actor: user, source: "import \(names)"),
             progress: { line in
                 FileHandle.standardError.write(
                     Data(((terminal ? "\r\u{1B}[K" : "") + line + (terminal ? "" : "\n")).utf8))
             })
         importer.settings = options.settings
-        return try await importer.run(path, dryRun: dryRun)
+        return try await importer.run(paths: paths, dryRun: dryRun)
     }
 }
 
@@ -60,11 +63,17 @@ enum Summary {
             let same = r.writes.reduce(0) { $0 + $1.unchanged }
             lines.append("新增 \(ins) 行，修改 \(upd) 行，未变 \(same) 行；修改已记入审计日志。")
         }
-        if r.warnings.isEmpty {
+        let notes = r.notes.filter { $0.severity == .notice }
+        if !notes.isEmpty {
+            lines.append("读取说明 \(notes.count) 条：")
+            lines += notes.map { "  " + $0.description }
+        }
+        let warnings = r.notes.filter { $0.severity == .warning } + r.warnings
+        if warnings.isEmpty {
             lines.append("没有提示。")
         } else {
-            lines.append("提示 \(r.warnings.count) 条：")
-            lines += r.warnings.map { "  " + $0.description }
+            lines.append("提示 \(warnings.count) 条：")
+            lines += warnings.map { "  " + $0.description }
         }
         return lines.joined(separator: "\n")
     }

@@ -18,7 +18,8 @@ struct IngestCommand: AsyncParsableCommand {
         let bar = TerminalProgress(total: 0, label: "导入")
         let report = try await SQLStore.with(options.db) { store in
             var ingester = CaseIngester(
-                store: store, district: options.district, districtName: options.districtName,
+                store: store, district: try await options.district(in: store, writing: true),
+                districtName: options.districtName,
                 change: Change(
                     actor: NSUserName(),
                     source: "ingest:" + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ",")))

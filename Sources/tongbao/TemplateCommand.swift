@@ -20,13 +20,18 @@ struct TemplateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let p = Period(parsing: period)!
+        try options.existingDatabase()
         let book = try await SQLStore.with(options.db) { store -> Workbook in
-            let directory = UnitDirectory(try await store.units(district: options.district))
+            let district = try await options.district(in: store)
+            let directory = UnitDirectory(try await store.units(district: district))
             guard let code = directory.resolve(unit), let u = directory.unit(code) else {
-                throw ValidationError("区县“\(options.district)”没有单位“\(unit)”")
+                let near = directory.closest(unit)
+                throw ValidationError(
+                    "区县“\(district)”没有单位“\(unit)”"
+                        + (near.isEmpty ? "" : "；是否应为“" + near.joined(separator: "”或“") + "”？"))
             }
-            let current = try await store.reportRows(district: options.district, unit: u.code, period: p)
-            let previous = try await store.reportRows(district: options.district, unit: u.code, period: p.previous)
+            let current = try await store.reportRows(district: district, unit: u.code, period: p)
+            let previous = try await store.reportRows(district: district, unit: u.code, period: p.previous)
             return ReportTemplate.workbook(unit: u, period: p, current: current, previous: previous)
         }
         let path = out ?? "报表-\(unit)-\(p).xlsx"

@@ -1,17 +1,65 @@
 import ArgumentParser
 import Foundation
 import TongbaoCore
+import TongbaoStore
 
 @main
 struct Tongbao: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tongbao",
         abstract: "通报：行政审批服务运行通报的数据导入、校验与生成。",
+        version: Tongbao.version,
         subcommands: [
             DemoCommand.self, ImportCommand.self, ValidateCommand.self, BulletinCommand.self, ServeCommand.self,
             UserCommand.self, MigrateCommand.self, TemplateCommand.self, GenCasesCommand.self, IngestCommand.self,
             CasesCommand.self,
         ])
+
+    /// The release, as `tongbao --version` prints it.
+    static let version = "tongbao 0.10.0"
+
+    /// ArgumentParser's own `main`, with its English headings and messages put into Chinese.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let text = ChineseHelp.translate(fullMessage(for: error))
+            if code == .success {
+                if !text.isEmpty { print(text) }
+            } else {
+                FileHandle.standardError.write(Data((text + "\n").utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
+}
+
+/// ArgumentParser writes its help headings and errors in English and offers no way to localise them; they are
+/// replaced here, where it prints them.
+enum ChineseHelp {
+    static let phrases: [(String, String)] = [
+        ("OVERVIEW: ", "说明："), ("USAGE: ", "用法："), ("ARGUMENTS:", "参数："), ("OPTIONS:", "选项："),
+        ("SUBCOMMANDS:", "子命令："), ("Show help information.", "显示帮助信息。"), ("Show the version.", "显示版本号。"),
+        ("Show subcommand help information.", "显示子命令的帮助信息。"),
+        ("  See 'tongbao help <subcommand>' for detailed help.", "  用“tongbao help 子命令”查看各子命令的详细说明。"),
+        ("(default: ", "（默认："), ("(values: ", "（可选值："), ("Error: ", "错误："), ("Usage: ", "用法："),
+        ("Help: ", "帮助："), ("Missing expected argument", "缺少参数"), ("Unknown option", "未知选项"),
+        ("Unexpected argument", "多余的参数"), ("Missing value for option", "选项缺少取值"),
+        ("The value", "取值"), ("is invalid for", "不适用于"), ("Unknown subcommand", "未知子命令"),
+    ]
+
+    static func translate(_ text: String) -> String {
+        var out = text
+        for (english, chinese) in phrases { out = out.replacingOccurrences(of: english, with: chinese) }
+        // “（默认：md)” closes with the full-width bracket it opened with.
+        return out.replacingOccurrences(of: #"（(默认|可选值)：([^)\n]*)\)"#, with: "（$1：$2）", options: .regularExpression)
+    }
 }
 
 /// Flags every data command shares.
@@ -19,8 +67,8 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "数据库：SQLite 文件（不存在时创建），或 PostgreSQL 地址 postgres://用户:密码@主机/库。")
     var db: String
 
-    @Option(name: .long, help: "区县编码：一个数据库可保存多个区县。")
-    var district: String = "default"
+    @Option(name: .customLong("district"), help: "区县编码：一个数据库可保存多个区县；数据库中只有一个区县时可省略。")
+    var districtOption: String?
 
     @Option(name: .customLong("district-name"), help: "区县名称，如 渝北区（用于标题和表名）。")
     var districtName: String?
@@ -37,4 +85,37 @@ struct StoreOptions: ParsableArguments {
     }
 
     var settings: BulletinSettings { BulletinSettings(topCount: topCount, changeFactor: changeFactor) }
+
+    /// The district `--district` names or, without it, the only district the store holds. Writing into a store
+    /// with none creates `default`; reading one with none, or with several, is an error that lists them.
+    func district(in store: SQLStore, writing: Bool = false) async throws -> String {
+        if let districtOption { return districtOption }
+        let all = try await store.districts()
+        if all.count == 1 { return all[0].code }
+        if all.isEmpty, writing { return "default" }
+        throw StoreOptionsError.district(all)
+    }
+
+    /// Refuses a SQLite path that does not exist, for commands that only read (a typo must not create an empty
+    /// database and report "no data").
+    func existingDatabase() throws {
+        guard !db.hasPrefix("postgres"), !FileManager.default.fileExists(atPath: db) else { return }
+        throw StoreOptionsError.noDatabase(db)
+    }
+}
+
+enum StoreOptionsError: Error, LocalizedError {
+    case district([District])
+    case noDatabase(String)
+
+    var errorDescription: String? {
+        switch self {
+        case .district(let all) where all.isEmpty: return "数据库中还没有任何区县：请先用 tongbao import 导入数据包"
+        case .district(let all):
+            return "数据库中有 \(all.count) 个区县，请用 --district 指定其中一个："
+                + all.map { $0.name.isEmpty ? $0.code : "\($0.code)（\($0.name)）" }.joined(separator: "、")
+        case .noDatabase(let path):
+            return "数据库文件“\(path)”不存在；请检查 --db 路径，或先用 tongbao import 导入数据包创建它"
+        }
+    }
 }

@@ -22,6 +22,11 @@ import TongbaoTestSupport
 
     @Test func validateReportsTheTotalThatDoesNotAddUpAndWritesNothing() async throws {
         let db = try Fixtures.tempDir().appendingPathComponent("v.sqlite").path
+        // A path that does not exist is a typo, not an empty database.
+        let missing = try CLI.run(["validate", Fixtures.sample.path, "--db", db, "--district", "yubei"])
+        #expect(missing.status != 0 && missing.stderr.contains("不存在"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: db))
+        try await SQLStore.with(db) { _ in }
         let r = try CLI.run(["validate", Fixtures.sample.path, "--db", db, "--district", "yubei"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("W101"))
@@ -168,5 +173,51 @@ extension CLITests {
         // The month's bulletin now counts the ingested cases.
         let b = try CLI.run(["bulletin", "--db", db, "--district", "yubei", "--period", "2021-08"])
         #expect(b.status == 0 && b.stdout.contains("按时办结率"), "\(b.stderr)")
+    }
+
+    @Test func theOnlyDistrictIsUsedWithoutDistrictAndSeveralAreListed() throws {
+        let db = try Fixtures.tempDir().appendingPathComponent("d.sqlite").path
+        let missing = try CLI.run(["bulletin", "--db", db, "--period", "2021-07"])
+        #expect(missing.status != 0 && missing.stderr.contains("不存在"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: db), "no empty database is created")
+
+        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"]).status == 0)
+        let one = try CLI.run(["bulletin", "--db", db, "--period", "2021-07"])
+        #expect(one.status == 0 && one.stdout.contains("309055"), "\(one.stderr)")
+
+        let units = try Fixtures.tempDir().appendingPathComponent("units.csv")
+        try Data("code,name,tier\nA,区甲局,center\n".utf8).write(to: units)
+        #expect(
+            try CLI.run(["import", units.path, "--db", db, "--district", "other", "--district-name", "某区"]).status == 0)
+        let two = try CLI.run(["bulletin", "--db", db, "--period", "2021-07"])
+        #expect(
+            two.status != 0 && two.stderr.contains("--district") && two.stderr.contains("other（某区）"), "\(two.stderr)")
+    }
+
+    @Test func importTakesSeveralPaths() throws {
+        let db = try Fixtures.tempDir().appendingPathComponent("m.sqlite").path
+        let dir = try Fixtures.tempDir()
+        let files = try Fixtures.sampleFiles()
+        try Fixtures.writePackage(files.filter { $0.name != "cases.csv" }, to: dir)
+        let cases = try Fixtures.tempDir().appendingPathComponent("2021年7月办件统计.csv")
+        try files.first { $0.name == "cases.csv" }!.data.write(to: cases)
+        let r = try CLI.run(["import", dir.path, cases.path, "--db", db, "--district", "yubei"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("办件月报 52 行") && r.stdout.contains("按列名识别为“办件月报”"), "\(r.stdout)")
+    }
+
+    @Test func helpIsInChineseAndVersionIsPrinted() throws {
+        let version = try CLI.run(["--version"])
+        #expect(version.status == 0 && version.stdout.hasPrefix("tongbao "))
+        for args in [["--help"], ["import", "--help"], ["help", "bulletin"]] {
+            let help = try CLI.run(args)
+            #expect(help.status == 0, "\(args)")
+            for english in ["USAGE", "OPTIONS", "OVERVIEW", "Show help information"] {
+                #expect(!help.stdout.contains(english), "\(args): \(english) in \(help.stdout)")
+            }
+            #expect(help.stdout.contains("用法："))
+        }
+        let bad = try CLI.run(["import"])
+        #expect(bad.status != 0 && bad.stderr.contains("错误：") && !bad.stderr.contains("Error:"), "\(bad.stderr)")
     }
 }

@@ -36,7 +36,7 @@ import TongbaoTestSupport
     // MARK: - Workbooks that import
 
     @Test func theSampleAsOneWorkbookImportsLikeTheFolder() async throws {
-        let csv = try Fixtures.sampleFiles()
+        let csv = try Fixtures.sampleFiles().filter { $0.ignored == nil }
         let sheets = try csv.map { f -> Sheet in
             let table = try #require(PackageTable(fileName: f.name))
             let parsed = try CSVTable.parse(String(decoding: f.data, as: UTF8.self)).get()
@@ -137,15 +137,34 @@ import TongbaoTestSupport
         #expect(errors.first?.file == "报表.xlsx" && errors.first?.message.contains("工作簿已损坏") == true)
     }
 
-    @Test func anXLSWorkbookIsRefused() async throws {
+    @Test func anXLSWorkbookIsReadThroughLibreOffice() async throws {
+        _ = try Tools.program("soffice", package: "libreoffice-calc-nogui")
         let dir = try Fixtures.tempDir()
         let xls = dir.appendingPathComponent("old.xls")
         try await Tools.python(
-            "import sys, xlwt\nwb = xlwt.Workbook()\nwb.add_sheet('cases').write(0, 0, 'period')\nwb.save(sys.argv[1])",
-            [xls.path])
-        let errors = try await Self.refusal(try PackageReader.read(xls.path))
-        #expect(errors.map(\.code) == [.unreadableWorkbook])
-        #expect(errors.first?.message.contains("Excel 97-2003") == true)
+            """
+            import sys, xlwt
+            wb = xlwt.Workbook()
+            ws = wb.add_sheet('cases')
+            for c, v in enumerate(['period', 'unit', 'recv_immediate']): ws.write(0, c, v)
+            for c, v in enumerate(['2021-08', 'C06', 1234]): ws.write(1, c, v)
+            wb.save(sys.argv[1])
+            """, [xls.path])
+        try await Fixtures.withImported(try Fixtures.sampleFiles()) { store, _ in
+            _ = try await Self.importer(store).run(files: try PackageReader.read(xls.path))
+            let (row, _) = try await store.reportRows(district: "yubei", unit: "C06", period: Self.july.next)
+            #expect(row?.recvImmediate == 1234)
+        }
+    }
+
+    @Test func withoutLibreOfficeAnXLSNamesThePackageToInstall() async throws {
+        let failure = await #expect(throws: SpreadsheetConverter.Failure.self) {
+            try await SpreadsheetConverter.convert(Data([0xD0, 0xCF, 0x11, 0xE0]), format: .xls, soffice: nil)
+        }
+        #expect(failure == .libreOfficeMissing(.xls))
+        #expect(failure?.userMessage.contains("libreoffice-calc-nogui") == true)
+        #expect(SpreadsheetConverter.Format.ods.userName.contains(".ods"))
+        #expect(SpreadsheetConverter.Format.et.userName.contains("WPS"))
     }
 
     @Test func aPasswordProtectedWorkbookIsRefused() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TongbaoOffice
 import TongbaoReport
 
 /// The programs the document tests use, from Debian (.ci/run installs them) and PyPI. A missing one fails the test
