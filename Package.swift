@@ -66,7 +66,8 @@ let package = Package(
         .target(
             name: "TongbaoTestSupport",
             dependencies: [
-                "TongbaoCore", "TongbaoStore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "TongbaoCore", "TongbaoStore", "TongbaoOffice",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
             ]
         ),

@@ -30,6 +30,9 @@ public struct Bulletin: Codable, Sendable {
     public var evaluation: EvaluationTable?
     /// Warnings about this period's data (reported vs computed, plausibility).
     public var warnings: [Issue]
+    /// Units that reported last month and have nothing this month (未报送), by name; nil when none. Every format
+    /// opens with them, so an incomplete month never reads as complete.
+    public var missing: [String]?
 }
 
 /// Section 一 and the lead figures of section 二.

@@ -46,13 +46,23 @@ public struct BulletinBuilder {
         for f in ledger.figures(in: p) { resolve(f.key) }
         runChecks()
         b.warnings = ledger.warnings.filter { $0.period == nil || $0.period == p.description }
+        let missing = missingUnits().map(\.name)
+        b.missing = missing.isEmpty ? nil : missing
         return b
     }
 
-    /// The bulletin's own year count when meta gives no issue number: the months of the year so far that have a
-    /// bulletin, i.e. any data (``hasData``).
+    /// The issue number when meta gives none: on from the last numbered month of the same year (meta or a
+    /// publication), counting the months with a bulletin (any data, ``hasData``) since; without one, the months
+    /// of the year so far that have a bulletin (so a year's first bulletin is 第1期).
     func issueNumber() -> Int {
-        Period.range(period.january, period).filter(hasData(in:)).count
+        var numbered = data.publishedIssues.filter { $0.key.year == period.year && $0.key < period }
+        for m in data.meta where m.period.year == period.year && m.period < period {
+            if let issue = m.issue { numbered[m.period] = issue }
+        }
+        guard let last = numbered.max(by: { $0.key < $1.key }) else {
+            return Period.range(period.january, period).filter(hasData(in:)).count
+        }
+        return last.value + max(1, Period.range(last.key.next, period).filter(hasData(in:)).count)
     }
 
     func districtName(title: String) -> String {

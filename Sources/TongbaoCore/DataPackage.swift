@@ -12,6 +12,11 @@ public struct DataPackage: Sendable {
     public var events: [Event] = []
     public var figures: [Figure] = []
     public var meta: [Meta] = []
+    /// Columns a row's file did not have, by table and row key (`2021-07 C06`): stored values of those columns are
+    /// left as they are. An empty cell in a present column means "not reported" and is stored as such.
+    public var absent: [PackageTable: [String: Set<String>]] = [:]
+    /// The month unit changes take effect from, per unit code, when units.csv has a `from` (生效月份) column.
+    public var unitsFrom: [String: Period] = [:]
 
     public init() {}
 

@@ -79,6 +79,8 @@ public struct DistrictData: Sendable {
     public var events: [Event]
     public var figures: [Figure]
     public var meta: [Meta]
+    /// Issue numbers of the published months of the window (a later month's 第N期 continues from them).
+    public var publishedIssues: [Period: Int] = [:]
 
     public init(
         district: District, units: [OrgUnit] = [], cases: [CaseRow] = [], recordStats: [RecordStats] = [],

@@ -41,7 +41,11 @@ public enum HeaderVocabulary {
     ]
 
     static let periodNames = ["统计月份", "报送月份", "所属月份", "年月", "月", "统计期", "期间", "时间"]
-    static let unitNames = ["单位名称", "部门", "部门名称", "窗口", "窗口名称", "填报单位", "机构", "机构名称", "镇街", "名称"]
+    static let unitNames = [
+        "单位名称", "部门", "部门名称", "窗口", "窗口名称", "填报单位", "机构", "机构名称", "镇街", "名称", "单位编码", "单位代码", "编码",
+    ]
+    /// Unit columns that hold codes: preferred when a sheet gives both a code and a name.
+    public static let unitCodeNames: Set<String> = ["单位编码", "单位代码", "编码", "unit"]
 
     // MARK: - Words of the monthly figures
 
@@ -62,7 +66,7 @@ public enum HeaderVocabulary {
             (.total, ["合计", "小计", "总计", "总数", "总量"]),
             (.proxy, ["村居代办", "村社代办", "代办"]),
             // Words that add nothing: 本月接件 is 接件.
-            (nil, ["本月", "当月", "数量", "办件", "量", "数", "件", "的", "/", "-", "_"]),
+            (nil, ["其中", "本月", "当月", "数量", "办件", "量", "数", "件", "的", "/", "-", "_", ":"]),
         ]
         return words.flatMap { c, ws in ws.map { ($0, c) } }.sorted { $0.0.count > $1.0.count }
     }()
@@ -109,15 +113,15 @@ public enum HeaderVocabulary {
     ]
 
     /// The text of a row that sums others: 合计, 小计, 总计 (also 全区合计, 合　计).
+    /// A label before the word (区级部门小计, 镇街 小计, 分中心合计) names the group it closes; a 合计 with a group's
+    /// name is read as a subtotal unless it is of the whole (全区合计).
     public static func totalKind(_ cell: String) -> TotalKind? {
         let n = normalise(cell)
-        for prefix in ["", "全区", "全镇", "全街道", "本月", "总"] {
-            guard n.hasPrefix(prefix) else { continue }
-            switch n.dropFirst(prefix.count) {
-            case "合计", "总计", "总数": return .grand
-            case "小计": return .sub
-            default: continue
-            }
+        guard n.count <= 12 else { return nil }
+        for word in ["合计", "总计", "总数", "小计"] where n.hasSuffix(word) {
+            let label = n.dropLast(word.count)
+            if word == "小计" { return .sub }
+            return ["", "全区", "全县", "全市", "全镇", "全街道", "本月", "总", "以上"].contains(String(label)) ? .grand : .sub
         }
         return nil
     }
@@ -153,13 +157,19 @@ public enum HeaderVocabulary {
     static let unitWords: Set<String> = ["件", "个", "次", "人次", "%", "天", "家", "笔", "单位:件", "单位件", "单位:个"]
 
     /// Full-width ASCII (`１２`, `（`, `：`) as half-width, and the ideographic space as a space.
+    /// Zero-width characters pasted from web pages and the no-break space are dropped or read as a space.
     public static func halfWidth(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value >= 0x3000 }) else { return text }
+        guard
+            text.unicodeScalars.contains(where: {
+                $0.value >= 0x3000 || $0.value == 0xA0 || (0x200B...0x2060).contains($0.value)
+            })
+        else { return text }
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             switch s.value {
             case 0xFF01...0xFF5E: out.append(Unicode.Scalar(s.value - 0xFEE0)!)
-            case 0x3000: out.append(" ")
+            case 0x3000, 0xA0: out.append(" ")
+            case 0x200B...0x200D, 0x2060, 0xFEFF: continue
             default: out.append(s)
             }
         }

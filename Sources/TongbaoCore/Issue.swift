@@ -161,6 +161,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case partsDoNotAddUp = "W106"
     case ytdBelowMonth = "W107"
     case totalDiffers = "W108"
+    case proxyOutsideTowns = "W109"
     case howRead = "N201"
     case fileSkipped = "N202"
 
@@ -184,13 +185,15 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .missingColumn: return "缺少必需的列\(v)"
         case .unknownUnit: return "未知单位\(v)；单位须为机构目录中的编码、名称或别名"
         case .negativeCount: return "数量不能为负数，实际为\(v)"
-        case .notAnInteger: return "应为非负整数，实际为\(v)"
-        case .malformedPeriod: return "月份格式应为 YYYY-MM，实际为\(v)"
+        case .notAnInteger:
+            let letters = (i.value ?? "").contains { "OoIlL".contains($0) }
+            return "应为非负整数，实际为\(v)" + (letters ? "（其中有字母 O、I 或 l，是否应为数字 0 或 1？）" : "")
+        case .malformedPeriod: return "不是月份：\(v)；可写作 2021-07、2021/7、2021.7、2021年7月，或 Excel 日期"
         case .malformedDate: return "日期格式应为 YYYY-MM-DD，实际为\(v)"
         case .malformedDateTime: return "时间格式应为 YYYY-MM-DD HH:MM[:SS]，实际为\(v)"
         case .scoreAboveMax: return "得分\(v)超过该指标满分 \(i.computed ?? "")"
         case .duplicateKey: return "与第\(i.computed ?? "?")行重复（\(i.key ?? "")）"
-        case .emptyFile: return "文件为空，至少需要表头行"
+        case .emptyFile: return "文件为空" + (i.value.map { "：" + $0 } ?? "，至少需要表头行")
         case .notCSV: return "不是 CSV 文本文件\(i.value.map { "（看起来是 \($0)）" } ?? "")；请在 Excel 中“另存为 CSV”"
         case .unknownCriterion: return "未知测评指标\(v)；须为测评细则中的编码或名称"
         case .notANumber: return "应为数字，实际为\(v)"
@@ -222,11 +225,16 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
             return "\(when)\(unit)\(i.key ?? "")报送的本年累计为 \(i.value ?? "")，按各月累加为 \(i.computed ?? "")，通报采用累加数"
         case .doneExceedsReceived:
             return "\(when)\(unit)办结 \(i.value ?? "") 件，超过本月接件加上月积压 \(i.computed ?? "") 件"
-        case .largeChange: return "\(when)\(unit)办件量由上月 \(i.computed ?? "") 件变为 \(i.value ?? "") 件，变化异常"
+        case .largeChange:
+            return "\(when)\(unit)\(i.key ?? "办件量")由上月 \(i.computed ?? "") 件变为 \(i.value ?? "") 件，变化异常"
+        case .missingReport where i.unit == nil:
+            return "\(when)尚有 \(i.value ?? "?") 个单位上月有报送、本月未报送：\(i.computed ?? "")"
         case .missingReport: return "\(when)\(unit)上月有报送，本月没有数据"
         case .partsDoNotAddUp: return "\(when)\(i.key ?? "")合计为 \(i.value ?? "")，各分项相加为 \(i.computed ?? "")"
         case .totalDiffers:
             return "\(i.key ?? "合计")为 \(i.value ?? "")，各分项相加为 \(i.computed ?? "")；合计不导入，通报按分项计算"
+        case .proxyOutsideTowns:
+            return "\(when)\(unit)不是镇街，却报送了村居代办量 \(i.value ?? "")；请检查是否错列（如未加引号的千分位逗号）"
         case .howRead: return "已自动识别表格：" + (i.value ?? "")
         case .fileSkipped: return "不是数据文件，已跳过\(i.computed.map { "（\($0)）" } ?? "")"
         case .ytdBelowMonth: return "\(when)\(unit)\(i.key ?? "")本年累计 \(i.value ?? "") 小于本月数 \(i.computed ?? "")"

@@ -105,12 +105,20 @@ extension PackageParser {
         if let s = r.text("ranked") {
             if let b = Self.yesNo[s.lowercased()] { ranked = b } else { r.fail(.notYesNo, "ranked", value: s) }
         }
-        let order = r.count("order") ?? r.line
+        let order = r.count("order")
+        var from: Period? = nil
+        if let text = r.text("from") {
+            from = Period(cell: text)
+            if from == nil { r.fail(.malformedPeriod, "from", value: text) }
+        }
         guard let code, let name, let tier else { return nil }
+        // Without an order a new unit goes after the last of its tier and window; a stored one keeps its own.
+        if order == nil { pkg.absent[.units, default: [:]][code, default: []].insert("order") }
+        if let from { pkg.unitsFrom[code] = from }
         pkg.units.append(
             OrgUnit(
                 code: code, name: name, tier: tier, window: r.text("window"), groups: Self.list(r.text("groups")),
-                aliases: Self.list(r.text("aliases")), ranked: ranked, order: order))
+                aliases: Self.list(r.text("aliases")), ranked: ranked, order: order ?? r.line))
         return code
     }
 

@@ -23,9 +23,31 @@ public struct PackageParser: Sendable {
     public func parse(_ files: [PackageFile]) -> (DataPackage, [Issue]) {
         var issues: [Issue] = []
         var tables: [PackageTable: [Part]] = [:]
+        var misfits: [(workbook: String, issue: Issue)] = []
+        var workbooksWithTables = Set<String>()
         for f in files {
             // One table may come in several files (one workbook per unit): their rows are merged.
-            if let part = laidOut(f, issues: &issues) { tables[part.layout.table, default: []].append(part) }
+            var found: [Issue] = []
+            let part = laidOut(f, issues: &found)
+            if let part { tables[part.layout.table, default: []].append(part) }
+            if let origin = f.origin {
+                if part != nil { workbooksWithTables.insert(origin.workbook) }
+                // A sheet of a workbook whose columns fit no table (chart data, a look-up list) waits: beside a sheet
+                // that is a table it is only skipped.
+                if let misfit = found.first(where: { $0.code == .unknownTable }), found.count == 1, origin.table == nil
+                {
+                    misfits.append((origin.workbook, misfit))
+                    continue
+                }
+            }
+            issues += found
+        }
+        for (workbook, issue) in misfits {
+            if workbooksWithTables.contains(workbook) {
+                issues.append(Issue(.fileSkipped, file: issue.file, computed: "工作表的列名对不上任何一张表"))
+            } else {
+                issues.append(issue)
+            }
         }
         var pkg = DataPackage()
         var directory = UnitDirectory(existingUnits)
@@ -36,6 +58,7 @@ public struct PackageParser: Sendable {
             for part in parts {
                 let layout = part.layout
                 let (index, header) = (layout.index, layout.headers)
+                let absent = Set(table.columns.map(\.name)).subtracting(index.keys)
                 for rec in part.records {
                     var r = RowReader(file: part.file, line: rec.line, cells: rec.cells, index: index, header: header)
                     if rec.cells.count > header.count,
@@ -60,6 +83,7 @@ public struct PackageParser: Sendable {
                         } else {
                             keys[key] = (part.file, rec.line)
                         }
+                        if !absent.isEmpty { pkg.absent[table, default: [:]][key, default: []].formUnion(absent) }
                     }
                     issues += r.issues
                 }

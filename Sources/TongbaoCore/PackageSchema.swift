@@ -51,7 +51,7 @@ public enum PackageTable: String, CaseIterable, Sendable {
             return [
                 .init("code", "编码", required: true), .init("name", "名称", required: true),
                 .init("tier", "层级", required: true), .init("window", "窗口类型"), .init("groups", "板块"),
-                .init("aliases", "别名"), .init("ranked", "参与排名"), .init("order", "排序"),
+                .init("aliases", "别名"), .init("ranked", "参与排名"), .init("order", "排序"), .init("from", "生效月份"),
             ]
         case .cases:
             return [

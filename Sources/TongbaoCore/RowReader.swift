@@ -97,7 +97,11 @@ struct RowReader {
         guard let code = directory.resolve(s) else {
             fail(.unknownUnit, column, value: s)
             let near = directory.closest(s)
-            if !near.isEmpty { issues[issues.count - 1].hint = "是否应为“" + near.joined(separator: "”或“") + "”？" }
+            if directory.units.isEmpty {
+                issues[issues.count - 1].hint = "机构目录是空的：请先导入机构目录（units.csv），或检查 --db 和 --district 是否写错"
+            } else if !near.isEmpty {
+                issues[issues.count - 1].hint = "是否应为“" + near.joined(separator: "”或“") + "”？"
+            }
             return nil
         }
         return code

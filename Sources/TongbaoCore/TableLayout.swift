@@ -61,7 +61,7 @@ public struct TableLayout: Sendable {
     // MARK: - Finding the header
 
     /// How many rows from the top a header may start at (title rows, a unit line, a blank row).
-    static let searchRows = 15
+    public static let searchRows = 15
 
     /// The layout that explains the rows best: a fitting header with the most known columns, preferring the
     /// named table. Without `named`, a table fits only with at least three known columns (so a stray file with
@@ -74,7 +74,7 @@ public struct TableLayout: Sendable {
                 let (headers, pairs) = headerTexts(rows[start..<(start + depth)].map { $0 })
                 if depth == 2 && pairs == 0 { continue }
                 for table in tables {
-                    let roles = headers.indices.map { roleOf(headers, $0, table) }
+                    let roles = Self.oneUnitColumn(headers.indices.map { roleOf(headers, $0, table) }, headers)
                     let layout = TableLayout(
                         table: table, headerStart: start, headerDepth: depth, headers: headers.map(\.shown),
                         roles: roles, named: named != nil)
@@ -127,6 +127,20 @@ public struct TableLayout: Sendable {
             }
         }
         return (out, pairs)
+    }
+
+    /// Sheets often give a unit both by code and by name (单位编码, 单位名称): the code is read, the name left
+    /// out; of two names (部门, 窗口名称) the first.
+    static func oneUnitColumn(_ roles: [ColumnRole?], _ headers: [HeaderText]) -> [ColumnRole?] {
+        let units = roles.indices.filter { roles[$0] == .field("unit") }
+        guard units.count > 1 else { return roles }
+        let code = units.first {
+            HeaderVocabulary.unitCodeNames.contains(HeaderVocabulary.normalise(headers[$0].shown))
+        }
+        let kept = code ?? units[0]
+        var out = roles
+        for i in units where i != kept { out[i] = .ignored }
+        return out
     }
 
     static func roleOf(_ headers: [HeaderText], _ i: Int, _ table: PackageTable) -> ColumnRole? {

@@ -122,6 +122,7 @@ final class SheetHandler: NSObject, XMLParserDelegate {
     let dateStyles: Set<Int>
     let date1904: Bool
     var rows: [[SheetCell]] = []
+    var merges: [CellRange] = []
     var badString: String?
 
     private var ref: (row: Int, column: Int)?
@@ -158,6 +159,13 @@ final class SheetHandler: NSObject, XMLParserDelegate {
         case "v", "f", "t":
             text = ""
             capturing = true
+        case "mergeCell":
+            let corners = (attributes["ref"] ?? "").split(separator: ":").compactMap { CellReference.parse(String($0)) }
+            if corners.count == 2 {
+                merges.append(
+                    CellRange(
+                        top: corners[0].row, left: corners[0].column, bottom: corners[1].row, right: corners[1].column))
+            }
         default: break
         }
     }
@@ -186,7 +194,10 @@ final class SheetHandler: NSObject, XMLParserDelegate {
     }
 
     private func cell() -> SheetCell.Value {
-        // openpyxl writes a formula it cannot calculate as `<f>…</f><v/>`.
+        // A formula whose result is an empty string (`=IF(…,"",…)`): Excel, WPS and LibreOffice save `t="str"`
+        // with an empty value.
+        if type == "str", formula != nil, value == "" { return .empty }
+        // openpyxl writes a formula it cannot calculate as `<f>…</f><v/>` (no type).
         guard let value, !value.isEmpty else { return formula.map { .formula($0) } ?? .empty }
         switch type {
         case "s":

@@ -13,6 +13,8 @@ public enum SpreadsheetError: Error, Equatable, Sendable {
     case encrypted
     /// Neither a zip nor a compound file.
     case notXLSX
+    /// A web page (an HTML table) saved with a spreadsheet's extension, as some platforms export.
+    case html
     /// A zip that is not a readable workbook, with what was wrong.
     case damaged(String)
 
@@ -23,6 +25,8 @@ public enum SpreadsheetError: Error, Equatable, Sendable {
         case .encrypted:
             return "工作簿设有打开密码，无法读取；请在 Excel 或 WPS 中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）并保存后再导入"
         case .notXLSX: return "不是 Excel 工作簿（.xlsx）"
+        case .html:
+            return "这是网页（HTML）格式的表格，只是扩展名像 Excel；请在 Excel 或 WPS 中打开并“另存为”Excel 工作簿（.xlsx）后再导入"
         case .damaged(let what): return "工作簿已损坏，无法读取（\(what)）；请在 Excel 或 WPS 中打开并重新保存后再导入"
         }
     }
@@ -56,7 +60,10 @@ public enum XLSXReader {
         if data.starts(with: compoundFileMagic) {
             throw isEncrypted(data) ? .encrypted : .legacyXLS
         }
-        guard data.starts(with: [0x50, 0x4B]) else { throw .notXLSX }
+        guard data.starts(with: [0x50, 0x4B]) else {
+            let head = String(decoding: data.prefix(512), as: UTF8.self).lowercased()
+            throw head.contains("<html") || head.contains("<table") || head.contains("<!doctype") ? .html : .notXLSX
+        }
         let archive: Archive
         do { archive = try Archive(data: data, accessMode: .read) } catch { throw .damaged("不是完整的 zip 文件") }
         func part(_ path: String) throws(SpreadsheetError) -> Data? {
@@ -95,7 +102,7 @@ public enum XLSXReader {
             let handler = SheetHandler(strings: strings, dateStyles: dateStyles, date1904: book.date1904)
             let parsed = try parse(xml, handler, target)
             if let bad = parsed.badString { throw .damaged("\(target) 引用了不存在的共享字符串 \(bad)") }
-            sheets.append(Sheet(name: name, rows: parsed.rows))
+            sheets.append(Sheet(name: name, rows: parsed.rows, merges: parsed.merges))
         }
         return Workbook(sheets: sheets)
     }

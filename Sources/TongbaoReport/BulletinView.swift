@@ -25,6 +25,10 @@ public struct BulletinView: Sendable {
     public var sections: [Section]
     public var warnings: [String]
     public var hasWarnings: Bool
+    /// 「截至生成时，尚有49个单位未报送：…」: every format opens with it when units are missing.
+    public var notice: String?
+    /// The figures the view was made from (the Excel 概况 sheet reads them as numbers).
+    public var source: Bulletin
 
     /// Chinese numerals for section headings: 一 … 十.
     static let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
@@ -37,6 +41,8 @@ public struct BulletinView: Sendable {
         lead = b.lead
         warnings = b.warnings.map(\.description)
         hasWarnings = !b.warnings.isEmpty
+        notice = b.missing.map { "截至生成时，尚有\($0.count)个单位未报送：\($0.joined(separator: "、"))" }
+        source = b
         let parts: [(String, [Block])] = [
             ("全区审批服务事项办件情况", Self.overview(b)),
             ("区行政服务中心、分中心、镇街公共服务中心办件情况", Self.tiers(b)),

@@ -19,6 +19,12 @@ struct DOCXBody {
 
     /// Title in red, the issue line, then issuer and date on one line above the red rule.
     mutating func masthead(_ v: BulletinView) {
+        if let notice = v.notice {
+            // Bold and red above the masthead: an incomplete month never reads as complete.
+            xml +=
+                "<w:p><w:pPr><w:pStyle w:val=\"BodyText\"/></w:pPr><w:r><w:rPr><w:b/><w:color w:val=\"C00000\"/></w:rPr>"
+                + "<w:t xml:space=\"preserve\">\(XMLText.escape(notice))</w:t></w:r></w:p>"
+        }
         paragraph(v.title, style: "Masthead")
         if let issue = v.issueLine { paragraph(issue, style: "IssueLine") }
         let sign = Self.run(v.issuer ?? "") + "<w:r><w:tab/></w:r>" + Self.run(v.date ?? "")

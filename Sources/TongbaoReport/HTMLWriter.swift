@@ -49,7 +49,7 @@ public enum HTMLWriter {
         \(css)
         </style>
         </head>
-        <body>
+        <body>{{#notice}}<p class="notice"><strong>{{.}}</strong></p>{{/notice}}
         <header>
         <h1>{{title}}</h1>
         {{#issueLine}}<p class="issue">{{.}}</p>{{/issueLine}}

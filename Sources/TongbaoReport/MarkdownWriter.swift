@@ -4,7 +4,8 @@ import Foundation
 /// empty cells; a second header row becomes the first body row).
 public enum MarkdownWriter {
     public static func render(_ v: BulletinView) -> String {
-        var out: [String] = ["# \(v.title)", ""]
+        var out: [String] = v.notice.map { ["> **\($0)**", ""] } ?? []
+        out += ["# \(v.title)", ""]
         if let issue = v.issueLine { out += [issue, ""] }
         let sign = [v.issuer, v.date].compactMap { $0 }
         if !sign.isEmpty { out += [sign.joined(separator: "　"), ""] }

@@ -8,10 +8,11 @@ public enum XLSXBulletinWriter {
         try XLSXWriter.write(workbook(v))
     }
 
-    /// The workbook, one sheet per table, named after the table (made unique and short enough for Excel).
+    /// The workbook: 概况 (``overviewSheet(_:)``), then one sheet per table, named after the table (made unique
+    /// and short enough for Excel).
     public static func workbook(_ v: BulletinView) -> Workbook {
-        var used: Set<String> = []
-        var sheets: [Sheet] = []
+        var used: Set<String> = ["概况"]
+        var sheets: [Sheet] = [overviewSheet(v)]
         for table in v.sections.flatMap({ $0.blocks.compactMap(\.table) }) {
             var name = XLSXWriter.sheetName(table.title)
             var n = 2

@@ -67,10 +67,11 @@ struct APIController {
             return JSON.bytes(
                 data, type: format.mediaType, filename: format.isText ? nil : "bulletin-\(period).\(name)")
         }
-        router.post(SiteURL.apiPublish.pattern) { _, context -> Response in
+        router.post(SiteURL.apiPublish.pattern) { request, context -> Response in
             let account = try context.requireAdmin()
+            let allow = request.uri.queryParameters.get("allowMissing")
             let p = try await workbench.publish(
-                account, try context.parameters.require("period").period(), source: "api")
+                account, try context.parameters.require("period").period(), allowMissing: allow, source: "api")
             return try JSON.response(
                 PublicationBody(period: p.period.description, issue: p.issue, state: p.state.rawValue))
         }

@@ -25,6 +25,8 @@ struct BulletinController {
         var publication: String?
         var reopened: String?
         var isAdmin: Bool
+        /// The units still missing: publishing then needs a checkbox and a reason.
+        var missing: String?
         var publishAction: String
         var reopenAction: String
         var downloads: [Download]
@@ -51,7 +53,9 @@ struct BulletinController {
                 reopened: publication?.reopenedBy.map {
                     "\($0) 于 \(ChinaTime.display(publication?.reopenedAt ?? "")) 撤回：\(publication?.reason ?? "")"
                 },
-                isAdmin: account.role == .admin, publishAction: SiteURL.publish.link(period),
+                isAdmin: account.role == .admin,
+                missing: bulletin?.missing.map { "尚有\($0.count)个单位未报送：\($0.joined(separator: "、"))" },
+                publishAction: SiteURL.publish.link(period),
                 reopenAction: SiteURL.reopen.link(period),
                 downloads: BulletinFormat.allCases.map {
                     Download(label: $0.label, href: SiteURL.bulletinDocument.link(period, $0.rawValue))
@@ -68,10 +72,12 @@ struct BulletinController {
             let inline = request.uri.queryParameters.get("inline") != nil
             return JSON.bytes(data, type: f.mediaType, filename: inline ? nil : "bulletin-\(period).\(format)")
         }
-        router.post(SiteURL.publish.pattern) { _, context -> Response in
+        router.post(SiteURL.publish.pattern) { request, context -> Response in
             let account = try context.requireAdmin()
             let period = try context.parameters.require("period").period()
-            _ = try await workbench.publish(account, period, source: "web")
+            let form = try await Forms.fields(request, context: context)
+            let allow = form["allow_missing"] == "1" ? form["reason"] : nil
+            _ = try await workbench.publish(account, period, allowMissing: allow, source: "web")
             return .redirect(to: SiteURL.bulletin.link(period) + "?done=publish", type: .normal)
         }
         router.post(SiteURL.reopen.pattern) { request, context -> Response in

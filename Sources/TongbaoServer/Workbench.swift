@@ -19,13 +19,14 @@ struct Workbench: Sendable {
         try await store.load(district: account.district, period: period)
     }
 
+    /// The bulletin and documents of a month, and its publication (shared with the command line).
+    var publishing: Publishing { Publishing(store: store, settings: config.settings) }
+
     /// The month's bulletin as it stands: the published copy's issue number once published.
     func bulletin(_ account: Account, _ period: Period) async throws -> Bulletin {
-        let data = try await data(account, period)
-        let builder = BulletinBuilder(data: data, period: period, settings: config.settings)
-        guard builder.hasData else { throw WebError.notFound("\(period) 的数据") }
-        var b = builder.build()
-        if let p = try await store.publication(district: account.district, period: period) { b.issue = p.issue }
+        guard let b = try await publishing.bulletin(district: account.district, period: period) else {
+            throw WebError.notFound("\(period) 的数据")
+        }
         return b
     }
 
@@ -38,22 +39,11 @@ struct Workbench: Sendable {
         return (Dashboard.make(bulletin, data: data, period: period, publication: publication), bulletin)
     }
 
-    /// The document in `format`: when the month is published, the printed copy (Markdown, HTML and JSON are
-    /// stored; Word, Excel and PDF are rendered from the stored JSON, so they hold the frozen figures too), else
-    /// rendered from the data now.
+    /// The document in `format`: the published copy once the month is published, else rendered now.
     func document(_ account: Account, _ period: Period, format: BulletinFormat) async throws -> Data {
-        if let p = try await store.publication(district: account.district, period: period), p.isFrozen {
-            if let doc = try await store.publishedDocument(
-                district: account.district, period: period, format: format.rawValue)
-            {
-                return Data(doc.utf8)
-            }
-            if let json = try await store.publishedDocument(district: account.district, period: period, format: "json")
-            {
-                return try await format.render(try JSONDecoder().decode(Bulletin.self, from: Data(json.utf8)))
-            }
-        }
-        return try await format.render(try await bulletin(account, period))
+        guard let doc = try await publishing.document(district: account.district, period: period, format: format)
+        else { throw WebError.notFound("\(period) 的数据") }
+        return doc
     }
 
     /// The most recent month with data, or the current month.
@@ -111,20 +101,18 @@ struct Workbench: Sendable {
         }
     }
 
-    func publish(_ account: Account, _ period: Period, source: String) async throws -> Publication {
+    /// Publishes the month; with units missing, only with `allowMissing` (why), which is audited.
+    func publish(_ account: Account, _ period: Period, allowMissing: String? = nil, source: String) async throws
+        -> Publication
+    {
         guard account.role == .admin else { throw WebError.forbidden("只有管理员可以发布通报") }
-        let b = try await bulletin(account, period)
-        let docs = (
-            md: MarkdownWriter.render(BulletinView(b)), html: try HTMLWriter.render(BulletinView(b)),
-            json: try JSONWriter.render(b)
-        )
-        try await store.publish(
-            district: account.district, period: period, issue: b.issue ?? 1, documents: docs,
-            change: change(account, source: source))
-        guard let p = try await store.publication(district: account.district, period: period) else {
-            throw WebError.notFound("\(period) 的发布记录")
+        do {
+            return try await publishing.publish(
+                district: account.district, period: period, allowMissing: allowMissing,
+                change: change(account, source: source))
+        } catch let failure as Publishing.Failure {
+            throw WebError.conflict(failure.errorDescription ?? "")
         }
-        return p
     }
 
     func reopen(_ account: Account, _ period: Period, reason: String, source: String) async throws {
@@ -161,23 +149,29 @@ struct ReportInput: Codable, Sendable {
         var ytd: String?
     }
 
+    /// The input as package files. Only the fields it names are written: a figure left out of an API body keeps
+    /// its stored value, while an empty one means "not reported" (the web form always sends every field).
     func files(unit: String, period: Period) -> [PackageFile] {
-        let caseRow = [period.description, unit] + Self.caseColumns.map { (cases[$0] ?? "").trimmed }
-        var files = [
-            PackageFile.csv(.cases, header: ["period", "unit"] + Self.caseColumns, rows: [caseRow])
-        ]
+        let columns = Self.caseColumns.filter { cases[$0] != nil }
+        let caseRow = [period.description, unit] + columns.map { (cases[$0] ?? "").trimmed }
+        var files = [PackageFile.csv(.cases, header: ["period", "unit"] + columns, rows: [caseRow])]
         let scopes = tongban.filter {
             !(($0.value.count ?? "").trimmed.isEmpty && ($0.value.ytd ?? "").trimmed.isEmpty)
         }
-        if !scopes.isEmpty {
+        // Scopes naming the same fields share a file; a table may come in several.
+        let groups = Dictionary(grouping: scopes.keys.sorted()) { scope in
+            [scopes[scope]?.count != nil, scopes[scope]?.ytd != nil]
+        }
+        for (present, names) in groups.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            let fields = zip(["count", "ytd"], present).filter(\.1).map(\.0)
             files.append(
                 .csv(
-                    .tongban, header: ["period", "unit", "scope", "count", "ytd"],
-                    rows: scopes.keys.sorted().map { scope in
-                        [
-                            period.description, unit, scope, (scopes[scope]?.count ?? "").trimmed,
-                            (scopes[scope]?.ytd ?? "").trimmed,
-                        ]
+                    .tongban, header: ["period", "unit", "scope"] + fields,
+                    rows: names.map { scope in
+                        [period.description, unit, scope]
+                            + fields.map { f in
+                                ((f == "count" ? scopes[scope]?.count : scopes[scope]?.ytd) ?? "").trimmed
+                            }
                     }))
         }
         return files

@@ -7,6 +7,8 @@ public struct ImportReport: Sendable {
     public var rows: [(PackageTable, Int)]
     public var writes: [TableWrite]
     public var warnings: [Issue]
+    /// The unit directory after the import, to name units in summaries.
+    public var units: [OrgUnit] = []
     /// How the files were read: files skipped, columns and rows left out, totals checked (notices and warnings
     /// found while reading, before any figure was computed).
     public var notes: [Issue] = []
@@ -21,6 +23,9 @@ public struct Importer<S: Store>: Sendable {
     public var district: String
     public var districtName: String?
     public var change: Change
+    /// The month unit changes take effect from when units.csv has no `from` column (`--effective`); nil: the
+    /// first month after the last published one (since ever when none is published).
+    public var effective: Period?
     /// Settings of the checks run on every period the package touches.
     public var settings = BulletinSettings()
     /// Called with the parsed package before anything is written; throwing refuses the whole import (the web
@@ -59,6 +64,10 @@ public struct Importer<S: Store>: Sendable {
         let (pkg, parseIssues) = parser.parse(expanded)
         let issues = workbookIssues + parseIssues
         if issues.contains(where: { $0.severity == .error }) { throw ImportFailed(issues) }
+        // A package that holds no row (an empty workbook, headers only) imports nothing: say so, do not "succeed".
+        if pkg.counts.allSatisfy({ $0.1 == 0 }) {
+            throw ImportFailed(issues + [Issue(.emptyFile, value: "数据包中没有任何数据行（只有表头，或全是空表）")])
+        }
         try authorize?(pkg)
         let body = { try await self.write(pkg) }
         var report = try await store.transaction(commit: !dryRun, body)
@@ -70,7 +79,8 @@ public struct Importer<S: Store>: Sendable {
         try await store.ensureDistrict(district, name: districtName)
         try await checkSources(pkg)
         var writes: [TableWrite] = []
-        for table in pkg.storedTables where table.count > 0 {
+        if !pkg.units.isEmpty { writes.append(try await writeUnits(pkg)) }
+        for table in pkg.storedTables where table.count > 0 && table.name != "units" {
             var total = TableWrite(table: table.name)
             // Keys are unique within a package (E010), so a table the district has no rows in yet cannot have a
             // row replaced by this import: its chunks skip the look-up of old values.
@@ -91,7 +101,33 @@ public struct Importer<S: Store>: Sendable {
             let data = try await store.load(district: district, period: p)
             warnings += BulletinBuilder(data: data, period: p, settings: settings).build().warnings
         }
-        return ImportReport(periods: periods, rows: pkg.counts, writes: writes, warnings: warnings)
+        var report = ImportReport(
+            periods: periods, rows: pkg.counts, writes: writes, warnings: Self.collapsingMissing(warnings))
+        report.units = try await store.units(district: district)
+        return report
+    }
+
+    /// One W105 per period naming every unit still missing, instead of one per unit.
+    static func collapsingMissing(_ warnings: [Issue]) -> [Issue] {
+        let missing = warnings.filter { $0.code == .missingReport && $0.unit != nil }
+        guard missing.count > 1 else { return warnings }
+        var out = warnings.filter { !($0.code == .missingReport && $0.unit != nil) }
+        for (period, issues) in Dictionary(grouping: missing, by: { $0.period ?? "" }).sorted(by: { $0.key < $1.key }) {
+            out.append(
+                Issue(
+                    .missingReport, period: period.isEmpty ? nil : period, value: "\(issues.count)",
+                    computed: issues.compactMap(\.unit).joined(separator: "、")))
+        }
+        return out
+    }
+
+    /// Unit changes take effect from `from` (units.csv), `--effective`, or the month after the last published
+    /// one: the directory of a published month never changes.
+    func writeUnits(_ pkg: DataPackage) async throws -> TableWrite {
+        let published = try await store.publications(district: district).filter(\.isFrozen).map(\.period)
+        return try await store.writeUnits(
+            pkg.units, absent: pkg.absent[.units] ?? [:], from: pkg.unitsFrom,
+            defaultFrom: effective ?? published.max()?.next, frozen: published, district: district, change: change)
     }
 
     /// A frozen (published) month is not changed (E020). A unit-month comes from case records or from cases.csv, never both (E019), counting what is stored.

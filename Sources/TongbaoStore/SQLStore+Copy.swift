@@ -26,6 +26,10 @@ struct CopySpec: Sendable {
         let text = { (names: [String]) in names.map { ($0, false) } }
         return [CopySpec(table: "districts", columns: text(["code", "name"]))] + domain + [
             CopySpec(
+                table: "unit_versions",
+                columns: text(["district", "code", "from_period", "name", "tier", "window", "groups", "aliases"])
+                    + [("ranked", true), ("sort_order", true), ("seq", true)]),
+            CopySpec(
                 table: "audit",
                 columns: text([
                     "district", "at", "actor", "source", "table_name", "row_key", "column_name", "old_value",
@@ -41,7 +45,7 @@ struct CopySpec: Sendable {
                         "state", "published_at", "published_by", "reopened_at", "reopened_by", "reason", "markdown",
                         "html",
                         "json",
-                    ])),
+                    ]) + [("docx", false), ("xlsx", false)], bytes: ["docx", "xlsx"]),
             CopySpec(
                 table: "case_partitions",
                 columns: text(["district"]) + [("part", true), ("cases", true), ("data", false)],

@@ -32,10 +32,27 @@ extension SQLStore {
         }
     }
 
+    /// The published copy of a month in any stored format (`md`, `html`, `json`, `docx`, `xlsx`) as bytes; nil
+    /// when the format is not stored (a month published before Word and Excel were kept).
+    public func publishedFile(district: String, period: Period, format: String) async throws -> Data? {
+        if let text = try await publishedDocument(district: district, period: period, format: format) {
+            return Data(text.utf8)
+        }
+        guard ["docx", "xlsx"].contains(format) else { return nil }
+        return try await serialized {
+            try await db.raw(
+                """
+                SELECT \(ident: format) AS doc FROM publications
+                WHERE district = \(bind: district) AND period = \(bind: period.description)
+                """
+            ).first()?.decode(column: "doc", as: Data?.self)
+        }
+    }
+
     /// Publishes (or publishes again after reopening) a month with its printed documents, and audits it.
+    /// `note` goes to the audit log with the state (why a month with units missing was published anyway).
     public func publish(
-        district: String, period: Period, issue: Int, documents: (md: String, html: String, json: String),
-        change: Change
+        district: String, period: Period, issue: Int, documents: PublishedCopy, note: String? = nil, change: Change
     ) async throws {
         try await transaction {
             let old = try await publication(district: district, period: period)
@@ -46,14 +63,16 @@ extension SQLStore {
             ).run()
             try await db.raw(
                 """
-                INSERT INTO publications (district, period, issue, state, published_at, published_by, markdown, html, json)
+                INSERT INTO publications
+                    (district, period, issue, state, published_at, published_by, markdown, html, json, docx, xlsx)
                 VALUES (\(bind: district), \(bind: period.description), \(bind: issue), 'published', \(bind: at),
-                \(bind: change.actor), \(bind: documents.md), \(bind: documents.html), \(bind: documents.json))
+                \(bind: change.actor), \(bind: documents.md), \(bind: documents.html), \(bind: documents.json),
+                \(bind: documents.docx), \(bind: documents.xlsx))
                 """
             ).run()
             try await appendAudit(
                 district: district, change: change, table: "publications", key: period.description, column: "state",
-                old: old?.state.rawValue, new: "published 第\(issue)期")
+                old: old?.state.rawValue, new: "published 第\(issue)期" + (note.map { "：" + $0 } ?? ""))
         }
     }
 
@@ -172,5 +191,23 @@ extension SQLStore {
             \(bind: table), \(bind: key), \(bind: column), \(bind: old), \(bind: new), 0)
             """
         ).run()
+    }
+}
+
+/// What a publication keeps: the printed bulletin in every format Tongbao writes itself. PDF is printed from the
+/// kept HTML when asked for.
+public struct PublishedCopy: Sendable {
+    public var md: String
+    public var html: String
+    public var json: String
+    public var docx: Data?
+    public var xlsx: Data?
+
+    public init(md: String, html: String, json: String, docx: Data?, xlsx: Data?) {
+        self.md = md
+        self.html = html
+        self.json = json
+        self.docx = docx
+        self.xlsx = xlsx
     }
 }

@@ -3,26 +3,11 @@ import SQLKit
 import TongbaoCore
 
 extension SQLStore {
+    /// The directory as it stands now: each unit's latest version (``units(district:asOf:)`` for a month's).
     public func units(district: String) async throws -> [OrgUnit] {
         try await serialized {
             try await db.raw("SELECT * FROM units WHERE district = \(bind: district) ORDER BY sort_order, seq").all()
-                .map {
-                    r in
-                    let tierText = try r.decode(column: "tier", as: String.self)
-                    guard let tier = Tier(rawValue: tierText) else {
-                        throw StoreError.corruptRow(table: "units", key: tierText)
-                    }
-                    func list(_ c: String) throws -> [String] {
-                        (try r.decode(column: c, as: String?.self) ?? "").split(separator: ";").map(String.init)
-                    }
-                    return OrgUnit(
-                        code: try r.decode(column: "code", as: String.self),
-                        name: try r.decode(column: "name", as: String.self),
-                        tier: tier, window: try r.decode(column: "window", as: String?.self),
-                        groups: try list("groups"),
-                        aliases: try list("aliases"), ranked: try r.decode(column: "ranked", as: Int.self) != 0,
-                        order: try r.decode(column: "sort_order", as: Int.self))
-                }
+                .map(Self.orgUnit)
         }
     }
 
@@ -54,7 +39,8 @@ extension SQLStore {
                 ).all()
             }
             var data = DistrictData(
-                district: district, units: try await units(district: code), rubric: try await rubric(district: code))
+                district: district, units: try await units(district: code, asOf: period),
+                rubric: try await rubric(district: code))
             data.cases = try await inWindow("cases").map(Self.caseRow)
             data.tongban = try await inWindow("tongban").map(Self.tongbanRow)
             data.ancillary = try await inWindow("ancillary").map { r in
@@ -86,6 +72,14 @@ extension SQLStore {
                     date: try r.decode(column: "date", as: String?.self).flatMap { Day(parsing: $0) },
                     lead: try r.decode(column: "lead", as: String?.self),
                     excellent: try r.decode(column: "excellent", as: Int?.self))
+            }
+            for r in try await db.raw(
+                """
+                SELECT period, issue FROM publications WHERE district = \(bind: code) AND state = 'published'
+                AND period >= \(bind: from) AND period <= \(bind: to)
+                """
+            ).all() {
+                data.publishedIssues[try p(r)] = try r.decode(column: "issue", as: Int.self)
             }
             data.events = try await db.raw(
                 "SELECT * FROM events WHERE district = \(bind: code) AND date >= \(bind: from + "-01") AND date <= \(bind: to + "-31") ORDER BY seq"

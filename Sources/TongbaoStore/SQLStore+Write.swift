@@ -58,9 +58,16 @@ extension SQLStore {
                             old: old, new: new))
                 }
             }
-            for row in rows {
+            for var row in rows {
                 let key = row.keyText
                 if let old = existing[key] {
+                    // A column the input did not have keeps its stored value.
+                    if !row.absent.isEmpty {
+                        row.values = row.values.map { column, cell in
+                            guard row.absent.contains(column) else { return (column, cell) }
+                            return (column, Self.cell(old[column] ?? nil, like: cell))
+                        }
+                    }
                     let diffs = row.values.filter { old[$0.0] != $0.1.text }
                     if diffs.isEmpty {
                         result.unchanged += 1
@@ -90,6 +97,15 @@ extension SQLStore {
                 try await insert.run()
             }
             return result
+        }
+    }
+
+    /// A stored text back as a cell of the kind of `like`.
+    static func cell(_ text: String?, like: Cell) -> Cell {
+        switch like {
+        case .int: return .int(text.flatMap { Int($0) })
+        case .text: return .text(text)
+        case .bytes: return like
         }
     }
 

@@ -63,7 +63,15 @@ public final class SQLStore: @unchecked Sendable {
         do {
             conn = try await SQLiteConnection.open(storage: storage, logger: logger)
         } catch {
-            throw StoreError.cannotOpen(location, "\(error)")
+            let folder = (location as NSString).deletingLastPathComponent
+            var isDir: ObjCBool = false
+            if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) {
+                throw StoreError.cannotOpen(location, "文件夹“\(folder)”不存在")
+            }
+            if FileManager.default.fileExists(atPath: location), !FileManager.default.isReadableFile(atPath: location) {
+                throw StoreError.cannotOpen(location, "没有读取权限")
+            }
+            throw StoreError.cannotOpen(location, "不是 SQLite 数据库或无法写入（\(error)）")
         }
         let store = SQLStore(backend: .sqlite, db: conn.sql(), close: { try await conn.close() })
         do {

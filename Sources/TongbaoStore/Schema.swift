@@ -146,5 +146,35 @@ enum Schema {
                 """,
             ]
         ),
+        (
+            // The unit directory has history: a change to a unit takes effect from a month, and every month
+            // renders with the directory as it was then. `units` keeps each unit's latest version (for look-ups);
+            // `unit_versions` every version by the month it starts. Units stored before are valid since ever.
+            "004_unit_versions",
+            [
+                """
+                CREATE TABLE unit_versions (
+                    district TEXT NOT NULL REFERENCES districts(code), code TEXT NOT NULL, from_period TEXT NOT NULL,
+                    name TEXT NOT NULL, tier TEXT NOT NULL, "window" TEXT, groups TEXT, aliases TEXT,
+                    ranked INTEGER NOT NULL, sort_order INTEGER NOT NULL, seq INTEGER NOT NULL,
+                    PRIMARY KEY (district, code, from_period))
+                """,
+                """
+                INSERT INTO unit_versions
+                    (district, code, from_period, name, tier, "window", groups, aliases, ranked, sort_order, seq)
+                SELECT district, code, '0000-00', name, tier, "window", groups, aliases, ranked, sort_order, seq
+                FROM units
+                """,
+            ]
+        ),
+        (
+            // A published month keeps its Word and Excel files too, so a later release of the writers does not
+            // change what was published.
+            "005_publication_documents",
+            [
+                "ALTER TABLE publications ADD COLUMN docx BYTEA",
+                "ALTER TABLE publications ADD COLUMN xlsx BYTEA",
+            ]
+        ),
     ]
 }

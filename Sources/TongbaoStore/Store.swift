@@ -15,6 +15,13 @@ public protocol Store: Sendable {
     /// Every district (tenant) in the store.
     func districts() async throws -> [District]
     func units(district: String) async throws -> [OrgUnit]
+    /// The directory as it was in `period` (each unit's version in force then).
+    func units(district: String, asOf period: Period) async throws -> [OrgUnit]
+    /// Writes changes to units effective from a month, keeping their history (``SQLStore/writeUnits``).
+    func writeUnits(
+        _ units: [OrgUnit], absent: [String: Set<String>], from: [String: Period], defaultFrom: Period?,
+        frozen: [Period], district: String, change: Change
+    ) async throws -> TableWrite
     func rubric(district: String) async throws -> [Criterion]
     /// Everything a bulletin of `period` reads (``DistrictData/window(for:)``), case records aggregated.
     func load(district: String, period: Period) async throws -> DistrictData
@@ -55,9 +62,9 @@ public protocol Store: Sendable {
     func publication(district: String, period: Period) async throws -> Publication?
     func publications(district: String) async throws -> [Publication]
     func publishedDocument(district: String, period: Period, format: String) async throws -> String?
-    func publish(
-        district: String, period: Period, issue: Int, documents: (md: String, html: String, json: String),
-        change: Change) async throws
+    func publishedFile(district: String, period: Period, format: String) async throws -> Data?
+    func publish(district: String, period: Period, issue: Int, documents: PublishedCopy, note: String?, change: Change)
+        async throws
     func reopen(district: String, period: Period, reason: String, change: Change) async throws
     /// Those of `periods` that are published and frozen: nothing writes to them.
     func frozenPeriods(district: String, _ periods: Set<Period>) async throws -> Set<Period>

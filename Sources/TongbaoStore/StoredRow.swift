@@ -30,11 +30,14 @@ public struct StoredRow: Sendable {
     public var table: String
     public var key: [(String, Cell)]
     public var values: [(String, Cell)]
+    /// Value columns the input did not have: a stored row keeps its values there (a new row has none).
+    public var absent: Set<String> = []
 
-    public init(table: String, key: [(String, Cell)], values: [(String, Cell)]) {
+    public init(table: String, key: [(String, Cell)], values: [(String, Cell)], absent: Set<String> = []) {
         self.table = table
         self.key = key
         self.values = values
+        self.absent = absent
     }
 
     /// The key as one text (`2021-07 C01`), as the audit log names rows.
@@ -103,7 +106,7 @@ extension DataPackage {
         func i(_ v: Int?) -> Cell { .int(v) }
         func d(_ v: Decimal?) -> Cell { .text(v.map(Numbers.decimal)) }
         return [
-            StoredTable("units", units) { u in
+            StoredTable("units", units, absent: absent[.units] ?? [:]) { u in
                 StoredRow(
                     table: "units", key: [("code", t(u.code))],
                     values: [
@@ -113,7 +116,7 @@ extension DataPackage {
                         ("ranked", i(u.ranked ? 1 : 0)), ("sort_order", i(u.order)),
                     ])
             },
-            StoredTable("rubric", rubric) { c in
+            StoredTable("rubric", rubric, absent: absent[.rubric] ?? [:]) { c in
                 StoredRow(
                     table: "rubric", key: [("code", t(c.code))],
                     values: [
@@ -121,7 +124,7 @@ extension DataPackage {
                         ("sort_order", i(c.order)),
                     ])
             },
-            StoredTable("meta", meta) { m in
+            StoredTable("meta", meta, absent: absent[.meta] ?? [:]) { m in
                 StoredRow(
                     table: "meta", key: [("period", t(m.period.description))],
                     values: [
@@ -129,7 +132,7 @@ extension DataPackage {
                         ("date", t(m.date?.description)), ("lead", t(m.lead)), ("excellent", i(m.excellent)),
                     ])
             },
-            StoredTable("cases", cases) { c in
+            StoredTable("cases", cases, absent: absent[.cases] ?? [:]) { c in
                 StoredRow(
                     table: "cases", key: [("period", t(c.period.description)), ("unit", t(c.unit))],
                     values: [
@@ -138,7 +141,7 @@ extension DataPackage {
                         ("ytd_recv", i(c.ytdRecv)), ("ytd_done", i(c.ytdDone)), ("proxy", i(c.proxy)),
                     ])
             },
-            StoredTable("case_records", caseRecords) { r in
+            StoredTable("case_records", caseRecords, absent: absent[.caseRecords] ?? [:]) { r in
                 StoredRow(
                     table: "case_records", key: [("case_id", t(r.caseID))],
                     values: [
@@ -150,18 +153,18 @@ extension DataPackage {
                         ("channel", t(r.channel)),
                     ])
             },
-            StoredTable("tongban", tongban) { r in
+            StoredTable("tongban", tongban, absent: absent[.tongban] ?? [:]) { r in
                 StoredRow(
                     table: "tongban",
                     key: [("period", t(r.period.description)), ("unit", t(r.unit)), ("scope", t(r.scope))],
                     values: [("count", i(r.count)), ("ytd", i(r.ytd))])
             },
-            StoredTable("ancillary", ancillary) { r in
+            StoredTable("ancillary", ancillary, absent: absent[.ancillary] ?? [:]) { r in
                 StoredRow(
                     table: "ancillary", key: [("period", t(r.period.description)), ("service", t(r.service))],
                     values: [("count", i(r.count)), ("ytd", i(r.ytd))])
             },
-            StoredTable("evaluation", evaluation) { s in
+            StoredTable("evaluation", evaluation, absent: absent[.evaluation] ?? [:]) { s in
                 StoredRow(
                     table: "evaluation",
                     key: [("period", t(s.period.description)), ("unit", t(s.unit)), ("criterion", t(s.criterion))],
@@ -170,7 +173,7 @@ extension DataPackage {
             StoredTable("events", events) { e in
                 StoredRow(table: "events", key: [("date", t(e.date.description)), ("text", t(e.text))], values: [])
             },
-            StoredTable("figures", figures) { f in
+            StoredTable("figures", figures, absent: absent[.figures] ?? [:]) { f in
                 StoredRow(
                     table: "figures", key: [("period", t(f.period.description)), ("key", t(f.key.description))],
                     values: [("value", d(f.value)), ("note", t(f.note))])
@@ -185,9 +188,21 @@ struct StoredTable {
     var count: Int
     var rows: (Range<Int>) -> [StoredRow]
 
-    init<T>(_ name: String, _ items: [T], _ transform: @escaping (T) -> StoredRow) {
+    /// `absent`: the package's absent columns of this table by row key, named as the package names them
+    /// (`order` is stored as `sort_order`).
+    init<T>(
+        _ name: String, _ items: [T], absent: [String: Set<String>] = [:], _ transform: @escaping (T) -> StoredRow
+    ) {
         self.name = name
         self.count = items.count
-        self.rows = { range in items[range].map(transform) }
+        self.rows = { range in
+            items[range].map { item in
+                var row = transform(item)
+                if !absent.isEmpty, let missing = absent[row.keyText] {
+                    row.absent = Set(missing.map { $0 == "order" ? "sort_order" : $0 })
+                }
+                return row
+            }
+        }
     }
 }

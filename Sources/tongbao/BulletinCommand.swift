@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TongbaoCore
 import TongbaoReport
+import TongbaoServer
 import TongbaoStore
 
 extension BulletinFormat: ExpressibleByArgument {}
@@ -23,10 +24,19 @@ struct BulletinCommand: AsyncParsableCommand {
     func run() async throws {
         let p = Period(parsing: period)!
         try options.existingDatabase()
-        let district = try await SQLStore.with(options.db) { try await options.district(in: $0) }
-        let bulletin = try await Rendering.bulletin(
-            db: options.db, district: district, period: p, settings: options.settings)
-        let data = try await format.render(bulletin)
+        let (data, missing) = try await SQLStore.with(options.db) { store -> (Data, [String]?) in
+            let district = try await options.district(in: store)
+            let publishing = Publishing(store: store, settings: options.settings)
+            // A published month comes from its published copy, byte for byte.
+            guard let data = try await publishing.document(district: district, period: p, format: format),
+                let b = try await publishing.bulletin(district: district, period: p)
+            else { throw RenderingError.noData(district: district, period: p) }
+            return (data, b.missing)
+        }
+        if let missing {
+            FileHandle.standardError.write(
+                Data("警告：截至生成时，尚有\(missing.count)个单位未报送：\(missing.joined(separator: "、"))\n".utf8))
+        }
         if let out {
             try data.write(to: URL(fileURLWithPath: out), options: .atomic)
         } else if format.isText {

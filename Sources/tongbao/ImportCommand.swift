@@ -11,9 +11,19 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "数据包路径：文件夹、.zip、.csv、.xlsx/.xls/.et/.ods，可给多个，合为一个数据包。") var paths: [String]
     @OptionGroup var options: StoreOptions
     @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+    @Option(help: "机构目录的修改从哪个月起生效（YYYY-MM）；省略时为最后一个已发布月份的下一个月，units.csv 的“生效月份”列优先。")
+    var effective: String?
+
+    func validate() throws {
+        if let effective, Period(parsing: effective) == nil {
+            throw ValidationError("--effective 应为 YYYY-MM，实际为“\(effective)”")
+        }
+    }
 
     func run() async throws {
-        let report = try await runImport(paths: paths, options: options, user: user, dryRun: false)
+        let report = try await runImport(
+            paths: paths, options: options, user: user, dryRun: false,
+            effective: effective.flatMap(Period.init(parsing:)))
         print(Summary.text(report, dryRun: false))
     }
 }
@@ -33,7 +43,9 @@ struct ValidateCommand: AsyncParsableCommand {
 }
 
 /// Runs an import or a dry run, printing progress on a terminal and the refusal's issues on failure.
-func runImport(paths: [String], options: StoreOptions, user: String, dryRun: Bool) async throws -> ImportReport {
+func runImport(paths: [String], options: StoreOptions, user: String, dryRun: Bool, effective: Period? = nil)
+    async throws -> ImportReport
+{
     let terminal = isatty(STDERR_FILENO) != 0
     defer { if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
     return try await SQLStore.with(options.db) { store in
@@ -46,11 +58,27 @@ func runImport(paths: [String], options: StoreOptions, user: String, dryRun: Boo
                     Data(((terminal ? "\r\u{1B}[K" : "") + line + (terminal ? "" : "\n")).utf8))
             })
         importer.settings = options.settings
+        importer.effective = effective
         return try await importer.run(paths: paths, dryRun: dryRun)
     }
 }
 
 enum Summary {
+    /// How many changed values an import lists.
+    static let listedChanges = 20
+
+    /// The values an import changed (not the new rows): the first ``listedChanges``, then how many more.
+    static func changed(_ r: ImportReport) -> [String] {
+        let changes = r.writes.flatMap(\.changes).filter { $0.old != nil }
+        guard !changes.isEmpty else { return [] }
+        let units = UnitDirectory(r.units)
+        var lines = ["修改的数值："] + changes.prefix(listedChanges).map { "  " + $0.readable(units).line }
+        if changes.count > listedChanges {
+            lines.append("  ……另有 \(changes.count - listedChanges) 处修改（tongbao audit 可查看全部）")
+        }
+        return lines
+    }
+
     static func text(_ r: ImportReport, dryRun: Bool) -> String {
         var lines: [String] = []
         lines.append(dryRun ? "校验通过（未写入数据库）。" : "导入完成。")
@@ -62,6 +90,7 @@ enum Summary {
             let upd = r.writes.reduce(0) { $0 + $1.updated }
             let same = r.writes.reduce(0) { $0 + $1.unchanged }
             lines.append("新增 \(ins) 行，修改 \(upd) 行，未变 \(same) 行；修改已记入审计日志。")
+            lines += changed(r)
         }
         let notes = r.notes.filter { $0.severity == .notice }
         if !notes.isEmpty {

@@ -12,7 +12,7 @@ struct Tongbao: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, ImportCommand.self, ValidateCommand.self, BulletinCommand.self, ServeCommand.self,
             UserCommand.self, MigrateCommand.self, TemplateCommand.self, GenCasesCommand.self, IngestCommand.self,
-            CasesCommand.self,
+            CasesCommand.self, PublishCommand.self, ReopenCommand.self, AuditCommand.self,
         ])
 
     /// The release, as `tongbao --version` prints it.
@@ -52,6 +52,9 @@ enum ChineseHelp {
         ("Help: ", "帮助："), ("Missing expected argument", "缺少参数"), ("Unknown option", "未知选项"),
         ("Unexpected argument", "多余的参数"), ("Missing value for option", "选项缺少取值"),
         ("The value", "取值"), ("is invalid for", "不适用于"), ("Unknown subcommand", "未知子命令"),
+        ("Did you mean", "是否应为"), ("See 'tongbao ", "用“tongbao "), ("' for more information.", "”查看说明。"),
+        ("unexpected arguments:", "个多余的参数："), ("Please provide one of the following:", "请给出以下之一："),
+        ("Missing expected argument", "缺少参数"), ("Show the version.", "显示版本号。"),
     ]
 
     static func translate(_ text: String) -> String {

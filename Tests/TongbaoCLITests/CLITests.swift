@@ -220,4 +220,36 @@ extension CLITests {
         let bad = try CLI.run(["import"])
         #expect(bad.status != 0 && bad.stderr.contains("错误：") && !bad.stderr.contains("Error:"), "\(bad.stderr)")
     }
+
+    @Test func publishReopenAndAuditFromTheCommandLine() throws {
+        let dir = try Fixtures.tempDir()
+        let db = dir.appendingPathComponent("p.sqlite").path
+        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db]).status == 0)
+        let august = dir.appendingPathComponent("8月.csv")
+        try Data("月份,单位,即办接件\n2021-08,区税务局,12001\n2021-08,社会保险中心,90000\n2021-08,龙溪街道,3000\n".utf8)
+            .write(to: august)
+        #expect(try CLI.run(["import", august.path, "--db", db]).status == 0)
+
+        let refused = try CLI.run(["publish", "--db", db, "--period", "2021-08"])
+        #expect(refused.status != 0 && refused.stderr.contains("尚有49个单位未报送"), "\(refused.stderr)")
+        let bulletin = try CLI.run(["bulletin", "--db", db, "--period", "2021-08"])
+        #expect(bulletin.stderr.contains("警告：截至生成时，尚有49个单位未报送"), "\(bulletin.stderr)")
+        #expect(bulletin.stdout.contains("第8期"))
+        let published = try CLI.run([
+            "publish", "--db", db, "--period", "2021-08", "--allow-missing", "先发布，缺报单位下月补", "--user", "李四",
+        ])
+        #expect(published.status == 0 && published.stdout.contains("第8期"), "\(published.stderr)")
+        let reopened = try CLI.run(["reopen", "--db", db, "--period", "2021-08", "--reason", "补报", "--user", "李四"])
+        #expect(reopened.status == 0, "\(reopened.stderr)")
+
+        let fix = dir.appendingPathComponent("更正.csv")
+        try Data("月份,单位,即办接件\n2021-07,区税务局,12600\n".utf8).write(to: fix)
+        let imported = try CLI.run(["import", fix.path, "--db", db, "--user", "张三"])
+        #expect(imported.stdout.contains("修改的数值：") && imported.stdout.contains("12549 → 12600"), "\(imported.stdout)")
+        let audit = try CLI.run(["audit", "--db", db, "--period", "2021-07", "--unit", "C06"])
+        #expect(audit.status == 0, "\(audit.stderr)")
+        #expect(audit.stdout.contains("张三  2021-07 区税务局 办件月报·即办接件：12549 → 12600"), "\(audit.stdout)")
+        let all = try CLI.run(["audit", "--db", db, "--user", "李四"])
+        #expect(all.stdout.contains("先发布，缺报单位下月补") && all.stdout.contains("补报"), "\(all.stdout)")
+    }
 }

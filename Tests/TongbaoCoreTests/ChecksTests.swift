@@ -33,8 +33,18 @@ import TongbaoCore
             Self.row("B", Self.july, recv: 40, done: 40),
         ]
         let flagged = Self.warnings(rows).filter { $0.code == .largeChange }
-        #expect(flagged.map(\.unit) == ["区甲局"], "区乙局 stays below the floor of 50")
+        // Completed and received each jumped fourfold: both are flagged.
+        #expect(flagged.map(\.unit) == ["区甲局", "区甲局"], "区乙局 stays below the floor of 50")
+        #expect(flagged.map(\.key) == ["办结量", "接件量"])
         #expect(flagged.first?.value == "400" && flagged.first?.computed == "100")
+        // A tenfold jump in 接件 alone is flagged like one in 办结.
+        let receivedOnly = [
+            Self.row("A", Self.june, recv: 100, done: 100, ytdRecv: 600, ytdDone: 600),
+            Self.row("A", Self.july, recv: 1000, done: 100),
+        ]
+        let alone = Self.warnings(receivedOnly).filter { $0.code == .largeChange }
+        #expect(alone.map(\.key) == ["接件量"] && alone.first?.value == "1000")
+        #expect(alone.first?.message.contains("接件量由上月 100 件变为 1000 件") == true)
         #expect(Self.warnings(rows, settings: .init(changeFactor: 5)).filter { $0.code == .largeChange }.isEmpty)
     }
 

@@ -214,12 +214,16 @@ import TongbaoTestSupport
             ])
         let bogus = Sheet(name: "Sheet2", rows: [[.text("x")]])
         let book = PackageFile(name: "报表.xlsx", data: try XLSXWriter.write(Workbook(sheets: [sheet, bogus])))
+        let alone = PackageFile(name: "图表.xlsx", data: try XLSXWriter.write(Workbook(sheets: [bogus])))
 
         let errors = try await Self.refusal([book])
 
-        #expect(Set(errors.map(\.code)) == [.negativeCount, .unknownTable])
+        // Beside a sheet that is a table, a sheet that fits none is skipped with a notice (N202), not refused.
+        #expect(errors.map(\.code) == [.negativeCount])
         let negative = try #require(errors.first { $0.code == .negativeCount })
         #expect(negative.description.contains("报表.xlsx 工作表“办件月报” 第2行 C列（即办接件）"))
-        #expect(errors.first { $0.code == .unknownTable }?.sheet == "Sheet2")
+        // A workbook with no sheet that fits a table is refused, naming the sheet.
+        let refused = try await Self.refusal([alone])
+        #expect(refused.map(\.code) == [.unknownTable] && refused.first?.sheet == "Sheet2")
     }
 }

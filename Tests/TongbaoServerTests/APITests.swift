@@ -63,6 +63,30 @@ struct APITests {
         }
     }
 
+    @Test(arguments: TestBackend.available) func aPartialPutChangesOnlyTheFieldsItNames(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
+            let b = web.browser()
+            let h = try await Self.token(web, "rep1")
+            let before = try #require(try await web.caseRow("C01"))
+            let body = try JSONSerialization.data(withJSONObject: ["version": 0, "cases": ["recv_promised": "77"]])
+            let put = try await b.request(
+                .put, "/api/v1/reports/C01/2021-07", body: ByteBuffer(bytes: body), headers: h)
+            #expect(put.status == .ok, "\(put.text)")
+            var expected = before
+            expected.recvPromised = 77
+            #expect(try await web.caseRow("C01") == expected, "the other figures keep their values")
+            // An empty string clears a figure (not reported).
+            let clear = try JSONSerialization.data(withJSONObject: ["version": 1, "cases": ["ytd_recv": ""]])
+            let cleared = try await b.request(
+                .put, "/api/v1/reports/C01/2021-07", body: ByteBuffer(bytes: clear), headers: h)
+            #expect(cleared.status == .ok)
+            expected.ytdRecv = nil
+            #expect(try await web.caseRow("C01") == expected)
+        }
+    }
+
     @Test(arguments: TestBackend.available) func packagesDryRunListsChangesAndPublishFreezes(_ backend: TestBackend)
         async throws
     {

@@ -163,7 +163,8 @@ import TongbaoTestSupport
         try await Self.withUnits(.sqlite) { store in
             _ = try await Self.ingester(store).run([jul])
             try await store.publish(
-                district: "d", period: Period(year: 2021, month: 8), issue: 1, documents: ("", "", "{}"),
+                district: "d", period: Period(year: 2021, month: 8), issue: 1,
+                documents: PublishedCopy(md: "", html: "", json: "{}", docx: nil, xlsx: nil), note: nil,
                 change: Change(actor: "t", source: "t"))
             let before = try await store.fingerprint()
             let failure = await #expect(throws: ImportFailed.self) { try await Self.ingester(store).run([aug]) }

@@ -25,7 +25,8 @@ import TongbaoTestSupport
                 Account(name: "li", district: "yubei", role: .admin), passwordHash: "$2b$04$x", at: Date())
             try await source.addToken(tokenHash: "abc", user: "li", at: Date())
             try await source.publish(
-                district: "yubei", period: Period(year: 2021, month: 7), issue: 7, documents: ("m", "h", "j"),
+                district: "yubei", period: Period(year: 2021, month: 7), issue: 7,
+                documents: PublishedCopy(md: "m", html: "h", json: "j", docx: nil, xlsx: nil), note: nil,
                 change: change)
             try await Fixtures.withStore(target) { destination in
                 let mover = DistrictMover(from: source, to: destination)

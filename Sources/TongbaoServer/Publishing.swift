@@ -1,0 +1,96 @@
+import Foundation
+import TongbaoCore
+import TongbaoReport
+import TongbaoStore
+
+/// A month's bulletin as documents, and its publication: one door for the web application and the command line.
+///
+/// A published month is frozen for good: every format comes from the copy kept at publication (Markdown, HTML,
+/// JSON, Word and Excel as they were printed; PDF printed again from the kept HTML), so neither later imports, nor
+/// directory changes, nor a new release of the writers change it.
+public struct Publishing: Sendable {
+    public var store: any Store
+    public var settings: BulletinSettings
+
+    public init(store: any Store, settings: BulletinSettings = BulletinSettings()) {
+        self.store = store
+        self.settings = settings
+    }
+
+    /// Why a month was not published.
+    public enum Failure: Error, LocalizedError, Equatable {
+        /// Units are missing and no reason was given to publish anyway.
+        case incomplete([String])
+        case noData(String)
+
+        public var errorDescription: String? {
+            switch self {
+            case .incomplete(let names):
+                return
+                    "尚有\(names.count)个单位未报送（\(names.prefix(10).joined(separator: "、"))\(names.count > 10 ? "等" : "")），"
+                    + "如确需发布，请说明原因（命令行 --allow-missing 原因，网页勾选“仍然发布”并填写原因）"
+            case .noData(let period): return "\(period) 没有任何数据，无法发布"
+            }
+        }
+    }
+
+    /// The month's bulletin as it stands, nil without data; the published copy's issue number once published.
+    public func bulletin(district: String, period: Period) async throws -> Bulletin? {
+        let data = try await store.load(district: district, period: period)
+        let builder = BulletinBuilder(data: data, period: period, settings: settings)
+        guard builder.hasData else { return nil }
+        var b = builder.build()
+        if let p = try await store.publication(district: district, period: period) { b.issue = p.issue }
+        return b
+    }
+
+    /// The document in `format`: the published copy when the month is published (PDF printed from its kept HTML;
+    /// Word and Excel of a month published before they were kept, rendered from its kept JSON), else rendered
+    /// from the data now. Nil when the month has no data.
+    public func document(district: String, period: Period, format: BulletinFormat) async throws -> Data? {
+        if let p = try await store.publication(district: district, period: period), p.isFrozen {
+            if format == .pdf,
+                let html = try await store.publishedDocument(district: district, period: period, format: "html")
+            {
+                return try await PDFWriter.render(html: html)
+            }
+            if let kept = try await store.publishedFile(district: district, period: period, format: format.rawValue) {
+                return kept
+            }
+            if let json = try await store.publishedDocument(district: district, period: period, format: "json") {
+                return try await format.render(try JSONDecoder().decode(Bulletin.self, from: Data(json.utf8)))
+            }
+        }
+        guard let b = try await bulletin(district: district, period: period) else { return nil }
+        return try await format.render(b)
+    }
+
+    /// Publishes the month: gives it its issue number, keeps its documents and freezes it. With units missing it
+    /// needs `allowMissing` (why it is published anyway), which goes to the audit log.
+    @discardableResult
+    public func publish(district: String, period: Period, allowMissing: String?, change: Change) async throws
+        -> Publication
+    {
+        guard let b = try await bulletin(district: district, period: period) else {
+            throw Failure.noData(period.description)
+        }
+        let reason = allowMissing?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let missing = b.missing, (reason ?? "").isEmpty { throw Failure.incomplete(missing) }
+        let view = BulletinView(b)
+        let copy = PublishedCopy(
+            md: MarkdownWriter.render(view), html: try HTMLWriter.render(view), json: try JSONWriter.render(b),
+            docx: try DOCXWriter.render(view), xlsx: try XLSXBulletinWriter.render(view))
+        let note = b.missing.map { "\($0.count)个单位未报送，仍然发布：\(reason ?? "")" }
+        try await store.publish(
+            district: district, period: period, issue: b.issue ?? 1, documents: copy, note: note, change: change)
+        guard let p = try await store.publication(district: district, period: period) else {
+            throw StoreError.notPublished(period.description)
+        }
+        return p
+    }
+
+    /// Reopens a published month with a reason (audited).
+    public func reopen(district: String, period: Period, reason: String, change: Change) async throws {
+        try await store.reopen(district: district, period: period, reason: reason, change: change)
+    }
+}

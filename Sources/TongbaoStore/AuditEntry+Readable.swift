@@ -1,0 +1,71 @@
+import Foundation
+import TongbaoCore
+
+/// An audit entry as a person reads it: China time, the unit's name, the month, the table and figure in Chinese.
+public struct ReadableAudit: Sendable, Codable, Equatable {
+    /// `2021-08-05 10:00`, China time.
+    public var at: String
+    public var actor: String
+    public var source: String
+    /// `办件月报`.
+    public var table: String
+    /// The month the row is of, when it has one.
+    public var period: String
+    /// The unit's name (or the row's other key words: a scope, a service, a criterion).
+    public var subject: String
+    /// `即办接件`.
+    public var figure: String
+    public var old: String
+    public var new: String
+
+    /// One line for a terminal: when, who, what, old → new, and through what.
+    public var line: String {
+        let what = [period, subject, "\(table)·\(figure)"].filter { !$0.isEmpty }.joined(separator: " ")
+        return "\(at)  \(actor)  \(what)：\(old.isEmpty ? "（空）" : old) → \(new.isEmpty ? "（空）" : new)  （\(source)）"
+    }
+}
+
+extension AuditEntry {
+    /// Newest first, of one unit (code), month and person where given. A row's key names its period and unit
+    /// (`2021-07 C01`), so both filters match key words.
+    public static func matching(_ all: [AuditEntry], unit: String, period: String, actor: String) -> [AuditEntry] {
+        all.reversed().filter { e in
+            let words = e.key.split(separator: " ").map(String.init)
+            return (unit.isEmpty || words.contains(unit)) && (actor.isEmpty || e.actor == actor)
+                && (period.isEmpty || words.contains { $0 == period || $0.hasPrefix(period + "-") })
+        }
+    }
+
+    /// Chinese names of the tables the audit log names that are not package tables.
+    static let otherTables = [
+        "publications": "发布", "report_versions": "报表版本", "case_totals": "办件明细汇总", "users": "账号",
+    ]
+    /// Chinese names of stored columns that are not package columns.
+    static let otherColumns = [
+        "sort_order": "排序", "state": "状态", "version": "版本", "*": "整行", "due_date": "应办结日期",
+        "approval": "审批类办结", "service": "服务类办结", "on_time": "按时办结", "rated": "已评价",
+        "satisfied": "满意", "days_total": "办理天数合计",
+    ]
+
+    /// The entry with codes and column keys turned into names. `units` resolves unit codes in the row's key.
+    public func readable(_ units: UnitDirectory) -> ReadableAudit {
+        let table = PackageTable(rawValue: self.table)
+        var period = ""
+        var subject: [String] = []
+        for word in key.split(separator: " ").map(String.init) {
+            if period.isEmpty, Period(parsing: word) != nil, word.count == 7 {
+                period = word
+            } else if let code = units.resolve(word), let unit = units.unit(code) {
+                subject.append(unit.name)
+            } else {
+                subject.append(word)
+            }
+        }
+        let figure =
+            table?.columns.first { $0.name == column }?.chinese ?? Self.otherColumns[column] ?? column
+        return ReadableAudit(
+            at: ChinaTime.display(at), actor: actor, source: source,
+            table: table?.chineseName ?? Self.otherTables[self.table] ?? self.table, period: period,
+            subject: subject.joined(separator: " "), figure: figure, old: old ?? "", new: new ?? "")
+    }
+}
