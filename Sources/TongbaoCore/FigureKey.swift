@@ -96,3 +96,43 @@ public struct FigureKey: Hashable, Codable, Sendable, CustomStringConvertible {
         try c.encode(description)
     }
 }
+
+extension FigureKey {
+    /// The figure as a Chinese phrase for messages (`区行政服务中心和分中心全渝通办本月办件量`); the key stays in
+    /// JSON.
+    public var chineseName: String { scope.chineseName + measure.chineseName }
+}
+
+extension FigureKey.Scope {
+    public var chineseName: String {
+        switch self {
+        case .all: return "全区"
+        case .center: return "区行政服务中心"
+        case .subcenter: return "分中心"
+        case .town: return "镇街公共服务中心"
+        case .departments: return "区行政服务中心和分中心"
+        }
+    }
+}
+
+extension FigureKey.Measure {
+    public var chineseName: String {
+        switch self {
+        case .done: return "办件量"
+        case .recv: return "接件量"
+        case .ytdRecvImmediate: return "本年累计即办接件"
+        case .ytdRecvPromised: return "本年累计承诺接件"
+        case .ytdDoneImmediate: return "本年累计即办办结"
+        case .ytdDonePromised: return "本年累计承诺办结"
+        case .approval: return "审批类办件量"
+        case .service: return "服务类办件量"
+        case .proxy: return "村居代办量"
+        case .ytdProxy: return "本年累计村居代办量"
+        case .tongban(let scope): return "“\(scope)”本月办件量"
+        case .ytdTongban(let scope): return "“\(scope)”全年办件量"
+        case .ontimeRate: return "按时办结率"
+        case .accuracyRate: return "办件准确率"
+        case .satisfactionRate: return "群众满意率"
+        }
+    }
+}

@@ -220,7 +220,9 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .duplicateColumn: return "列\(v)重复出现"
         case .conflictingUnitName: return "名称或别名\(v)已被单位“\(i.computed ?? "")”使用"
         case .reportedDiffers:
-            return "\(when)\(i.key ?? "")报送数为 \(i.value ?? "")，按明细计算为 \(i.computed ?? "")，通报采用计算数"
+            // The figure by its Chinese name; JSON keeps the key (`departments.tongban:全渝通办`).
+            let name = i.key.flatMap(FigureKey.init(parsing:))?.chineseName ?? i.key ?? ""
+            return "\(when)\(name)：报送数（报送数表中所填）为 \(i.value ?? "")，按各单位明细计算为 \(i.computed ?? "")，通报采用计算数"
         case .reportedYTDDiffers:
             return "\(when)\(unit)\(i.key ?? "")报送的本年累计为 \(i.value ?? "")，按各月累加为 \(i.computed ?? "")，通报采用累加数"
         case .doneExceedsReceived:

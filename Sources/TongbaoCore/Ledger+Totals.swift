@@ -115,7 +115,7 @@ extension Ledger {
         if let computed, let r = reported?.value, Numbers.rate(r) != Numbers.rate(computed) {
             warn(
                 Issue(
-                    .reportedDiffers, file: "figures.csv", period: p.description, key: key.description,
+                    .reportedDiffers, period: p.description, key: key.description,
                     value: Numbers.rate(r), computed: Numbers.rate(computed)))
         }
         return (value, computed == nil ? reported?.note : nil)

@@ -53,7 +53,7 @@ public final class Ledger {
         if let reported, reported != computed {
             warn(
                 Issue(
-                    .reportedDiffers, file: "figures.csv", period: p.description, key: key.description,
+                    .reportedDiffers, period: p.description, key: key.description,
                     value: "\(reported)", computed: "\(computed)"))
         }
         return computed
