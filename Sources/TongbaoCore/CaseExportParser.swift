@@ -16,25 +16,44 @@ public struct CaseExportParser: Sendable {
     /// Resolved units by the hash of their bytes as written: the bytes, and the unit code's bytes.
     var units: [UInt64: [(raw: [UInt8], code: [UInt8])]] = [:]
     var fields: [Range<Int>] = []
+    /// Deadlines are checked against it: a case due in a year it does not know is refused (E033).
+    let calendar: WorkCalendar
+    /// Words (and a profile's codes) of the columns with choices, as bytes.
+    let kinds: ByteTable<Bool>
+    let categories: ByteTable<Bool>
+    let ratings: ByteTable<Int>
+    let statuses: ByteTable<CaseStatus>
+    let limitUnits: ByteTable<LimitUnit>
+    /// A profile's codes of free-text columns (channel, scope): as exported → as stored.
+    let textValues: [Column: ByteTable<[UInt8]>]
 
-    enum Column: Int { case id, unit, item, category, kind, received, completed, promised, rating, scope, channel }
+    enum Column: Int {
+        case id, unit, item, category, kind, received, completed, promised, rating, scope, channel
+        case limitUnit, paused, status
+    }
 
-    static let approval = Array("审批".utf8)
-    static let service = Array("服务".utf8)
-    static let immediate = Array("即办".utf8)
-    static let promised = Array("承诺".utf8)
-    static let ratings = CaseRecord.ratings.map { Array($0.utf8) }
-
-    /// Fails with the header's issues (unknown, duplicate or missing columns).
-    public init(header: [String], directory: UnitDirectory, file: String) throws(ImportIssues) {
+    /// Fails with the header's issues (unknown, duplicate or missing columns). Headers are read with the names
+    /// of docs/columns.md and, first, the `profile`'s.
+    public init(
+        header: [String], directory: UnitDirectory, file: String, calendar: WorkCalendar = .china,
+        profile: ExportProfile? = nil
+    ) throws(ImportIssues) {
         let columns = PackageTable.caseRecords.columns
         var at = [Int](repeating: -1, count: columns.count)
         var issues: [Issue] = []
         for (i, raw) in header.enumerated() {
             let h = raw.trimmed
-            guard let c = columns.firstIndex(where: { $0.name == h.lowercased() || $0.chinese == h }) else {
+            let name = profile?.columns[HeaderVocabulary.normalise(h)]
+            let role = name.map { ColumnRole.field($0) } ?? HeaderVocabulary.role(h, in: .caseRecords)
+            guard case .field(let field)? = role, let c = columns.firstIndex(where: { $0.name == field }) else {
                 if h.isEmpty && i == header.count - 1 { continue }
-                issues.append(Issue(.unknownColumn, file: file, line: 1, column: h, columnNumber: i + 1, value: h))
+                var issue = Issue(.unknownColumn, file: file, line: 1, column: h, columnNumber: i + 1, value: h)
+                let near = HeaderVocabulary.closest(
+                    h, among: columns.flatMap { HeaderVocabulary.names(of: $0, in: .caseRecords) })
+                issue.hint =
+                    (near.isEmpty ? "" : "是否应为“" + near.joined(separator: "”或“") + "”？")
+                    + "平台导出的列名可用 --profile 映射（docs/cases.md）"
+                issues.append(issue)
                 continue
             }
             if at[c] >= 0 {
@@ -51,6 +70,23 @@ public struct CaseExportParser: Sendable {
         self.at = at
         self.names = columns.map(\.name)
         self.width = header.count
+        self.calendar = calendar
+        let values = profile?.values ?? [:]
+        func table<T>(_ column: String, _ words: [String: T]) -> ByteTable<T> {
+            var all = words
+            for (code, word) in values[column] ?? [:] { if let v = words[word] { all[code] = v } }
+            return ByteTable(all)
+        }
+        kinds = table("kind", PackageParser.kinds.mapValues { $0 == .immediate })
+        categories = table("category", PackageParser.categories.mapValues { $0 == .approval })
+        ratings = table("rating", Dictionary(uniqueKeysWithValues: CaseRecord.ratings.enumerated().map { ($1, $0) }))
+        statuses = table("status", CaseStatus.words)
+        limitUnits = table("promised_unit", LimitUnit.words)
+        var text: [Column: ByteTable<[UInt8]>] = [:]
+        for (column, name) in [(Column.channel, "channel"), (.scope, "scope")] {
+            if let map = values[name] { text[column] = ByteTable(map.mapValues { Array($0.utf8) }) }
+        }
+        textValues = text
     }
 
     /// One row's fields, valid while its line is.
@@ -58,11 +94,17 @@ public struct CaseExportParser: Sendable {
         var id: UnsafeBufferPointer<UInt8>
         var unit: [UInt8]
         var item, scope, channel: UnsafeBufferPointer<UInt8>
+        /// What a profile maps the scope or channel to, when it does.
+        var scopeCode: [UInt8]?
+        var channelCode: [UInt8]?
         var approval, immediate: Bool
         var received: Int
         var completed: Int?
         var promisedDays: Int
         var rating: Int?
+        var limitUnit: LimitUnit
+        var paused: Int
+        var status: CaseStatus
     }
 
     /// Appends the case on one line to `out` in ``CasePartition``'s record form and returns its day received, or
@@ -71,10 +113,21 @@ public struct CaseExportParser: Sendable {
         Int, Issue
     > {
         read(line, number: number) { r in
-            CasePartition.appendRecord(
-                id: r.id, unit: r.unit, item: r.item, scope: r.scope, channel: r.channel, approval: r.approval,
-                immediate: r.immediate, received: r.received, completed: r.completed, promisedDays: r.promisedDays,
-                rating: r.rating, into: &out)
+            func append(scope: UnsafeBufferPointer<UInt8>, channel: UnsafeBufferPointer<UInt8>) {
+                CasePartition.appendRecord(
+                    id: r.id, unit: r.unit, item: r.item, scope: scope, channel: channel, approval: r.approval,
+                    immediate: r.immediate, received: r.received, completed: r.completed, promisedDays: r.promisedDays,
+                    rating: r.rating, limitUnit: r.limitUnit, paused: r.paused, status: r.status, into: &out)
+            }
+            if r.scopeCode == nil && r.channelCode == nil {
+                append(scope: r.scope, channel: r.channel)
+            } else {
+                let scope = r.scopeCode ?? Array(r.scope)
+                let channel = r.channelCode ?? Array(r.channel)
+                scope.withUnsafeBufferPointer { s in
+                    channel.withUnsafeBufferPointer { c in append(scope: s, channel: c) }
+                }
+            }
             return r.received.floorDiv(86_400)
         }
     }
@@ -101,15 +154,18 @@ public struct CaseExportParser: Sendable {
             guard i >= 0, i < fields.count else { return UnsafeBufferPointer(start: nil, count: 0) }
             return Self.trim(UnsafeBufferPointer(rebasing: line[fields[i]]))
         }
-        func fail(_ code: IssueCode, _ c: Column, _ value: UnsafeBufferPointer<UInt8>? = nil, computed: String? = nil)
-            -> Result<T, Issue>
-        {
+        func fail(
+            _ code: IssueCode, _ c: Column, _ value: UnsafeBufferPointer<UInt8>? = nil, computed: String? = nil,
+            value text: String? = nil
+        ) -> Result<T, Issue> {
             let i = at[c.rawValue]
             return .failure(
                 Issue(
                     code, file: file, line: number, column: names[c.rawValue], columnNumber: i >= 0 ? i + 1 : nil,
-                    value: value.map { String(decoding: $0, as: UTF8.self) }, computed: computed))
+                    value: text ?? value.map { String(decoding: $0, as: UTF8.self) }, computed: computed))
         }
+        /// A free-text field's replacement by the profile's codes; nil keeps it as written.
+        func mapped(_ c: Column, _ f: UnsafeBufferPointer<UInt8>) -> [UInt8]? { textValues[c]?.find(f) }
         if fields.count > width,
             fields[width...].contains(where: { !Self.isBlank(UnsafeBufferPointer(rebasing: line[$0])) })
         {
@@ -122,14 +178,12 @@ public struct CaseExportParser: Sendable {
         guard !unitText.isEmpty else { return fail(.missingValue, .unit) }
         guard let unit = resolve(unitText) else { return fail(.unknownUnit, .unit, unitText) }
         let category = field(.category)
-        let approval = category.elementsEqual(Self.approval)
-        guard approval || category.elementsEqual(Self.service) else {
+        guard let approval = categories.find(category) else {
             return category.isEmpty
                 ? fail(.missingValue, .category) : fail(.badChoice, .category, category, computed: "审批、服务")
         }
         let kind = field(.kind)
-        let immediate = kind.elementsEqual(Self.immediate)
-        guard immediate || kind.elementsEqual(Self.promised) else {
+        guard let immediate = kinds.find(kind) else {
             return kind.isEmpty ? fail(.missingValue, .kind) : fail(.badChoice, .kind, kind, computed: "即办、承诺")
         }
         let receivedText = field(.received)
@@ -156,20 +210,53 @@ public struct CaseExportParser: Sendable {
             guard let n = Self.integer(promisedText) else { return fail(.notAnInteger, .promised, promisedText) }
             promisedDays = n
         }
+        var limitUnit = LimitUnit.workday
+        let unitWord = field(.limitUnit)
+        if !unitWord.isEmpty {
+            guard let u = limitUnits.find(unitWord) else {
+                return fail(.badChoice, .limitUnit, unitWord, computed: "工作日、自然日、小时")
+            }
+            limitUnit = u
+        }
+        var paused = 0
+        let pausedText = field(.paused)
+        if !pausedText.isEmpty {
+            guard let n = Self.integer(pausedText) else { return fail(.notAnInteger, .paused, pausedText) }
+            paused = n
+        }
+        var status = CaseStatus.normal
+        let statusText = field(.status)
+        if !statusText.isEmpty {
+            guard let st = statuses.find(statusText) else {
+                return fail(.badChoice, .status, statusText, computed: "办结、不予受理、退件、作废、撤回（docs/cases.md）")
+            }
+            status = st
+        }
         var rating: Int? = nil
         let ratingText = field(.rating)
         if !ratingText.isEmpty {
-            guard let i = Self.ratings.firstIndex(where: { ratingText.elementsEqual($0) }) else {
+            guard let i = ratings.find(ratingText) else {
                 return fail(.badChoice, .rating, ratingText, computed: CaseRecord.ratings.joined(separator: "、"))
             }
             rating = i
+        }
+        // A deadline in working days needs the year's holidays: refuse a case the calendar cannot date.
+        if status != .void, !immediate || paused > 0 {
+            do {
+                _ = try calendar.deadline(
+                    received: received, immediate: immediate, limit: promisedDays, unit: limitUnit, paused: paused)
+            } catch {
+                return fail(.noCalendar, .received, nil, computed: nil, value: "\(error.year)")
+            }
         }
         return .success(
             body(
                 Row(
                     id: id, unit: unit, item: field(.item), scope: field(.scope), channel: field(.channel),
-                    approval: approval, immediate: immediate, received: received, completed: completed,
-                    promisedDays: promisedDays, rating: rating)))
+                    scopeCode: mapped(.scope, field(.scope)), channelCode: mapped(.channel, field(.channel)),
+                    approval: approval, immediate: immediate,
+                    received: received, completed: completed, promisedDays: promisedDays, rating: rating,
+                    limitUnit: limitUnit, paused: paused, status: status)))
     }
 
     /// The unit code's bytes for a unit as written (code, name or alias), cached by the bytes' hash.
@@ -278,6 +365,13 @@ public struct CaseExportParser: Sendable {
         }
         return seen ? v : nil
     }
+}
+
+/// Words to values, compared on bytes: a few entries each (即办/承诺, a status), so a scan beats hashing a copy.
+struct ByteTable<T: Sendable>: Sendable {
+    let entries: [([UInt8], T)]
+    init(_ words: [String: T]) { entries = words.map { (Array($0.key.utf8), $0.value) } }
+    func find(_ b: UnsafeBufferPointer<UInt8>) -> T? { entries.first { b.elementsEqual($0.0) }?.1 }
 }
 
 /// Issues that stop a whole file (a header that cannot be read).

@@ -17,10 +17,18 @@ extension CasePartition {
         public var completed: Int?
         public var promisedDays: Int
         public var rating: Int?
+        public var limitUnit: LimitUnit
+        public var paused: Int
+        public var status: CaseStatus
+        /// Read from a partition written before unit, status and paused days were kept (`TBC1`).
+        var v1 = false
 
-        /// The order of a case's states: completed beats open, rated beats not rated, then the later completion.
+        /// Whether the case has ended: completed, or refused, returned or void.
+        var ended: Bool { completed != nil || status != .normal }
+
+        /// The order of a case's states: ended beats open, rated beats not rated, then the later completion.
         /// Ingesting exports in any order keeps the same, latest, state.
-        var rank: (Int, Int, Int, Int) { (completed == nil ? 0 : 1, rating == nil ? 0 : 1, completed ?? 0, received) }
+        var rank: (Int, Int, Int, Int) { (ended ? 1 : 0, rating == nil ? 0 : 1, completed ?? 0, received) }
     }
 
     /// The records of a partition or block (after its magic and count): their views and the count it declares.
@@ -48,9 +56,9 @@ extension CasePartition {
             defer { i += n }
             return i..<(i + n)
         }
-        guard b.count >= 4, b[0] == magic[0], b[1] == magic[1], b[2] == magic[2], b[3] == magic[3] else {
-            throw Corrupt()
-        }
+        guard b.count >= 4, b[0] == magic[0], b[1] == magic[1], b[2] == magic[2], b[3] == magic[3] || b[3] == magicV1[3]
+        else { throw Corrupt() }
+        let v2 = b[3] == magic[3]
         i = 4
         let count = Int(try number())
         views.reserveCapacity(views.count + count)
@@ -65,13 +73,16 @@ extension CasePartition {
             let received = unzigzag(try number())
             let completed = flags & 4 != 0 ? received + unzigzag(try number()) : nil
             let promised = Int(try number())
+            let paused = v2 ? Int(try number()) : 0
             let rating = flags & 8 != 0 ? Int(try byte()) : nil
+            guard let limitUnit = LimitUnit(rawValue: Int(flags >> 4 & 3)) else { throw Corrupt() }
             views.append(
                 RecordView(
                     range: start..<i, id: id, unit: unit, item: item, scope: scope, channel: channel,
                     approval: flags & 1 != 0,
                     immediate: flags & 2 != 0, received: received, completed: completed, promisedDays: promised,
-                    rating: rating))
+                    rating: rating, limitUnit: limitUnit, paused: paused,
+                    status: CaseStatus(rawValue: Int(flags >> 6 & 3))!, v1: !v2))
         }
     }
 
@@ -84,7 +95,7 @@ extension CasePartition {
                 try scan(b, into: &views)
                 for v in views {
                     let k = bucket(UnsafeBufferPointer(rebasing: b[v.id]))
-                    out[k].records.append(contentsOf: b[v.range])
+                    append(v, from: b, to: &out[k].records)
                     out[k].count += 1
                 }
             }
@@ -95,9 +106,11 @@ extension CasePartition {
     /// Merges blocks of incoming records into a stored partition (both in ``block(_:count:)`` form). A case id seen
     /// again keeps its later state. Returns the new partition, its case count, what the change adds to the
     /// monthly totals, how many cases were added or updated and how many incoming records changed nothing.
-    public static func merge(stored: [UInt8]?, incoming: [[UInt8]]) throws(Corrupt) -> (
-        partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int
-    ) {
+    public static func merge(stored: [UInt8]?, incoming: [[UInt8]], calendar: WorkCalendar = .china) throws(Corrupt)
+        -> (
+            partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int
+        )
+    {
         // One buffer holding every record, so a view is a range into it.
         var all: [UInt8] = []
         var views: [RecordView] = []
@@ -115,7 +128,7 @@ extension CasePartition {
         return all.withUnsafeBufferPointer { b in
             var table = IDTable(capacity: views.count)
             var winners: [Int] = []  // index into views, per distinct case, in order of first appearance
-            var totals = PartitionTotals()
+            var totals = PartitionTotals(calendar: calendar)
             var (added, updated, unchanged) = (0, 0, 0)
             for (v, view) in views.enumerated() {
                 let id = UnsafeBufferPointer(rebasing: b[view.id])
@@ -142,9 +155,25 @@ extension CasePartition {
             }
             var records: [UInt8] = []
             records.reserveCapacity(all.count)
-            for w in winners { records.append(contentsOf: b[views[w].range]) }
+            for w in winners { append(views[w], from: b, to: &records) }
             return (block(records, count: winners.count), winners.count, totals.totals(), added, updated, unchanged)
         }
+    }
+}
+
+extension CasePartition {
+    /// Appends a record in the current form: its bytes as they are, or re-encoded when read from a `TBC1` partition.
+    static func append(_ v: RecordView, from b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard v.v1 else {
+            out.append(contentsOf: b[v.range])
+            return
+        }
+        func part(_ r: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: b[r]) }
+        appendRecord(
+            id: part(v.id), unit: Array(part(v.unit)), item: part(v.item), scope: part(v.scope),
+            channel: part(v.channel), approval: v.approval, immediate: v.immediate, received: v.received,
+            completed: v.completed, promisedDays: v.promisedDays, rating: v.rating, limitUnit: v.limitUnit,
+            paused: v.paused, status: v.status, into: &out)
     }
 }
 
@@ -205,6 +234,8 @@ struct IDTable {
 /// Totals of one partition's changes, kept in flat arrays by unit and month (a partition's cases share their
 /// day received, and complete within a few months of it), turned into ``CaseTotals`` at the end.
 struct PartitionTotals {
+    /// Deadlines count in its working days.
+    let calendar: WorkCalendar
     var units: [[UInt8]] = []
     var unitIndex: [UInt64: [Int]] = [:]
     var figures: [Int: CaseTotals.Figures] = [:]
@@ -227,14 +258,28 @@ struct PartitionTotals {
     /// Key of (month, unit): months as year × 12 + month − 1.
     static func key(_ month: Int, _ unit: Int) -> Int { month << 12 | unit }
 
+    /// Channels that count as handled online (网办率), as bytes to compare without making a string per case.
+    static let online: [[UInt8]] = CaseRecord.onlineChannels.map { Array($0.utf8) }
+
     mutating func add(_ v: CasePartition.RecordView, in b: UnsafeBufferPointer<UInt8>, sign: Int) {
+        // 作废 and 撤回 count nowhere.
+        guard v.status != .void else { return }
         let u = unit(UnsafeBufferPointer(rebasing: b[v.unit]))
         let receivedDay = v.received.floorDiv(86_400)
         let recv = Self.key(Self.month(receivedDay), u)
-        if v.immediate {
-            figures[recv, default: .init()].recvImmediate += sign
-        } else {
-            figures[recv, default: .init()].recvPromised += sign
+        var r = figures[recv, default: .init()]
+        if v.immediate { r.recvImmediate += sign } else { r.recvPromised += sign }
+        if !v.channel.isEmpty {
+            let channel = UnsafeBufferPointer(rebasing: b[v.channel])
+            if Self.online.contains(where: { channel.elementsEqual($0) }) { r.online += sign }
+        }
+        figures[recv] = r
+        // 不予受理 and 退件 are counted apart, in the month decided (else received), never as 办结.
+        if v.status != .normal {
+            let key = Self.key(Self.month((v.completed ?? v.received).floorDiv(86_400)), u)
+            if v.status == .rejected { figures[key, default: .init()].rejected += sign }
+            if v.status == .returned { figures[key, default: .init()].returned += sign }
+            return
         }
         guard let completed = v.completed else { return }
         let done = completed.floorDiv(86_400)
@@ -242,10 +287,17 @@ struct PartitionTotals {
         var f = figures[key, default: .init()]
         if v.immediate { f.doneImmediate += sign } else { f.donePromised += sign }
         if v.approval { f.approval += sign } else { f.service += sign }
-        if done <= receivedDay + (v.immediate ? 0 : v.promisedDays) { f.onTime += sign }
+        // Cases were checked against the calendar when read; one it cannot date counts as late.
+        if let due = try? calendar.deadline(
+            received: v.received, immediate: v.immediate, limit: v.promisedDays, unit: v.limitUnit, paused: v.paused)
+        {
+            if due.onTime(completed: completed) { f.onTime += sign }
+            if due.early(completed: completed) { f.early += sign }
+        }
+        f.workDaysTotal += sign * ((try? calendar.workdays(from: receivedDay, to: done)) ?? (done - receivedDay))
         if let r = v.rating {
             f.rated += sign
-            if r < 3 { f.satisfied += sign }
+            if r < 3 { f.satisfied += sign } else { f.unfavourable += sign }
         }
         let took = done - receivedDay
         f.daysTotal += sign * took

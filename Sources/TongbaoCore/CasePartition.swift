@@ -3,10 +3,13 @@ import Foundation
 /// The stored form of one partition (one of the ``buckets`` of the cases received on one day): a compact binary
 /// list of ``CaseState``.
 ///
-/// Layout: `TBC1`, a count, then per case its strings (case id, unit, item, scope, channel) as length-prefixed
-/// UTF-8, a flags byte, and received time, completion delay, promised days and rating as variable-length integers.
+/// Layout: `TBC2`, a count, then per case its strings (case id, unit, item, scope, channel) as length-prefixed
+/// UTF-8, a flags byte (approval, immediate, completed, rated; bits 4–5 the limit's unit, bits 6–7 the status),
+/// and received time, completion delay, promised limit, paused days and rating as variable-length integers.
+/// Partitions written before (`TBC1`: no unit, status or paused days) read as working days, normal, not paused.
 public enum CasePartition {
-    static let magic: [UInt8] = Array("TBC1".utf8)
+    static let magic: [UInt8] = Array("TBC2".utf8)
+    static let magicV1: [UInt8] = Array("TBC1".utf8)
     /// A day's cases are kept in this many partitions, by a hash of the case id, so a partition stays small
     /// enough to merge in memory even for a city's day.
     public static let buckets = 16
@@ -27,7 +30,8 @@ public enum CasePartition {
     public static func appendRecord(
         id: UnsafeBufferPointer<UInt8>, unit: [UInt8], item: UnsafeBufferPointer<UInt8>,
         scope: UnsafeBufferPointer<UInt8>, channel: UnsafeBufferPointer<UInt8>, approval: Bool, immediate: Bool,
-        received: Int, completed: Int?, promisedDays: Int, rating: Int?, into out: inout [UInt8]
+        received: Int, completed: Int?, promisedDays: Int, rating: Int?, limitUnit: LimitUnit = .workday,
+        paused: Int = 0, status: CaseStatus = .normal, into out: inout [UInt8]
     ) {
         varint(UInt64(id.count), &out)
         out.append(contentsOf: id)
@@ -39,10 +43,12 @@ public enum CasePartition {
         }
         let flags: UInt8 =
             (approval ? 1 : 0) | (immediate ? 2 : 0) | (completed != nil ? 4 : 0) | (rating != nil ? 8 : 0)
+            | UInt8(limitUnit.rawValue) << 4 | UInt8(status.rawValue) << 6
         out.append(flags)
         varint(zigzag(received), &out)
         if let done = completed { varint(zigzag(done - received), &out) }
         varint(UInt64(max(0, promisedDays)), &out)
+        varint(UInt64(max(0, paused)), &out)
         if let r = rating { out.append(UInt8(r)) }
     }
 
@@ -62,7 +68,8 @@ public enum CasePartition {
                 CaseState(
                     caseID: text(v.id), unit: text(v.unit), item: text(v.item), approval: v.approval,
                     immediate: v.immediate, received: v.received, completed: v.completed, promisedDays: v.promisedDays,
-                    rating: v.rating, scope: text(v.scope), channel: text(v.channel))
+                    rating: v.rating, scope: text(v.scope), channel: text(v.channel), limitUnit: v.limitUnit,
+                    paused: v.paused, status: v.status)
             }
         }
     }

@@ -18,11 +18,20 @@ public struct CaseState: Sendable, Equatable {
     public var rating: Int?
     public var scope: String
     public var channel: String
+    /// The unit of `promisedDays` (时限单位).
+    public var limitUnit: LimitUnit
+    /// Working days the clock stood still (特别程序, 补正).
+    public var paused: Int
+    public var status: CaseStatus
 
     public init(
         caseID: String, unit: String, item: String = "", approval: Bool, immediate: Bool, received: Int,
-        completed: Int? = nil, promisedDays: Int = 0, rating: Int? = nil, scope: String = "", channel: String = ""
+        completed: Int? = nil, promisedDays: Int = 0, rating: Int? = nil, scope: String = "", channel: String = "",
+        limitUnit: LimitUnit = .workday, paused: Int = 0, status: CaseStatus = .normal
     ) {
+        self.limitUnit = limitUnit
+        self.paused = paused
+        self.status = status
         self.caseID = caseID
         self.unit = unit
         self.item = item
@@ -38,8 +47,11 @@ public struct CaseState: Sendable, Equatable {
 
     public var receivedDay: Int { received.floorDiv(86_400) }
     public var completedDay: Int? { completed.map { $0.floorDiv(86_400) } }
-    /// The last day that counts as on time: the day received plus the promised calendar days (即办: that day).
-    public var dueDay: Int { receivedDay + (immediate ? 0 : promisedDays) }
+    /// When the case is due, by `calendar` (spec "Deadlines").
+    public func deadline(_ calendar: WorkCalendar) throws(WorkCalendar.MissingYear) -> Deadline {
+        try calendar.deadline(
+            received: received, immediate: immediate, limit: promisedDays, unit: limitUnit, paused: paused)
+    }
 
     public static func period(day: Int) -> Period {
         let (y, m, _) = DayNumber.civil(day)
@@ -85,6 +97,17 @@ public struct CaseTotals: Sendable, Equatable {
         public var rated = 0
         public var satisfied = 0
         public var daysTotal = 0
+        /// Refused (不予受理) and returned (退件) in the month: counted apart, never as 办结.
+        public var rejected = 0
+        public var returned = 0
+        /// Completed before the deadline day (提前办结).
+        public var early = 0
+        /// Rated 不满意 or 非常不满意 (差评).
+        public var unfavourable = 0
+        /// Received online (网上、移动端、自助): the 网办率's numerator.
+        public var online = 0
+        /// Working days the completed cases took, summed (平均办结时间 in working days).
+        public var workDaysTotal = 0
         public var isZero: Bool { self == Figures() }
         public init() {}
     }
@@ -110,6 +133,12 @@ public struct CaseTotals: Sendable, Equatable {
             g.rated += f.rated
             g.satisfied += f.satisfied
             g.daysTotal += f.daysTotal
+            g.rejected += f.rejected
+            g.returned += f.returned
+            g.early += f.early
+            g.unfavourable += f.unfavourable
+            g.online += f.online
+            g.workDaysTotal += f.workDaysTotal
             figures[k] = g
         }
         for (k, d) in other.days { for (n, c) in d { days[k, default: [:]][n, default: 0] += c } }

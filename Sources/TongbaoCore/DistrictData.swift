@@ -28,6 +28,31 @@ public struct RecordStats: Codable, Sendable, Equatable {
     /// exports only; empty for case records from a data package).
     public var daysTotal = 0
     public var days: [Int: Int] = [:]
+    /// Received this month (the 网办率's denominator), and of those received online (网上、移动端、自助).
+    public var received = 0
+    public var online = 0
+    /// Decided this month without 办结: refused (不予受理) and returned (退件).
+    public var rejected = 0
+    public var returned = 0
+    /// Completed before the deadline day (提前办结); rated 不满意 or 非常不满意 (差评).
+    public var early = 0
+    public var unfavourable = 0
+    /// Working days the completed cases took, in all (ingested exports only).
+    public var workDaysTotal = 0
+
+    /// 提前办结率: completed before the deadline day ÷ completed.
+    public var earlyRate: String? { Numbers.percent(early, of: completed) }
+    /// 评议率: rated ÷ completed.
+    public var ratedRate: String? { Numbers.percent(rated, of: completed) }
+    /// 满意率: satisfied ÷ rated.
+    public var satisfactionRate: String? { Numbers.percent(satisfied, of: rated) }
+    /// 网办率: received online ÷ received.
+    public var onlineRate: String? { Numbers.percent(online, of: received) }
+    /// 平均办结时间 in working days, one decimal.
+    public var averageWorkDays: Double? {
+        let n = days.values.reduce(0, +)
+        return n > 0 ? Double(workDaysTotal) / Double(n) : nil
+    }
 
     /// Average processing days of the completed cases, nil without them.
     public var averageDays: Double? {

@@ -22,6 +22,8 @@ public enum HeaderVocabulary {
             "category": ["事项类型"], "kind": ["办件类别"], "received_at": ["受理日期", "申请时间"],
             "completed_at": ["办结日期", "完成时间"], "promised_days": ["承诺时限（工作日）", "承诺期限", "承诺办结时限"],
             "rating": ["评价结果", "满意度"], "scope": ["通办范围"], "channel": ["申报渠道", "办理渠道"],
+            "promised_unit": ["承诺时限单位", "期限单位"], "paused_days": ["暂停工作日", "特别程序天数", "补正天数"],
+            "status": ["办结状态", "办理状态", "办理结果", "办结结果", "状态"],
         ],
         .tongban: [
             "period": periodNames, "unit": unitNames, "scope": ["通办范围", "类型"], "count": ["本月办件", "本月办理", "办件"],

@@ -153,6 +153,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case formulaError = "E030"
     case formulaWithoutValue = "E031"
     case duplicateTable = "E032"
+    case noCalendar = "E033"
     case reportedDiffers = "W101"
     case reportedYTDDiffers = "W102"
     case doneExceedsReceived = "W103"
@@ -211,6 +212,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .formulaError: return "单元格是公式错误\(v)；请改正公式或填入数值"
         case .formulaWithoutValue:
             return "单元格是没有计算结果的公式\(v)；请在 Excel 或 WPS 中打开并保存后再导入，或填入数值"
+        case .noCalendar: return WorkCalendar.MissingYear(year: Int(i.value ?? "") ?? 0).message
         case .duplicateTable:
             return "\(i.key.map { "“\($0)”" } ?? "本行")已在 \(i.value ?? "另一个文件") 第\(i.computed ?? "?")行出现；"
                 + "同一单位同一月份只能报送一次，请删去其中一份"

@@ -65,7 +65,8 @@ public enum PackageTable: String, CaseIterable, Sendable {
                 .init("category", "事项类别", required: true), .init("kind", "办件类型", required: true),
                 .init("received_at", "受理时间", required: true), .init("completed_at", "办结时间"),
                 .init("promised_days", "承诺时限"), .init("rating", "评价"), .init("scope", "通办类型"),
-                .init("channel", "渠道"),
+                .init("channel", "渠道"), .init("promised_unit", "时限单位"), .init("paused_days", "暂停天数"),
+                .init("status", "办件状态"),
             ]
         case .tongban:
             return [.period, .unit, .init("scope", "通办类型", required: true), .init("count", "本月"), .init("ytd", "全年")]

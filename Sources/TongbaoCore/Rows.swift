@@ -43,6 +43,11 @@ extension CaseRow {
 
 /// One case of the approval platform's export (case_records.csv).
 public struct CaseRecord: Codable, Sendable, Equatable {
+    /// Channels (渠道) that count as handled online for the 网办率.
+    public static let onlineChannels: Set<String> = [
+        "网上", "网办", "网上办理", "在线", "移动端", "移动", "掌上", "手机", "app", "APP", "小程序", "自助", "自助终端",
+    ]
+
     public enum Category: String, Codable, Sendable {
         case approval = "审批"
         case service = "服务"

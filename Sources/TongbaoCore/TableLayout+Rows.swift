@@ -193,7 +193,7 @@ extension HeaderVocabulary {
         .cases: [
             "recv_immediate", "recv_promised", "done_immediate", "done_promised", "ytd_recv", "ytd_done", "proxy",
         ],
-        .caseRecords: ["promised_days"], .tongban: ["count", "ytd"], .ancillary: ["count", "ytd"],
+        .caseRecords: ["promised_days", "paused_days"], .tongban: ["count", "ytd"], .ancillary: ["count", "ytd"],
         .rubric: ["max", "order"], .evaluation: ["score"], .figures: ["value"], .meta: ["issue", "excellent"],
     ]
 }

@@ -28,6 +28,14 @@ struct Dashboard: Codable, Sendable {
         var satisfactionRate: String?
         var averageDays: String?
         var p90Days: Int?
+        /// 提前办结率, 平均办结时间 in working days, 评议率, 差评 count, 网办率, 不予受理 and 退件 (spec "Deadlines").
+        var earlyRate: String?
+        var averageWorkDays: String?
+        var ratedRate: String?
+        var unfavourable: Int
+        var onlineRate: String?
+        var rejected: Int
+        var returned: Int
     }
     struct Missing: Codable, Sendable {
         var code: String
@@ -45,6 +53,8 @@ struct Dashboard: Codable, Sendable {
     var warnings: [IssueView]
     var missing: [Missing]
     var records: [UnitRecords]
+    /// Units with no case at all this month (无业务单位), from case records.
+    var idle: [String]
 
     static func make(_ b: Bulletin?, data: DistrictData, period: Period, publication: Publication?) -> Dashboard {
         func card(_ label: String, _ v: Int?, _ prev: Int?, _ lastYear: Int?) -> Card {
@@ -65,12 +75,23 @@ struct Dashboard: Codable, Sendable {
                 Missing(
                     code: $0.code, name: $0.name, tier: $0.tier.chineseName, link: SiteURL.report.link($0.code, period))
             },
-            records: records(data, period))
+            records: records(data, period), idle: idleUnits(data, period))
+    }
+
+    /// Units that received and completed nothing this month while case records are in use (无业务单位).
+    static func idleUnits(_ data: DistrictData, _ period: Period) -> [String] {
+        let stats = data.recordStats.filter { $0.period == period }
+        guard !stats.isEmpty else { return [] }
+        let busy = Set(stats.filter { $0.received + $0.completed + $0.rejected + $0.returned > 0 }.map(\.unit))
+            .union(data.cases.filter { $0.period == period && ($0.recv + $0.done) > 0 }.map(\.unit))
+        return data.units.filter { !busy.contains($0.code) }.map(\.name)
     }
 
     static func records(_ data: DistrictData, _ period: Period) -> [UnitRecords] {
         let stats = Dictionary(
-            data.recordStats.filter { $0.period == period && $0.completed > 0 }.map { ($0.unit, $0) },
+            data.recordStats.filter { $0.period == period && $0.completed + $0.rejected + $0.returned > 0 }.map {
+                ($0.unit, $0)
+            },
             uniquingKeysWith: { a, _ in a })
         return data.units.compactMap { u in
             guard let s = stats[u.code] else { return nil }
@@ -78,7 +99,11 @@ struct Dashboard: Codable, Sendable {
                 name: u.name, completed: s.completed,
                 onTimeRate: Numbers.percent(s.onTime, of: s.completed).map { $0 + "%" },
                 satisfactionRate: Numbers.percent(s.satisfied, of: s.rated).map { $0 + "%" },
-                averageDays: s.averageDays.map { String(format: "%.1f", $0) }, p90Days: s.p90Days)
+                averageDays: s.averageDays.map { String(format: "%.1f", $0) }, p90Days: s.p90Days,
+                earlyRate: s.earlyRate.map { $0 + "%" },
+                averageWorkDays: s.averageWorkDays.map { String(format: "%.1f", $0) },
+                ratedRate: s.ratedRate.map { $0 + "%" }, unfavourable: s.unfavourable,
+                onlineRate: s.onlineRate.map { $0 + "%" }, rejected: s.rejected, returned: s.returned)
         }
     }
 }

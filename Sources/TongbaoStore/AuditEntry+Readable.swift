@@ -39,12 +39,14 @@ extension AuditEntry {
     /// Chinese names of the tables the audit log names that are not package tables.
     static let otherTables = [
         "publications": "发布", "report_versions": "报表版本", "case_totals": "办件明细汇总", "users": "账号",
+        "calendar_days": "节假日",
     ]
     /// Chinese names of stored columns that are not package columns.
     static let otherColumns = [
         "sort_order": "排序", "state": "状态", "version": "版本", "*": "整行", "due_date": "应办结日期",
         "approval": "审批类办结", "service": "服务类办结", "on_time": "按时办结", "rated": "已评价",
-        "satisfied": "满意", "days_total": "办理天数合计",
+        "satisfied": "满意", "days_total": "办理天数合计", "working": "放假或上班", "rejected": "不予受理",
+        "returned": "退件", "early": "提前办结", "unfavourable": "差评", "online": "网办", "work_days_total": "办理工作日合计",
     ]
 
     /// The entry with codes and column keys turned into names. `units` resolves unit codes in the row's key.

@@ -43,6 +43,8 @@ public struct CaseIngester: Sendable {
     public var progress: (@Sendable (IngestProgress) -> Void)?
     /// Cases held in memory before they are spilled to disk.
     public var spillEvery = 200_000
+    /// How the platform's export names its columns and codes; nil reads Tongbao's own names and synonyms.
+    public var profile: ExportProfile?
 
     public init(store: SQLStore, district: String, districtName: String? = nil, change: Change) {
         self.store = store
@@ -72,10 +74,11 @@ public struct CaseIngester: Sendable {
         }
         var issues: [Issue] = []
         let started = ContinuousClock.now
+        let calendar = try await store.workCalendar(district: district)
         for path in paths {
             try readFile(
-                path, directory: UnitDirectory(units), spill: spill, report: &report, issues: &issues,
-                rejected: rejected, totalBytes: total)
+                path, directory: UnitDirectory(units), calendar: calendar, spill: spill, report: &report,
+                issues: &issues, rejected: rejected, totalBytes: total)
         }
         if !issues.isEmpty { throw ImportFailed(issues) }
         try spill.flush()
@@ -83,7 +86,7 @@ public struct CaseIngester: Sendable {
         report.readSeconds = Self.seconds(read - started)
         var done = try await store.transaction {
             _ = try await store.ensureDistrict(district, name: districtName)
-            return try await merge(spill, report: report)
+            return try await merge(spill, report: report, calendar: calendar)
         }
         done.writeSeconds = Self.seconds(ContinuousClock.now - read)
         return done
@@ -96,8 +99,8 @@ public struct CaseIngester: Sendable {
     // MARK: - Phase 1: read
 
     func readFile(
-        _ path: String, directory: UnitDirectory, spill: Spill, report: inout IngestReport, issues: inout [Issue],
-        rejected: FileHandle?, totalBytes: Int
+        _ path: String, directory: UnitDirectory, calendar: WorkCalendar, spill: Spill, report: inout IngestReport,
+        issues: inout [Issue], rejected: FileHandle?, totalBytes: Int
     ) throws {
         let name = (path as NSString).lastPathComponent
         var source = try ByteSource(path: path)
@@ -119,8 +122,8 @@ public struct CaseIngester: Sendable {
                 complete = utf8
             }
             try consume(
-                complete, name: name, parser: &parser, directory: directory, lineNumber: &lineNumber, spill: spill,
-                report: &report, issues: &issues, rejected: rejected)
+                complete, name: name, parser: &parser, directory: directory, calendar: calendar,
+                lineNumber: &lineNumber, spill: spill, report: &report, issues: &issues, rejected: rejected)
             progress?(IngestProgress(phase: "读取", bytes: report.bytes, totalBytes: totalBytes, rows: report.rows))
         }
         try source.finish(name)
@@ -128,8 +131,8 @@ public struct CaseIngester: Sendable {
         if !rest.isEmpty {
             let last = gb18030 == true ? (TextDecoding.gb18030ToUTF8(rest) ?? rest) : rest
             try consume(
-                last + [0x0A], name: name, parser: &parser, directory: directory, lineNumber: &lineNumber,
-                spill: spill, report: &report, issues: &issues, rejected: rejected)
+                last + [0x0A], name: name, parser: &parser, directory: directory, calendar: calendar,
+                lineNumber: &lineNumber, spill: spill, report: &report, issues: &issues, rejected: rejected)
         }
         if parser == nil { throw ImportFailed([Issue(.emptyFile, file: name, line: 1)]) }
     }
@@ -138,7 +141,7 @@ public struct CaseIngester: Sendable {
     /// parsed in parallel halves (one per core) whose results join the spill in file order.
     func consume(
         _ bytes: [UInt8], name: String, parser: inout CaseExportParser?, directory: UnitDirectory,
-        lineNumber: inout Int, spill: Spill, report: inout IngestReport, issues: inout [Issue],
+        calendar: WorkCalendar, lineNumber: inout Int, spill: Spill, report: inout IngestReport, issues: inout [Issue],
         rejected: FileHandle?
     ) throws {
         var from = 0
@@ -154,7 +157,10 @@ public struct CaseIngester: Sendable {
                     separator: ",", omittingEmptySubsequences: false
                 )
                 .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\" \r")) }
-                do { parser = try CaseExportParser(header: header, directory: directory, file: name) } catch {
+                do {
+                    parser = try CaseExportParser(
+                        header: header, directory: directory, file: name, calendar: calendar, profile: profile)
+                } catch {
                     throw ImportFailed(error.issues)
                 }
                 break
@@ -311,7 +317,7 @@ public struct CaseIngester: Sendable {
 
     // MARK: - Phase 2: merge
 
-    func merge(_ spill: Spill, report: IngestReport) async throws -> IngestReport {
+    func merge(_ spill: Spill, report: IngestReport, calendar: WorkCalendar) async throws -> IngestReport {
         var report = report
         var delta = CaseTotals()
         var done = 0
@@ -341,7 +347,7 @@ public struct CaseIngester: Sendable {
                 let key = "\(district) \(day)/\(bucket)"
                 let block = CasePartition.block(incoming.records, count: incoming.count)
                 let task = Task.detached { () throws -> Merged in
-                    do { return try CasePartition.merge(stored: stored, incoming: [block]) } catch {
+                    do { return try CasePartition.merge(stored: stored, incoming: [block], calendar: calendar) } catch {
                         throw StoreError.corruptRow(table: "case_partitions", key: key)
                     }
                 }
@@ -386,6 +392,7 @@ public struct CaseIngester: Sendable {
                 ("recv_immediate", a.recvImmediate, b.recvImmediate), ("recv_promised", a.recvPromised, b.recvPromised),
                 ("done_immediate", a.doneImmediate, b.doneImmediate), ("done_promised", a.donePromised, b.donePromised),
                 ("on_time", a.onTime, b.onTime), ("rated", a.rated, b.rated), ("satisfied", a.satisfied, b.satisfied),
+                ("rejected", a.rejected, b.rejected), ("returned", a.returned, b.returned),
             ]
             for (column, old, new) in pairs where old != new {
                 try await store.appendAudit(

@@ -80,6 +80,10 @@ extension SQLStore {
                 try i("approval"), try i("service"), try i("on_time"), try i("rated"), try i("satisfied"),
                 try i("days_total")
             )
+            (f.rejected, f.returned, f.early, f.unfavourable, f.online, f.workDaysTotal) = (
+                try i("rejected"), try i("returned"), try i("early"), try i("unfavourable"), try i("online"),
+                try i("work_days_total")
+            )
             totals.figures[.init(period: period, unit: try r.decode(column: "unit", as: String.self))] = f
         }
         for r in try await db.raw("SELECT * FROM case_days WHERE district = \(bind: district)").all() {
@@ -115,10 +119,13 @@ extension SQLStore {
                 try await db.raw(
                     """
                     INSERT INTO case_totals (district, period, unit, recv_immediate, recv_promised, done_immediate,
-                        done_promised, approval, service, on_time, rated, satisfied, days_total)
+                        done_promised, approval, service, on_time, rated, satisfied, days_total, rejected, returned,
+                        early, unfavourable, online, work_days_total)
                     VALUES (\(bind: district), \(bind: k.period.description), \(bind: k.unit), \(bind: f.recvImmediate),
                         \(bind: f.recvPromised), \(bind: f.doneImmediate), \(bind: f.donePromised), \(bind: f.approval),
-                        \(bind: f.service), \(bind: f.onTime), \(bind: f.rated), \(bind: f.satisfied), \(bind: f.daysTotal))
+                        \(bind: f.service), \(bind: f.onTime), \(bind: f.rated), \(bind: f.satisfied), \(bind: f.daysTotal),
+                        \(bind: f.rejected), \(bind: f.returned), \(bind: f.early), \(bind: f.unfavourable),
+                        \(bind: f.online), \(bind: f.workDaysTotal))
                     """
                 ).run()
             }
@@ -138,6 +145,96 @@ extension SQLStore {
                     """
                 ).run()
             }
+        }
+    }
+}
+
+// MARK: - The district's calendar
+
+extension SQLStore {
+    /// The shipped notices with the district's own days (``WorkCalendar/adding(_:)``).
+    public func workCalendar(district: String) async throws -> WorkCalendar {
+        let own = try await calendarDays(district: district)
+        return own.isEmpty ? .china : WorkCalendar.china.adding(own)
+    }
+
+    /// The district's own days, by date.
+    public func calendarDays(district: String) async throws -> [WorkCalendar.Entry] {
+        try await serialized {
+            try await db.raw("SELECT * FROM calendar_days WHERE district = \(bind: district) ORDER BY day").all()
+                .compactMap { r -> WorkCalendar.Entry? in
+                    guard let day = Day(parsing: try r.decode(column: "day", as: String.self)) else { return nil }
+                    return WorkCalendar.Entry(
+                        day: day, working: try r.decode(column: "working", as: Int.self) != 0,
+                        note: try r.decode(column: "note", as: String.self))
+                }
+        }
+    }
+
+    /// Adds or replaces the district's days, auditing each change (table `calendar_days`, key the date).
+    public func saveCalendarDays(_ entries: [WorkCalendar.Entry], district: String, change: Change) async throws
+        -> Int
+    {
+        try await transaction {
+            let old = Dictionary(
+                try await calendarDays(district: district).map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
+            var changed = 0
+            for e in entries where old[e.day] != e {
+                try await db.raw(
+                    "DELETE FROM calendar_days WHERE district = \(bind: district) AND day = \(bind: e.day.description)"
+                ).run()
+                try await db.raw(
+                    """
+                    INSERT INTO calendar_days (district, day, working, note)
+                    VALUES (\(bind: district), \(bind: e.day.description), \(bind: e.working ? 1 : 0), \(bind: e.note))
+                    """
+                ).run()
+                func text(_ x: WorkCalendar.Entry?) -> String? { x.map { ($0.working ? "上班" : "放假") + " " + $0.note } }
+                try await appendAudit(
+                    district: district, change: change, table: "calendar_days", key: e.day.description,
+                    column: "working", old: text(old[e.day]), new: text(e))
+                changed += 1
+            }
+            return changed
+        }
+    }
+}
+
+extension SQLStore {
+    /// Recounts the totals of every ingested case with `calendar` (after the district's holidays changed), except
+    /// in published months, which never change. Returns the months whose figures changed.
+    public func recomputeCaseTotals(district: String, calendar: WorkCalendar, change: Change) async throws -> [Period] {
+        try await transaction {
+            var fresh = CaseTotals()
+            for day in try await casePartitionDays(district: district) {
+                for bucket in 0..<CasePartition.buckets {
+                    guard let bytes = try await casePartitionBytes(district: district, day: day, bucket: bucket) else {
+                        continue
+                    }
+                    do {
+                        fresh.add(try CasePartition.merge(stored: nil, incoming: [bytes], calendar: calendar).delta)
+                    } catch {
+                        throw StoreError.corruptRow(table: "case_partitions", key: "\(district) \(day)/\(bucket)")
+                    }
+                }
+            }
+            let old = try await caseTotals(district: district)
+            let keys = Set(old.figures.keys).union(fresh.figures.keys)
+            let frozen = try await frozenPeriods(district: district, Set(keys.map(\.period)))
+            var changed = CaseTotals()
+            for k in keys where !frozen.contains(k.period) && old.figures[k] != fresh.figures[k] {
+                changed.figures[k] = fresh.figures[k] ?? CaseTotals.Figures()
+                changed.days[k] = fresh.days[k] ?? [:]
+                changed.scopes[k] = fresh.scopes[k] ?? [:]
+                let (a, b) = (old.figures[k] ?? .init(), fresh.figures[k] ?? .init())
+                for (column, x, y) in [("on_time", a.onTime, b.onTime), ("early", a.early, b.early)] where x != y {
+                    try await appendAudit(
+                        district: district, change: change, table: "case_totals", key: "\(k.period) \(k.unit)",
+                        column: column, old: String(x), new: String(y))
+                }
+            }
+            try await replaceCaseTotals(district: district, changed)
+            return Set(changed.figures.keys.map(\.period)).sorted()
         }
     }
 }

@@ -55,8 +55,11 @@ struct CopySpec: Sendable {
                 columns: text(["district", "period", "unit"])
                     + [
                         "recv_immediate", "recv_promised", "done_immediate", "done_promised", "approval", "service",
-                        "on_time", "rated", "satisfied", "days_total",
+                        "on_time", "rated", "satisfied", "days_total", "rejected", "returned", "early", "unfavourable",
+                        "online", "work_days_total",
                     ].map { ($0, true) }),
+            CopySpec(
+                table: "calendar_days", columns: text(["district", "day"]) + [("working", true), ("note", false)]),
             CopySpec(
                 table: "case_days", columns: text(["district", "period", "unit"]) + [("days", true), ("cases", true)]),
             CopySpec(

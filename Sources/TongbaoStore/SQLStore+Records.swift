@@ -85,6 +85,13 @@ extension SQLStore {
             s.satisfied += f.satisfied
             s.daysTotal += f.daysTotal
             s.days = ingested.days[k] ?? [:]
+            s.received += f.recvImmediate + f.recvPromised
+            s.online += f.online
+            s.rejected += f.rejected
+            s.returned += f.returned
+            s.early += f.early
+            s.unfavourable += f.unfavourable
+            s.workDaysTotal += f.workDaysTotal
             stats[key] = s
         }
         for key in rows.keys where stats[key] == nil {

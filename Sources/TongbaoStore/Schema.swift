@@ -176,5 +176,22 @@ enum Schema {
                 "ALTER TABLE publications ADD COLUMN xlsx BYTEA",
             ]
         ),
+        (
+            // Working days (issue 13): what ingested cases add besides, and a district's own holiday days.
+            "006_working_days",
+            [
+                "ALTER TABLE case_totals ADD COLUMN rejected INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE case_totals ADD COLUMN returned INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE case_totals ADD COLUMN early INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE case_totals ADD COLUMN unfavourable INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE case_totals ADD COLUMN online INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE case_totals ADD COLUMN work_days_total INTEGER NOT NULL DEFAULT 0",
+                """
+                CREATE TABLE calendar_days (
+                    district TEXT NOT NULL REFERENCES districts(code), day TEXT NOT NULL, working INTEGER NOT NULL,
+                    note TEXT NOT NULL, PRIMARY KEY (district, day))
+                """,
+            ]
+        ),
     ]
 }

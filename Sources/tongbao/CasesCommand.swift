@@ -32,7 +32,9 @@ struct CasesCommand: AsyncParsableCommand {
                 throw ValidationError("--as-of 应为 YYYY-MM-DD")
             }
             let n = CaseState.day(day)
-            try await CasesCommand.list(options, through: n, asOf: n) { CaseLists.overdue($0, asOf: n) }
+            try await CasesCommand.list(options, through: n, asOf: n) { cases, calendar in
+                CaseLists.overdue(cases, asOf: n, calendar: calendar).map(\.state)
+            }
         }
     }
 
@@ -44,18 +46,22 @@ struct CasesCommand: AsyncParsableCommand {
         func run() async throws {
             let p = Period(parsing: options.period)!
             let last = CaseState.day(Day(parsing: "\(p)-\(Day.daysIn(year: p.year, month: p.month))")!)
-            try await CasesCommand.list(options, through: last, asOf: nil) { CaseLists.unfavourable($0, in: p) }
+            try await CasesCommand.list(options, through: last, asOf: nil) { cases, _ in
+                CaseLists.unfavourable(cases, in: p)
+            }
         }
     }
 
     /// Reads every partition received up to `through`, keeps what `pick` selects, prints or writes it.
     static func list(
-        _ o: ListOptions, through: Int, asOf: Int?, _ pick: @Sendable ([CaseState]) -> [CaseState]
+        _ o: ListOptions, through: Int, asOf: Int?, _ pick: @Sendable ([CaseState], WorkCalendar) -> [CaseState]
     ) async throws {
         try o.store.existingDatabase()
-        let (cases, units) = try await SQLStore.with(o.store.db) { store -> ([CaseState], [OrgUnit]) in
+        let (cases, units, calendar) = try await SQLStore.with(o.store.db) {
+            store -> ([CaseState], [OrgUnit], WorkCalendar) in
             let district = try await o.store.district(in: store)
             let units = try await store.units(district: district)
+            let calendar = try await store.workCalendar(district: district)
             var unitCode: String? = nil
             if let u = o.unit {
                 guard let code = UnitDirectory(units).resolve(u) else { throw ValidationError("没有单位“\(u)”") }
@@ -65,11 +71,11 @@ struct CasesCommand: AsyncParsableCommand {
             var picked: [CaseState] = []
             for day in try await store.casePartitionDays(district: district, in: (through - 800)...through) {
                 let cases = try await store.casePartition(district: district, day: day)
-                picked += pick(unitCode.map { code in cases.filter { $0.unit == code } } ?? cases)
+                picked += pick(unitCode.map { code in cases.filter { $0.unit == code } } ?? cases, calendar)
             }
-            return (pick(picked), units)
+            return (pick(picked, calendar), units, calendar)
         }
-        let text = CaseLists.csv(cases, units: units, asOf: asOf)
+        let text = CaseLists.csv(cases, units: units, asOf: asOf, calendar: calendar)
         if let out = o.out {
             try text.write(toFile: out, atomically: true, encoding: .utf8)
             var counts: [String: Int] = [:]

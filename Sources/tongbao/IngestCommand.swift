@@ -10,6 +10,8 @@ struct IngestCommand: AsyncParsableCommand {
 
     @OptionGroup var options: StoreOptions
     @Argument(help: "办件明细导出文件，一个或多个。") var files: [String]
+    @Option(help: "列映射：内置名称（province：省级平台交换标准字段名）或映射文件路径（docs/cases.md）；省略时按通报的列名和同义名读取。")
+    var profile: String?
     @Option(name: .customLong("skip-bad"), help: "把有错误的行连同原因写入此文件，其余照常导入；省略时任何一行有错误都不导入。")
     var skipBad: String?
 
@@ -24,6 +26,7 @@ struct IngestCommand: AsyncParsableCommand {
                     actor: NSUserName(),
                     source: "ingest:" + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ",")))
             ingester.skipBad = skipBad.map { URL(fileURLWithPath: $0) }
+            ingester.profile = try profile.map(ExportProfiles.load)
             ingester.progress = { p in bar.show(p) }
             return try await ingester.run(files)
         }
@@ -58,5 +61,25 @@ extension TerminalProgress {
     func done() {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\(String(repeating: " ", count: 90))\r".utf8))
+    }
+}
+
+/// Column profiles by name (shipped) or path.
+enum ExportProfiles {
+    static func load(_ nameOrPath: String) throws -> ExportProfile {
+        do {
+            if let text = ExportProfile.shipped[nameOrPath] { return try ExportProfile.parse(text, name: nameOrPath) }
+            guard let data = FileManager.default.contents(atPath: nameOrPath) else {
+                throw ValidationError(
+                    "找不到列映射“\(nameOrPath)”：可用内置的 " + ExportProfile.shipped.keys.sorted().joined(separator: "、")
+                        + "，或给出映射文件路径")
+            }
+            guard case .success(let (text, _)) = TextDecoding.decode(data) else {
+                throw ValidationError("列映射文件“\(nameOrPath)”不是 UTF-8 或 GB18030 文本")
+            }
+            return try ExportProfile.parse(text, name: (nameOrPath as NSString).lastPathComponent)
+        } catch let mistake as ExportProfile.Mistake {
+            throw ValidationError(mistake.message)
+        }
     }
 }

@@ -15,7 +15,7 @@ import TongbaoTestSupport
         + "X1,区甲局,事项1,服务,即办,2021-07-05 09:00:00,2021-07-05 10:00:00,0,满意,,窗口\n"
         + "X2,A,事项2,审批,承诺,2021-07-29 09:00:00,,3,,,网上\n"
         + "X3,乙镇,事项3,审批,承诺,2021-07-01 10:00:00,2021-07-10 11:00:00,5,不满意,全渝通办,窗口\n"
-    /// August's export: X2 completed (a day late), and a new case.
+    /// August's export: X2 completed (on time in working days), and a new case.
     static let august =
         header
         + "X2,A,事项2,审批,承诺,2021-07-29 09:00:00,2021-08-02 15:00:00,3,非常满意,,网上\n"
@@ -64,7 +64,10 @@ import TongbaoTestSupport
         #expect(aug["A"]?.recvImmediate == 1 && aug["A"]?.recvPromised == 0)  // X4; X2 was received in July
         #expect(aug["A"]?.doneImmediate == 1 && aug["A"]?.donePromised == 1)  // X4 and X2
         let a = try #require(augStats["A"])
-        #expect(a.completed == 2 && a.onTime == 1, "X2 was due 08-01 and completed 08-02")
+        // Deadlines count working days: X2, received Thu 07-29 with 3, is due Tue 08-03 and was completed 08-02 (a
+        // calendar-day count would call it late); X3, received Thu 07-01 with 5, was due 07-08 and is late.
+        #expect(a.completed == 2 && a.onTime == 2, "X2 was due 08-03 and completed 08-02")
+        #expect(a.early == 1 && a.workDaysTotal == 2, "X2 took two working days (07-30, 08-02), X4 none")
         #expect(a.approval == 1 && a.service == 1 && a.rated == 1 && a.satisfied == 1)
         #expect(a.averageDays == 2.0 && a.p90Days == 4, "X2 took 4 days, X4 none")
     }
@@ -191,12 +194,16 @@ import TongbaoTestSupport
             let july31 = CaseState.day(Day(parsing: "2021-07-31")!)
             let august5 = CaseState.day(Day(parsing: "2021-08-05")!)
             var cases = try await Self.all(store)
-            #expect(CaseLists.overdue(cases, asOf: july31).isEmpty, "X2 is due 08-01")
-            #expect(CaseLists.overdue(cases, asOf: august5).map(\.caseID) == ["X2"])
+            // Received Thu 07-29 with 3 working days: Fri 07-30, Mon 08-02, Tue 08-03.
+            #expect(CaseLists.overdue(cases, asOf: july31).isEmpty, "X2 is due 08-03")
+            #expect(CaseLists.overdue(cases, asOf: august5).map(\.state.caseID) == ["X2"])
+            let monday = CaseState.day(Day(parsing: "2021-08-02")!)
+            #expect(CaseLists.overdue(cases, asOf: monday).map(\.level) == [.dueNext], "due the next working day")
             #expect(CaseLists.unfavourable(cases, in: Period(year: 2021, month: 7)).map(\.caseID) == ["X3"])
             let csv = CaseLists.csv(
-                CaseLists.overdue(cases, asOf: august5), units: try await store.units(district: "d"), asOf: august5)
-            #expect(csv.contains("区甲局,X2,事项2,承诺,2021-07-29 09:00:00,3,2021-08-01,,,4,网上"))
+                CaseLists.overdue(cases, asOf: august5).map(\.state), units: try await store.units(district: "d"),
+                asOf: august5)
+            #expect(csv.contains("区甲局,X2,事项2,承诺,2021-07-29 09:00:00,3工作日,2021-08-03,,,超期,2,网上"), "\(csv)")
 
             _ = try await Self.ingester(store).run([aug])
             cases = try await Self.all(store)
