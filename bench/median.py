@@ -12,10 +12,10 @@ import time
 rounds, args = int(sys.argv[1]), sys.argv[2:]
 if args and args[0] == "--warmup":
     args = args[1:]
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 times = []
 for _ in range(rounds):
     start = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     times.append((time.perf_counter() - start) * 1000)
 print(round(statistics.median(times), 1))

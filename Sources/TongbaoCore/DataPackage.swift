@@ -37,7 +37,7 @@ public struct DataPackage: Sendable {
     /// The unit-months the case records touch (received or completed in the month).
     public var recordUnitMonths: Set<UnitMonth> {
         var out = Set<UnitMonth>()
-        for r in caseRecords {
+        for r in caseRecords where r.status != .void {
             for t in [r.receivedAt, r.completedAt].compactMap({ $0 }) {
                 if let p = CaseTime.period(t) { out.insert(UnitMonth(period: p, unit: r.unit)) }
             }
@@ -157,24 +157,12 @@ public enum CaseTime {
     public static func day(_ normalised: String) -> Day? { Day(parsing: String(normalised.prefix(10))) }
 }
 
-extension CaseRecord {
-    /// The last day on which completion counts as on time: the day received plus the promised calendar days
-    /// (the same day for 即办).
-    public var dueDate: Day {
-        let received = CaseTime.day(receivedAt)!
-        var days = kind == .immediate ? 0 : promisedDays
-        var (y, m, d) = (received.year, received.month, received.day)
-        while days > 0 {
-            let left = Day.daysIn(year: y, month: m) - d
-            if days <= left {
-                d += days
-                days = 0
-            } else {
-                days -= left + 1
-                d = 1
-                (y, m) = m == 12 ? (y + 1, 1) : (y, m + 1)
-            }
-        }
-        return Day(year: y, month: m, day: d)
+extension CaseTime {
+    /// Seconds since 1970 of a normalised date-time (`YYYY-MM-DDTHH:MM:SS`, the export's local time).
+    public static func seconds(_ normalised: String) -> Int? {
+        guard let d = day(normalised) else { return nil }
+        let t = normalised.split(separator: "T").last?.split(separator: ":").compactMap { Int($0) } ?? []
+        guard t.count == 3 else { return nil }
+        return DayNumber.from(d) * 86_400 + t[0] * 3600 + t[1] * 60 + t[2]
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The unit of a promised limit (时限单位). Periods count in working days unless an export says otherwise.
-public enum LimitUnit: Int, Sendable, CaseIterable {
+public enum LimitUnit: Int, Codable, Sendable, CaseIterable {
     case workday = 0
     case calendarDay = 1
     case hour = 2
@@ -18,7 +18,7 @@ public enum LimitUnit: Int, Sendable, CaseIterable {
 
 /// What became of a case (办件状态). Only real completions count as 办结; 不予受理 and 退件 are counted apart;
 /// 作废 and 撤回 count nowhere.
-public enum CaseStatus: Int, Sendable, CaseIterable {
+public enum CaseStatus: Int, Codable, Sendable, CaseIterable {
     case normal = 0
     case rejected = 1
     case returned = 2

@@ -142,16 +142,43 @@ extension PackageParser {
             }
         }
         let days = r.count("promised_days") ?? 0
+        let paused = r.count("paused_days") ?? 0
         let rating = r.text("rating")
         if let rating, !CaseRecord.ratings.contains(rating) {
             r.fail(.badChoice, "rating", value: rating, computed: CaseRecord.ratings.joined(separator: "/"))
         }
+        var unitOfLimit = LimitUnit.workday
+        if let t = r.text("promised_unit") {
+            if let u = LimitUnit.words[t.lowercased()] {
+                unitOfLimit = u
+            } else {
+                r.fail(.badChoice, "promised_unit", value: t, computed: "工作日/自然日/小时")
+            }
+        }
+        var status = CaseStatus.normal
+        if let t = r.text("status") {
+            if let st = CaseStatus.words[t] {
+                status = st
+            } else {
+                r.fail(.badChoice, "status", value: t, computed: "办结/不予受理/退件/作废/撤回（docs/cases.md）")
+            }
+        }
         guard let id, let unit, let category, let kind, let received else { return nil }
+        // The same deadline check as an ingest: a case due in a year without a calendar is refused (E033).
+        if status != .void, kind == .promised || paused > 0, let seconds = CaseTime.seconds(received) {
+            do {
+                _ = try calendar.deadline(
+                    received: seconds, immediate: kind == .immediate, limit: days, unit: unitOfLimit, paused: paused)
+            } catch {
+                r.fail(.noCalendar, "received_at", value: "\(error.year)")
+                return nil
+            }
+        }
         pkg.caseRecords.append(
             CaseRecord(
                 caseID: id, unit: unit, item: r.text("item"), category: category, kind: kind, receivedAt: received,
                 completedAt: completed, promisedDays: days, rating: rating, scope: r.text("scope"),
-                channel: r.text("channel")))
+                channel: r.text("channel"), promisedUnit: unitOfLimit, paused: paused, status: status))
         return id
     }
 

@@ -7,10 +7,13 @@ import Foundation
 public struct PackageParser: Sendable {
     public var existingUnits: [OrgUnit]
     public var existingRubric: [Criterion]
+    /// The district's working days: a case record due in a year it does not know is refused (E033).
+    public var calendar: WorkCalendar
 
-    public init(existingUnits: [OrgUnit] = [], existingRubric: [Criterion] = []) {
+    public init(existingUnits: [OrgUnit] = [], existingRubric: [Criterion] = [], calendar: WorkCalendar = .china) {
         self.existingUnits = existingUnits
         self.existingRubric = existingRubric
+        self.calendar = calendar
     }
 
     /// One file's share of a table: its name, how the table sits in it, and its data rows.

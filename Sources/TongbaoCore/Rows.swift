@@ -69,12 +69,18 @@ public struct CaseRecord: Codable, Sendable, Equatable {
     public var rating: String?
     public var scope: String?
     public var channel: String?
+    public var promisedUnit: LimitUnit
+    public var paused: Int
+    public var status: CaseStatus
 
     public init(
         caseID: String, unit: String, item: String? = nil, category: Category, kind: Kind, receivedAt: String,
         completedAt: String? = nil, promisedDays: Int = 0, rating: String? = nil, scope: String? = nil,
-        channel: String? = nil
+        channel: String? = nil, promisedUnit: LimitUnit = .workday, paused: Int = 0, status: CaseStatus = .normal
     ) {
+        self.promisedUnit = promisedUnit
+        self.paused = paused
+        self.status = status
         self.caseID = caseID
         self.unit = unit
         self.item = item

@@ -32,6 +32,7 @@ public func buildApplication(store: any Store, config: ServerConfig, logger: Log
     EditController(store: store, views: views, workbench: workbench).register(router)
     BulletinController(store: store, views: views, workbench: workbench).register(router)
     AuditController(store: store, views: views).register(router)
+    ListsController(store: store, views: views).register(router)
     AccountsController(store: store, config: config, views: views).register(router)
     CityController(store: store, config: config, views: views).register(router)
     APIController(store: store, workbench: workbench, openAPI: openAPI).register(router)

@@ -58,7 +58,8 @@ public struct Importer<S: Store>: Sendable {
     public func run(files: [PackageFile], dryRun: Bool = false) async throws -> ImportReport {
         let parser = PackageParser(
             existingUnits: try await store.units(district: district),
-            existingRubric: try await store.rubric(district: district))
+            existingRubric: try await store.rubric(district: district),
+            calendar: try await store.workCalendar(district: district))
         progress?("解析 \(files.count) 个文件")
         let (expanded, workbookIssues) = await WorkbookFiles.expand(files)
         let (pkg, parseIssues) = parser.parse(expanded)
@@ -94,6 +95,9 @@ public struct Importer<S: Store>: Sendable {
             }
             writes.append(total)
         }
+        // Case records go through the same merge as `tongbao ingest`: one set of partitions, the latest state wins,
+        // so a case can never count twice whichever way it came in.
+        if !pkg.caseRecords.isEmpty { writes.append(try await ingest(pkg.caseRecords)) }
         let periods = pkg.periods.sorted()
         var warnings: [Issue] = []
         for p in periods {
@@ -105,6 +109,45 @@ public struct Importer<S: Store>: Sendable {
             periods: periods, rows: pkg.counts, writes: writes, warnings: Self.collapsingMissing(warnings))
         report.units = try await store.units(district: district)
         return report
+    }
+
+    /// Case records of a package merged into the ingested partitions (``CaseIngester``), inside this import's
+    /// transaction.
+    func ingest(_ records: [CaseRecord]) async throws -> TableWrite {
+        guard let sql = store as? SQLStore else { throw StoreError.connectionLost }
+        progress?("写入 case_records：\(records.count) 条办件明细并入按受理日的分区")
+        let spill = try Spill()
+        defer { spill.remove() }
+        for r in records {
+            guard let received = CaseTime.seconds(r.receivedAt) else { continue }
+            var bytes: [UInt8] = []
+            let (id, item, scope, channel) = (
+                Array(r.caseID.utf8), Array((r.item ?? "").utf8), Array((r.scope ?? "").utf8),
+                Array((r.channel ?? "").utf8)
+            )
+            id.withUnsafeBufferPointer { id in
+                item.withUnsafeBufferPointer { item in
+                    scope.withUnsafeBufferPointer { scope in
+                        channel.withUnsafeBufferPointer { channel in
+                            CasePartition.appendRecord(
+                                id: id, unit: Array(r.unit.utf8), item: item, scope: scope, channel: channel,
+                                approval: r.category == .approval, immediate: r.kind == .immediate, received: received,
+                                completed: r.completedAt.flatMap(CaseTime.seconds), promisedDays: r.promisedDays,
+                                rating: r.rating.flatMap { CaseRecord.ratings.firstIndex(of: $0) },
+                                limitUnit: r.promisedUnit, paused: r.paused, status: r.status, into: &bytes)
+                        }
+                    }
+                }
+            }
+            try spill.add(bytes, count: 1, day: CaseState.day(CaseTime.day(r.receivedAt)!), every: 200_000)
+        }
+        try spill.flush()
+        var report = IngestReport()
+        report.rows = records.count
+        let ingester = CaseIngester(store: sql, district: district, change: change)
+        let done = try await ingester.merge(
+            spill, report: report, calendar: try await store.workCalendar(district: district))
+        return TableWrite(table: "case_records", inserted: done.added, updated: done.updated, unchanged: done.unchanged)
     }
 
     /// One W105 per period naming every unit still missing, instead of one per unit.

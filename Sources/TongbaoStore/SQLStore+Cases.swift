@@ -238,3 +238,66 @@ extension SQLStore {
         }
     }
 }
+
+// MARK: - Follow-ups of unfavourable ratings (差评整改)
+
+/// The follow-up of one 差评 case.
+public struct FollowUp: Sendable, Equatable {
+    public enum State: String, Sendable, CaseIterable {
+        case pending = "待整改"
+        case done = "已整改"
+        case none = "无需整改"
+    }
+    public var caseID: String
+    public var state: State
+    public var note: String
+    public var by: String
+    public var at: String
+    public init(caseID: String, state: State, note: String, by: String, at: String) {
+        self.caseID = caseID
+        self.state = state
+        self.note = note
+        self.by = by
+        self.at = at
+    }
+}
+
+extension SQLStore {
+    public func followUps(district: String) async throws -> [String: FollowUp] {
+        try await serialized {
+            var out: [String: FollowUp] = [:]
+            for r in try await db.raw("SELECT * FROM case_followups WHERE district = \(bind: district)").all() {
+                let id = try r.decode(column: "case_id", as: String.self)
+                out[id] = FollowUp(
+                    caseID: id,
+                    state: FollowUp.State(rawValue: try r.decode(column: "state", as: String.self)) ?? .pending,
+                    note: try r.decode(column: "note", as: String.self),
+                    by: try r.decode(column: "set_by", as: String.self),
+                    at: try r.decode(column: "set_at", as: String.self))
+            }
+            return out
+        }
+    }
+
+    /// Sets a case's follow-up, auditing the change (table `case_followups`, key the case id).
+    public func setFollowUp(
+        district: String, caseID: String, state: FollowUp.State, note: String, change: Change
+    ) async throws {
+        try await transaction {
+            let old = try await followUps(district: district)[caseID]
+            let at = Self.timestamp(change.at)
+            try await db.raw(
+                "DELETE FROM case_followups WHERE district = \(bind: district) AND case_id = \(bind: caseID)"
+            ).run()
+            try await db.raw(
+                """
+                INSERT INTO case_followups (district, case_id, state, note, set_by, set_at)
+                VALUES (\(bind: district), \(bind: caseID), \(bind: state.rawValue), \(bind: note), \(bind: change.actor), \(bind: at))
+                """
+            ).run()
+            try await appendAudit(
+                district: district, change: change, table: "case_followups", key: caseID, column: "state",
+                old: old.map { "\($0.state.rawValue)：\($0.note)" }, new: "\(state.rawValue)：\(note)")
+        }
+    }
+}

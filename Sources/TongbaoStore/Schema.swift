@@ -193,5 +193,16 @@ enum Schema {
                 """,
             ]
         ),
+        (
+            // The follow-up of an unfavourable rating (差评整改): its state, a note and who set it.
+            "007_case_followups",
+            [
+                """
+                CREATE TABLE case_followups (
+                    district TEXT NOT NULL REFERENCES districts(code), case_id TEXT NOT NULL, state TEXT NOT NULL,
+                    note TEXT NOT NULL, set_by TEXT NOT NULL, set_at TEXT NOT NULL, PRIMARY KEY (district, case_id))
+                """
+            ]
+        ),
     ]
 }

@@ -12,6 +12,8 @@ public protocol Store: Sendable {
     @discardableResult
     func ensureDistrict(_ code: String, name: String?) async throws -> District
     func district(_ code: String) async throws -> District?
+    /// The shipped holidays with the district's own days (deadlines count its working days).
+    func workCalendar(district: String) async throws -> WorkCalendar
     /// Every district (tenant) in the store.
     func districts() async throws -> [District]
     func units(district: String) async throws -> [OrgUnit]
@@ -73,6 +75,12 @@ public protocol Store: Sendable {
     func advanceReportVersion(district: String, period: Period, unit: String, expected: Int, change: Change)
         async throws -> Int
     func deleteEvent(district: String, _ event: Event, change: Change) async throws
+
+    // MARK: Ingested cases and their follow-up
+    func casePartitionDays(district: String, in days: ClosedRange<Int>?) async throws -> [Int]
+    func casePartition(district: String, day: Int) async throws -> [CaseState]
+    func followUps(district: String) async throws -> [String: FollowUp]
+    func setFollowUp(district: String, caseID: String, state: FollowUp.State, note: String, change: Change) async throws
 }
 
 extension SQLStore: Store {}

@@ -141,18 +141,6 @@ extension DataPackage {
                         ("ytd_recv", i(c.ytdRecv)), ("ytd_done", i(c.ytdDone)), ("proxy", i(c.proxy)),
                     ])
             },
-            StoredTable("case_records", caseRecords, absent: absent[.caseRecords] ?? [:]) { r in
-                StoredRow(
-                    table: "case_records", key: [("case_id", t(r.caseID))],
-                    values: [
-                        ("unit", t(r.unit)), ("item", t(r.item)), ("category", t(r.category.rawValue)),
-                        ("kind", t(r.kind.rawValue)), ("received_at", t(r.receivedAt)),
-                        ("completed_at", t(r.completedAt)),
-                        ("promised_days", i(r.promisedDays)), ("due_date", t(r.dueDate.description)),
-                        ("rating", t(r.rating)), ("scope", t(r.scope)),
-                        ("channel", t(r.channel)),
-                    ])
-            },
             StoredTable("tongban", tongban, absent: absent[.tongban] ?? [:]) { r in
                 StoredRow(
                     table: "tongban",

@@ -42,4 +42,37 @@ struct IngestedDashboardTests {
                 api.text.contains("\"p90Days\" : 10") || api.text.contains("\"p90Days\":10"), "\(api.text.prefix(300))")
         }
     }
+
+    @Test(arguments: TestBackend.available) func overdueAndUnfavourableListsWithFollowUp(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
+            let file = try Fixtures.tempDir().appendingPathComponent("aug.csv")
+            try Data((Self.export + "A4,区税务局,办税,审批,承诺,2021-08-03 09:00:00,,2,,,窗口\n").utf8).write(to: file)
+            _ = try await CaseIngester(store: web.store, district: "yubei", change: Change(actor: "t", source: "t"))
+                .run([file.path])
+            let admin = try await web.signedIn("admin")
+
+            // A4: received Tue 08-03 with 2 working days, due Thu 08-05, open: 超期 on 08-06, 临期 on 08-04.
+            let late = try await admin.get("/lists/overdue/2021-08?as_of=2021-08-06")
+            #expect(late.status == .ok && late.text.contains("<td>超期</td><td>区税务局</td><td>A4</td>"), "\(late.text)")
+            let soon = try await admin.get("/lists/overdue/2021-08?as_of=2021-08-04&unit=C06")
+            #expect(soon.text.contains("<td>临期</td>"))
+            let csv = try await admin.get("/lists/overdue/2021-08?as_of=2021-08-06&format=csv")
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8" && csv.text.contains("A4,办税,承诺"))
+
+            let bad = try await admin.get("/lists/unfavourable/2021-08")
+            #expect(bad.text.contains("A2") && bad.text.contains("待整改") && bad.text.contains("整改率 0%"))
+            let saved = try await admin.post(
+                "/lists/unfavourable/2021-08/followup", ["case_id": "A2", "state": "已整改", "note": "已回访并道歉"])
+            #expect(saved.status == .seeOther)
+            let after = try await admin.get("/lists/unfavourable/2021-08")
+            #expect(after.text.contains("整改率 100%") && after.text.contains("已回访并道歉"))
+            let audit = try await web.store.auditEntries(district: "yubei", table: "case_followups")
+            #expect(audit.last?.key == "A2" && audit.last?.new == "已整改：已回访并道歉" && audit.last?.actor == "admin")
+
+            let reporter = try await web.signedIn("rep1")
+            #expect(try await reporter.get("/lists/unfavourable/2021-08").status == .forbidden)
+        }
+    }
 }

@@ -33,7 +33,9 @@ import TongbaoTestSupport
             #expect(a.ytdDone == nil, "no January and no reported balance: the year to date is unknown")
             #expect(b.overview.centerApproval == 1 && b.overview.centerService == 2)
             let rates = Dictionary(uniqueKeysWithValues: b.overview.rates.map { ($0.key, Numbers.rate($0.value)) })
-            #expect(rates["all.ontime_rate"] == "66.67")
+            // In working days R2 (Fri 07-02 + 3: due Wed 07-07) was done on time on 07-06; in calendar days it
+            // would have been late.
+            #expect(rates["all.ontime_rate"] == "100")
             #expect(rates["all.satisfaction_rate"] == "50")
             #expect(b.tongban?.rows.first?.month == [1])
 
@@ -46,15 +48,18 @@ import TongbaoTestSupport
     }
 
     @Test(arguments: [
-        ("2021-07-30T09:00:00", 5, CaseRecord.Kind.promised, "2021-08-04"),
-        ("2021-12-30T09:00:00", 5, .promised, "2022-01-04"),
+        // Fri 07-30 + 5 working days: Aug 2–6.
+        ("2021-07-30T09:00:00", 5, CaseRecord.Kind.promised, "2021-08-06"),
+        // Thu 12-30 + 5: Dec 31, then Jan 1–3 rest (元旦), Jan 4–7.
+        ("2021-12-30T09:00:00", 5, .promised, "2022-01-07"),
         ("2024-02-27T09:00:00", 2, .promised, "2024-02-29"),
         ("2021-07-03T09:00:00", 4, .immediate, "2021-07-03"),
     ])
-    func dueDateCountsCalendarDays(received: String, days: Int, kind: CaseRecord.Kind, due: String) {
-        let r = CaseRecord(
-            caseID: "x", unit: "A", category: .approval, kind: kind, receivedAt: received, promisedDays: days)
-        #expect(r.dueDate.description == due)
+    func dueDatesCountWorkingDays(received: String, days: Int, kind: CaseRecord.Kind, due: String) throws {
+        let d = try WorkCalendar.china.deadline(
+            received: try #require(CaseTime.seconds(received)), immediate: kind == .immediate, limit: days,
+            unit: .workday)
+        #expect(CaseState.day(number: d.day).description == due)
     }
 
     @Test func completedBeforeReceivedIsRefused() {

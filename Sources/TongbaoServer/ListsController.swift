@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import TongbaoCore
+import TongbaoStore
+
+/// The lists a clerk follows up, for admins: 超期预警 (open cases past or at their deadline, in working days) and
+/// 差评整改 (unfavourable ratings, each with a follow-up state, note and who set it, audited, and the 整改率).
+/// Both filter by unit and download as CSV.
+struct ListsController {
+    let store: any Store
+    let views: Views
+
+    struct Row: Sendable {
+        var level: String
+        var unit: String
+        var caseID: String
+        var item: String
+        var received: String
+        var limit: String
+        var due: String
+        var completed: String
+        var rating: String
+        var late: String
+        var state: String
+        var note: String
+        var by: String
+        var states: [Choice]
+    }
+    struct Choice: Sendable {
+        var value: String
+        var selected: Bool
+    }
+    struct Page: Sendable {
+        var chrome: Chrome
+        var months: MonthNav
+        var overdue: Bool
+        var unit: String
+        var asOf: String
+        var rows: [Row]
+        var count: Int
+        var rate: String?
+        var csv: String
+        var action: String
+    }
+
+    func register(_ router: Router<AppContext>) {
+        router.get(SiteURL.overdueList.pattern) { request, context -> Response in
+            try await list(request, context, overdue: true)
+        }
+        router.get(SiteURL.unfavourableList.pattern) { request, context -> Response in
+            try await list(request, context, overdue: false)
+        }
+        router.post(SiteURL.followUp.pattern) { request, context -> Response in
+            let account = try context.requireAdmin()
+            let period = try context.parameters.require("period").period()
+            let form = try await Forms.fields(request, context: context)
+            guard let id = form["case_id"], !id.isEmpty, let state = FollowUp.State(rawValue: form["state"] ?? "")
+            else {
+                throw WebError.badRequest("请选择整改状态")
+            }
+            try await store.setFollowUp(
+                district: account.district, caseID: id, state: state, note: (form["note"] ?? "").trimmed,
+                change: Change(actor: account.name, source: "web"))
+            return .redirect(to: SiteURL.unfavourableList.link(period), type: .normal)
+        }
+    }
+
+    func list(_ request: Request, _ context: AppContext, overdue: Bool) async throws -> Response {
+        let account = try context.requireAdmin()
+        let period = try context.parameters.require("period").period()
+        let q = request.uri.queryParameters
+        let units = try await store.units(district: account.district)
+        let directory = UnitDirectory(units)
+        let unitFilter = q.get("unit") ?? ""
+        let code = unitFilter.isEmpty ? nil : directory.resolve(unitFilter)
+        if !unitFilter.isEmpty && code == nil { throw WebError.notFound("单位“\(unitFilter)”") }
+        let lastDay = CaseState.day(Day(parsing: "\(period)-\(Day.daysIn(year: period.year, month: period.month))")!)
+        let asOf = q.get("as_of").flatMap(Day.init(parsing:)).map(CaseState.day) ?? lastDay
+        let calendar = try await store.workCalendar(district: account.district)
+        var cases: [CaseState] = []
+        let through = overdue ? asOf : lastDay
+        for day in try await store.casePartitionDays(district: account.district, in: (through - 800)...through) {
+            let all = try await store.casePartition(district: account.district, day: day)
+            cases += code.map { c in all.filter { $0.unit == c } } ?? all
+        }
+        let picked =
+            overdue
+            ? CaseLists.overdue(cases, asOf: asOf, calendar: calendar).map(\.state)
+            : CaseLists.unfavourable(cases, in: period)
+        if q.get("format") == "csv" {
+            let text = CaseLists.csv(picked, units: units, asOf: overdue ? asOf : nil, calendar: calendar)
+            return JSON.text(
+                text, type: "text/csv; charset=utf-8",
+                filename: "\(overdue ? "overdue" : "unfavourable")-\(period).csv")
+        }
+        let followUps = overdue ? [:] : try await store.followUps(district: account.district)
+        let rows = picked.map { c in
+            row(
+                c, unit: directory.unit(c.unit)?.name ?? c.unit, asOf: overdue ? asOf : nil, calendar,
+                followUps[c.caseID])
+        }
+        // 整改率: rectified among those that need it.
+        let needing = rows.filter { $0.state != FollowUp.State.none.rawValue }.count
+        let done = rows.filter { $0.state == FollowUp.State.done.rawValue }.count
+        let title = overdue ? "超期预警" : "差评整改"
+        let link = overdue ? SiteURL.overdueList : SiteURL.unfavourableList
+        let page = Page(
+            chrome: Chrome(context, title: "\(period) \(title)", active: title, period: period),
+            months: MonthNav(period) { link.link($0) }, overdue: overdue, unit: unitFilter,
+            asOf: CaseState.day(number: asOf).description, rows: rows, count: rows.count,
+            rate: overdue ? nil : Numbers.percent(done, of: needing).map { $0 + "%" },
+            csv: link.link(period) + "?format=csv" + (unitFilter.isEmpty ? "" : "&unit=\(code ?? "")"),
+            action: SiteURL.followUp.link(period))
+        return try views.page("lists", page)
+    }
+
+    func row(_ c: CaseState, unit: String, asOf: Int?, _ calendar: WorkCalendar, _ f: FollowUp?) -> Row {
+        let due = try? c.deadline(calendar)
+        var level = ""
+        var late = ""
+        if let asOf, let due {
+            let passed = due.second.map { $0 < (asOf + 1) * 86_400 } ?? (due.day < asOf)
+            level = passed ? CaseLists.Level.overdue.rawValue : CaseLists.Level.dueNext.rawValue
+            late = passed ? String((try? calendar.workdays(from: due.day, to: asOf)) ?? 0) : "0"
+        }
+        let state = f?.state ?? .pending
+        return Row(
+            level: level, unit: unit, caseID: c.caseID, item: c.item, received: CaseState.timestamp(c.received),
+            limit: "\(c.promisedDays)\(c.limitUnit.chineseName)",
+            due: due.map { CaseState.day(number: $0.day).description } ?? "",
+            completed: c.completed.map(CaseState.timestamp) ?? "",
+            rating: c.rating.map { CaseRecord.ratings[$0] } ?? "",
+            late: late, state: state.rawValue, note: f?.note ?? "",
+            by: f.map { "\($0.by) \(ChinaTime.display($0.at))" } ?? "",
+            states: FollowUp.State.allCases.map { Choice(value: $0.rawValue, selected: $0 == state) })
+    }
+}
