@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 rows=${1:-10000000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 -c "import duckdb" 2>/dev/null || python3 -m pip install -q duckdb
+python3 -c "import duckdb, chinese_calendar" 2>/dev/null || python3 -m pip install -q duckdb chinesecalendar
 swift build -c release --product tongbao >/dev/null
 bin=$(swift build -c release --show-bin-path)/tongbao
 units=Sources/tongbao/Sample/yubei-2021-07/units.csv

@@ -5,23 +5,44 @@
     python3 bench/ingest_peer.py check DUCKDB_FILE TONGBAO_SQLITE UNITS_CSV
         Compares every figure Tongbao stored (case_totals, case_days, case_scopes) with DuckDB's aggregation of
         the same file: exits 1 and prints the first differences when any figure differs.
+
+Deadlines count in working days (the spec's "Deadlines"): the peer takes its working days from the PyPI package
+chinesecalendar, independently of Tongbao's own calendar, as a table joined on the day received.
 """
-import csv, sqlite3, sys, time
+import csv, datetime, sqlite3, sys, time
+import chinese_calendar
 import duckdb
+
+
+def working_days(con):
+    """Tables cum(d, n): working days up to and including d; wlist(n, d): the n-th working day."""
+    rows, n, d = [], 0, datetime.date(2019, 1, 1)
+    while d.year <= 2026:
+        work = chinese_calendar.is_workday(d)
+        n += 1 if work else 0
+        rows.append((d, n, work))
+        d += datetime.timedelta(days=1)
+    con.execute("CREATE OR REPLACE TABLE cum (d DATE, n INTEGER, work BOOLEAN)")
+    con.executemany("INSERT INTO cum VALUES (?, ?, ?)", rows)
+    con.execute("CREATE OR REPLACE TABLE wlist AS SELECT n, d FROM cum WHERE work")
 
 AGG = """
 CREATE OR REPLACE TABLE figures AS
-WITH r AS (
+WITH latest AS (
   SELECT case_id, unit, kind, category, rating, scope, promised_days,
          CAST(received_at AS DATE) AS rd, CAST(completed_at AS DATE) AS cd
   FROM records QUALIFY row_number() OVER (PARTITION BY case_id
     ORDER BY (completed_at IS NOT NULL) DESC, (rating IS NOT NULL) DESC, completed_at DESC NULLS LAST, received_at DESC) = 1
+), r AS (
+  -- Due: the promised_days-th working day after the day received (即办, or 0 days: that day).
+  SELECT latest.*, CASE WHEN kind = '即办' OR promised_days = 0 THEN rd ELSE wlist.d END AS due
+  FROM latest JOIN cum ON cum.d = latest.rd LEFT JOIN wlist ON wlist.n = cum.n + latest.promised_days
 )
 SELECT strftime(rd, '%Y-%m') AS period, unit, 'recv' AS what, kind AS k, count(*) AS n FROM r GROUP BY ALL
 UNION ALL SELECT strftime(cd, '%Y-%m'), unit, 'done', kind, count(*) FROM r WHERE cd IS NOT NULL GROUP BY ALL
 UNION ALL SELECT strftime(cd, '%Y-%m'), unit, 'category', category, count(*) FROM r WHERE cd IS NOT NULL GROUP BY ALL
 UNION ALL SELECT strftime(cd, '%Y-%m'), unit, 'on_time', '', count(*) FROM r
-  WHERE cd IS NOT NULL AND cd <= rd + CAST(CASE WHEN kind = '即办' THEN 0 ELSE promised_days END AS INTEGER) GROUP BY ALL
+  WHERE cd IS NOT NULL AND cd <= due GROUP BY ALL
 UNION ALL SELECT strftime(cd, '%Y-%m'), unit, 'rated', '', count(*) FROM r WHERE cd IS NOT NULL AND rating IS NOT NULL GROUP BY ALL
 UNION ALL SELECT strftime(cd, '%Y-%m'), unit, 'satisfied', '', count(*) FROM r
   WHERE cd IS NOT NULL AND rating IN ('非常满意', '满意', '基本满意') GROUP BY ALL
@@ -37,6 +58,7 @@ def load(path, db):
         types = {{'case_id': 'VARCHAR', 'unit': 'VARCHAR', 'item': 'VARCHAR', 'category': 'VARCHAR', 'kind': 'VARCHAR',
                  'received_at': 'TIMESTAMP', 'completed_at': 'TIMESTAMP', 'promised_days': 'INTEGER',
                  'rating': 'VARCHAR', 'scope': 'VARCHAR', 'channel': 'VARCHAR'}})""")
+    working_days(con)
     con.execute(AGG)
     con.close()
     print(f"{time.perf_counter() - t:.2f}")

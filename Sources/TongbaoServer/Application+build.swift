@@ -33,6 +33,7 @@ public func buildApplication(store: any Store, config: ServerConfig, logger: Log
     BulletinController(store: store, views: views, workbench: workbench).register(router)
     AuditController(store: store, views: views).register(router)
     ListsController(store: store, views: views).register(router)
+    CalendarController(store: store, views: views).register(router)
     AccountsController(store: store, config: config, views: views).register(router)
     CityController(store: store, config: config, views: views).register(router)
     APIController(store: store, workbench: workbench, openAPI: openAPI).register(router)

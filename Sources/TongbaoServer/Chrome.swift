@@ -34,7 +34,8 @@ struct Chrome: Sendable {
                 ("测评打分", SiteURL.scores.link(p)), ("工作动态", SiteURL.events.link(p)),
                 ("配套服务", SiteURL.ancillary.link(p)), ("通报", SiteURL.bulletin.link(p)),
                 ("超期预警", SiteURL.overdueList.link(p)), ("差评整改", SiteURL.unfavourableList.link(p)),
-                ("审计日志", SiteURL.audit.link()), ("账号", SiteURL.accounts.link()),
+                ("节假日", SiteURL.calendar.link(String(p.prefix(4)))), ("审计日志", SiteURL.audit.link()),
+                ("账号", SiteURL.accounts.link()),
             ]
         case .viewer:
             items = [("概览", SiteURL.dashboard.link(p)), ("通报", SiteURL.bulletin.link(p))]

@@ -24,6 +24,7 @@ enum SiteURL: String, CaseIterable {
     case overdueList = "/lists/overdue/:period"
     case unfavourableList = "/lists/unfavourable/:period"
     case followUp = "/lists/unfavourable/:period/followup"
+    case calendar = "/calendar/:year"
     case accounts = "/accounts"
     case accountPassword = "/accounts/password"
     case city = "/city/:period"

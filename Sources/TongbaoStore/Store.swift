@@ -81,6 +81,9 @@ public protocol Store: Sendable {
     func casePartition(district: String, day: Int) async throws -> [CaseState]
     func followUps(district: String) async throws -> [String: FollowUp]
     func setFollowUp(district: String, caseID: String, state: FollowUp.State, note: String, change: Change) async throws
+    func calendarDays(district: String) async throws -> [WorkCalendar.Entry]
+    func saveCalendarDays(_ entries: [WorkCalendar.Entry], district: String, change: Change) async throws -> Int
+    func recomputeCaseTotals(district: String, calendar: WorkCalendar, change: Change) async throws -> [Period]
 }
 
 extension SQLStore: Store {}

@@ -75,4 +75,33 @@ struct IngestedDashboardTests {
             #expect(try await reporter.get("/lists/unfavourable/2021-08").status == .forbidden)
         }
     }
+
+    @Test func theHolidayPageAddsADistrictDayAndRecountsTheCases() async throws {
+        try await Web.run(.sqlite) { web in
+            let file = try Fixtures.tempDir().appendingPathComponent("aug.csv")
+            try Data(Self.export.utf8).write(to: file)
+            _ = try await CaseIngester(store: web.store, district: "yubei", change: Change(actor: "t", source: "t"))
+                .run([file.path])
+            let admin = try await web.signedIn("admin")
+            let missing = try await admin.get("/calendar/2027")
+            #expect(missing.status == .ok && missing.text.contains("没有 2027 年的节假日安排"))
+            let y2021 = try await admin.get("/calendar/2021")
+            #expect(y2021.text.contains("2021-10-09</td><td>上班</td><td>国庆节调休"))
+
+            // District holidays Thu 08-05 to Mon 08-09 move A2's deadline (five working days after Mon 08-02) from
+            // 08-09 to 08-12: done 08-12, it is on time now, and the ingested totals are counted again.
+            let before = try await web.store.load(district: "yubei", period: Period(year: 2021, month: 8)).recordStats
+            #expect(before.first { $0.unit == "C06" }?.onTime == 2)
+            let saved = try await admin.post(
+                "/calendar/2021", ["day": "2021-08-05..2021-08-09", "kind": "放假", "note": "本区防汛"])
+            #expect(saved.status == .seeOther)
+            #expect(
+                try await admin.get("/calendar/2021").text.contains("2021-08-06</td><td>放假</td><td>本区防汛</td><td>本区"))
+            let audit = try await web.store.auditEntries(district: "yubei", table: "calendar_days")
+            #expect(audit.contains { $0.key == "2021-08-06" && $0.new == "放假 本区防汛" && $0.actor == "admin" })
+            let stats = try await web.store.load(district: "yubei", period: Period(year: 2021, month: 8)).recordStats
+            #expect(stats.first { $0.unit == "C06" }?.onTime == 3, "A2 is on time with the district's holidays")
+            #expect(try await web.signedIn("viewer").get("/calendar/2021").status == .forbidden)
+        }
+    }
 }
