@@ -29,16 +29,24 @@ def working_days(con):
 AGG = """
 CREATE OR REPLACE TABLE figures AS
 WITH latest AS (
-  SELECT case_id, unit, kind, category, rating, scope, promised_days,
-         CAST(received_at AS DATE) AS rd, CAST(completed_at AS DATE) AS cd
+  SELECT case_id, unit, kind, category, rating, scope, promised_days, coalesce(promised_unit, '工作日') AS pu,
+         coalesce(status, '') AS st, CAST(received_at AS DATE) AS rd, CAST(completed_at AS DATE) AS cd
   FROM records QUALIFY row_number() OVER (PARTITION BY case_id
-    ORDER BY (completed_at IS NOT NULL) DESC, (rating IS NOT NULL) DESC, completed_at DESC NULLS LAST, received_at DESC) = 1
+    ORDER BY (completed_at IS NOT NULL OR coalesce(status, '') IN ('不予受理', '退件', '作废')) DESC,
+      (rating IS NOT NULL) DESC, completed_at DESC NULLS LAST, received_at DESC) = 1
+), v AS (
+  -- 作废 counts nowhere.
+  SELECT * FROM latest WHERE st <> '作废'
 ), r AS (
-  -- Due: the promised_days-th working day after the day received (即办, or 0 days: that day).
-  SELECT latest.*, CASE WHEN kind = '即办' OR promised_days = 0 THEN rd ELSE wlist.d END AS due
-  FROM latest JOIN cum ON cum.d = latest.rd LEFT JOIN wlist ON wlist.n = cum.n + latest.promised_days
+  -- 办结 only; due: the promised_days-th working day after the day received, or the calendar day for 自然日.
+  SELECT v.*, CASE WHEN kind = '即办' OR promised_days = 0 THEN rd
+                   WHEN pu = '自然日' THEN rd + promised_days ELSE wlist.d END AS due
+  FROM v JOIN cum ON cum.d = v.rd LEFT JOIN wlist ON wlist.n = cum.n + v.promised_days
+  WHERE st NOT IN ('不予受理', '退件')
 )
-SELECT strftime(rd, '%Y-%m') AS period, unit, 'recv' AS what, kind AS k, count(*) AS n FROM r GROUP BY ALL
+SELECT strftime(rd, '%Y-%m') AS period, unit, 'recv' AS what, kind AS k, count(*) AS n FROM v GROUP BY ALL
+UNION ALL SELECT strftime(coalesce(cd, rd), '%Y-%m'), unit, 'rejected', '', count(*) FROM v WHERE st = '不予受理' GROUP BY ALL
+UNION ALL SELECT strftime(coalesce(cd, rd), '%Y-%m'), unit, 'returned', '', count(*) FROM v WHERE st = '退件' GROUP BY ALL
 UNION ALL SELECT strftime(cd, '%Y-%m'), unit, 'done', kind, count(*) FROM r WHERE cd IS NOT NULL GROUP BY ALL
 UNION ALL SELECT strftime(cd, '%Y-%m'), unit, 'category', category, count(*) FROM r WHERE cd IS NOT NULL GROUP BY ALL
 UNION ALL SELECT strftime(cd, '%Y-%m'), unit, 'on_time', '', count(*) FROM r
@@ -57,7 +65,8 @@ def load(path, db):
     con.execute(f"""CREATE OR REPLACE TABLE records AS SELECT * FROM read_csv('{path}', header = true,
         types = {{'case_id': 'VARCHAR', 'unit': 'VARCHAR', 'item': 'VARCHAR', 'category': 'VARCHAR', 'kind': 'VARCHAR',
                  'received_at': 'TIMESTAMP', 'completed_at': 'TIMESTAMP', 'promised_days': 'INTEGER',
-                 'rating': 'VARCHAR', 'scope': 'VARCHAR', 'channel': 'VARCHAR'}})""")
+                 'rating': 'VARCHAR', 'scope': 'VARCHAR', 'channel': 'VARCHAR', 'promised_unit': 'VARCHAR',
+                 'status': 'VARCHAR'}})""")
     working_days(con)
     con.execute(AGG)
     con.close()
@@ -78,7 +87,7 @@ def check(db, tongbao, units_csv):
     cols = {"recv_immediate": ("recv", "即办"), "recv_promised": ("recv", "承诺"), "done_immediate": ("done", "即办"),
             "done_promised": ("done", "承诺"), "approval": ("category", "审批"), "service": ("category", "服务"),
             "on_time": ("on_time", ""), "rated": ("rated", ""), "satisfied": ("satisfied", ""),
-            "days_total": ("days_total", "")}
+            "days_total": ("days_total", ""), "rejected": ("rejected", ""), "returned": ("returned", "")}
     for row in t.execute("SELECT * FROM case_totals"):
         d = dict(zip([c[0] for c in t.execute("SELECT * FROM case_totals").description], row))
         for col, (what, k) in cols.items():

@@ -6,7 +6,8 @@ import Foundation
 /// bureau dominate as in the printed bulletin) and its share of 即办. Cases are received on working days between
 /// 08:30 and 17:30; 即办 completes within the hour, 承诺 within its promised days as a rule (about 3 % late), and
 /// cases received in the last days may still be open. About 70 % are rated, a few of them unfavourably; about 5 %
-/// are cross-region (通办). The same seed gives the same bytes.
+/// are cross-region (通办). Most limits are in working days, some in calendar days; about 2 % of cases are refused
+/// (不予受理), 1 % returned (退件) and 0.5 % void (作废). The same seed gives the same bytes.
 public struct CaseGenerator: Sendable {
     public struct UnitProfile: Sendable {
         public var name: String
@@ -21,7 +22,7 @@ public struct CaseGenerator: Sendable {
     }
 
     public static let header =
-        "case_id,unit,item,category,kind,received_at,completed_at,promised_days,rating,scope,channel"
+        "case_id,unit,item,category,kind,received_at,completed_at,promised_days,rating,scope,channel,promised_unit,status"
 
     let units: [UnitProfile]
     /// Cumulative weights, for picking a unit with one draw.
@@ -77,11 +78,15 @@ public struct CaseGenerator: Sendable {
         let scope = s < 0.03 ? "全渝通办" : s < 0.045 ? "川渝通办" : s < 0.05 ? "跨省通办" : ""
         let c = random.unit()
         let channel = c < 0.6 ? "窗口" : c < 0.95 ? "网上" : "自助"
+        let limitUnit = immediate ? "" : random.unit() < 0.85 ? "工作日" : "自然日"
+        let st = random.unit()
+        let status =
+            st < 0.02 ? "不予受理" : st < 0.03 ? "退件" : st < 0.035 ? "作废" : completed == nil ? "" : "办结"
         let fields = [
             "\(idPrefix)\(pad(serial, 10))", u.name, "事项\(1 + Int(random.next() % 40))",
             random.unit() < 0.58 ? "审批" : "服务",
             immediate ? "即办" : "承诺", DayNumber.timestamp(received), completed.map(DayNumber.timestamp) ?? "",
-            String(promised), rating ?? "", scope, channel,
+            String(promised), rating ?? "", scope, channel, limitUnit, status,
         ]
         out.append(contentsOf: fields.joined(separator: ",").utf8)
         out.append(0x0A)
