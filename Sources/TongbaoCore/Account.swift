@@ -24,6 +24,15 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 
 /// A person's account: belongs to one district and, for a reporter, to one unit.
 public struct Account: Codable, Sendable, Equatable {
+    /// Longer names are refused before any work (a login under a megabyte of name costs nothing to refuse).
+    public static let maxNameLength = 64
+
+    /// A name an account may have: 1 to 64 characters, no control characters, not only white space.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.trimmingCharacters(in: .whitespaces).isEmpty && name.count <= maxNameLength
+            && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
     public var name: String
     public var district: String
     public var role: Role

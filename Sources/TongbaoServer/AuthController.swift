@@ -67,13 +67,18 @@ struct AuthController {
         let password = form["password"] ?? ""
         let next = form["next"] ?? ""
         let now = config.now()
-        let wait = await throttle.wait(name, now: now)
+        // Refused before any work: a name no account can have (too long, control characters).
+        guard name.count <= Account.maxNameLength,
+            !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
+            return try loginPage(context, next: next, name: "", error: "用户名或密码错误", status: .badRequest)
+        }
+        let wait = await throttle.attempt(name, now: now)
         if wait > 0 { throw WebError.tooManyAttempts(retryAfter: wait) }
         let found = try await store.account(name)
         // An unknown name costs the same bcrypt check as a wrong password, so timing does not tell names apart.
         let verified = Secrets.verify(password, hash: found?.passwordHash ?? decoyHash)
         guard let (account, _) = found, verified else {
-            await throttle.failed(name, now: now)
             return try loginPage(context, next: next, name: name, error: "用户名或密码错误", status: .unauthorized)
         }
         await throttle.succeeded(name)
@@ -93,8 +98,22 @@ struct AuthController {
             sameSite: .strict)
     }
 
-    /// Only a path on this site is followed after login (no open redirect).
+    /// Only a path on this site is followed after login (no open redirect): after percent-decoding (repeatedly,
+    /// as a browser may), a single `/` not followed by `/` or `\`, and no backslash, white space or control
+    /// character anywhere (`/%09/evil.example` would reach another site).
     static func safeNext(_ next: String) -> String {
-        next.hasPrefix("/") && !next.hasPrefix("//") && !next.contains("\\") ? next : ""
+        var decoded = next
+        for _ in 0..<3 {
+            guard let d = decoded.removingPercentEncoding, d != decoded else { break }
+            decoded = d
+        }
+        let scalars = Array(decoded.unicodeScalars)
+        guard scalars.first == "/", scalars.count == 1 || (scalars[1] != "/" && scalars[1] != "\\"),
+            !scalars.contains(where: {
+                $0 == "\\" || $0.properties.isWhitespace || $0.properties.generalCategory == .control
+            }),
+            decoded.removingPercentEncoding != nil || !decoded.contains("%")
+        else { return "" }
+        return next
     }
 }

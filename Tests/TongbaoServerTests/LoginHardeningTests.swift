@@ -1,0 +1,80 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import Testing
+import TongbaoCore
+
+@testable import TongbaoServer
+
+/// Issue 14's login findings: an open redirect after login, names of any length, a throttle that parallel tries
+/// could slip past and that kept every name forever.
+@Suite struct LoginHardeningTests {
+    /// Logs in with `next` as the login form would post it; returns the redirect's target.
+    static func loginRedirect(_ web: Harness, next: String) async throws -> String? {
+        let b = web.browser()
+        let form = try await b.get("/login")
+        let token = Browser.csrfToken(form.text) ?? ""
+        let r = try await b.request(
+            .post, "/login",
+            body: ByteBuffer(
+                string: Browser.encode(["_csrf": token, "name": "admin", "password": Web.password, "next": next])),
+            type: "application/x-www-form-urlencoded")
+        #expect(r.status == .found)
+        return r.location
+    }
+
+    @Test(arguments: [
+        "/%09/evil.example/", "//evil.example/", "/\\evil.example", "/%2F/evil.example", "/%5Cevil.example",
+        "https://evil.example/", "/%252F%252Fevil.example", " /dashboard", "/\t/evil.example", "/%0A/evil",
+    ])
+    func nextLeavingTheSiteIsIgnored(next: String) async throws {
+        try await Web.run(.sqlite) { web in
+            let target = try await Self.loginRedirect(web, next: next)
+            #expect(target == "/", "\(next)")
+        }
+    }
+
+    @Test func nextOnTheSiteIsFollowed() async throws {
+        try await Web.run(.sqlite) { web in
+            let target = try await Self.loginRedirect(web, next: "/bulletin/2021-07")
+            #expect(target == "/bulletin/2021-07")
+            #expect(AuthController.safeNext("/report/%E5%8C%BA/2021-07") == "/report/%E5%8C%BA/2021-07")
+        }
+    }
+
+    @Test func aNameLongerThan64CharactersIsRefusedBeforeAnyWork() async throws {
+        try await Web.run(.sqlite) { web in
+            let b = web.browser()
+            let started = ContinuousClock.now
+            let r = try await b.login(String(repeating: "名", count: 65), "whatever-password")
+            #expect(r.status == .badRequest)
+            // No bcrypt check ran (one costs tens of milliseconds at the test cost; none here).
+            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(try await b.login("admin\u{07}", Web.password).status == .badRequest, "control characters")
+        }
+    }
+
+    @Test func thirtyParallelTriesTestAtMostThreePasswords() async throws {
+        try await Web.run(.sqlite) { web in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<30 {
+                    group.addTask { try await web.browser().login("admin", "wrong-password").status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let tested = statuses.filter { $0 == .unauthorized }.count
+            #expect(tested <= 3, "\(tested) passwords tested: \(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count >= 27)
+        }
+    }
+
+    @Test func theThrottleForgetsOldNamesAndStaysBounded() async {
+        let throttle = LoginThrottle(free: 3, capacity: 1_000)
+        let now = Date()
+        for i in 0..<20_000 { await throttle.failed("attacker-\(i)", now: now) }
+        #expect(await throttle.count <= 1_000)
+        // Expired entries go first: a later failure sweeps the old ones.
+        await throttle.failed("late", now: now.addingTimeInterval(16 * 60))
+        #expect(await throttle.count == 1)
+    }
+}
