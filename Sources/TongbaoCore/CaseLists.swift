@@ -17,19 +17,23 @@ public enum CaseLists {
         case dueNext = "临期"
     }
 
-    /// Cases open at the end of `asOf` (a day number) whose deadline has passed, or is the next working day,
-    /// whatever month they were received in: most overdue first. Deadlines count in `calendar`'s working days.
+    /// Cases open at the end of `asOf` (a day number) whose deadline has passed (by that day's end, so a case due
+    /// that day is overdue), or comes before the office works again (the next working day, or a holiday before
+    /// it), whatever month they were received in: most overdue first. Deadlines count in `calendar`'s working days.
     public static func overdue(_ cases: [CaseState], asOf day: Int, calendar: WorkCalendar = .china) -> [Flagged] {
         let next = (try? calendar.workday(1, after: day)) ?? day + 1
-        let endOfDay = (day + 1) * 86_400
         return cases.compactMap { c -> Flagged? in
             guard c.status == .normal, c.receivedDay <= day, c.completedDay.map({ $0 > day }) ?? true,
                 let due = try? c.deadline(calendar)
             else { return nil }
-            let passed = due.second.map { $0 < endOfDay } ?? (due.day < day)
-            if passed { return Flagged(state: c, due: due, level: .overdue) }
-            return due.day == next ? Flagged(state: c, due: due, level: .dueNext) : nil
+            if Self.passed(due, asOf: day) { return Flagged(state: c, due: due, level: .overdue) }
+            return due.day <= next ? Flagged(state: c, due: due, level: .dueNext) : nil
         }.sorted { ($0.due.day, $0.state.caseID) < ($1.due.day, $1.state.caseID) }
+    }
+
+    /// Whether a deadline has passed at the end of `day`.
+    public static func passed(_ due: Deadline, asOf day: Int) -> Bool {
+        due.second.map { $0 < (day + 1) * 86_400 } ?? (due.day <= day)
     }
 
     /// Cases completed in `period` and rated 不满意 or 非常不满意, in order of completion.
@@ -60,13 +64,14 @@ public enum CaseLists {
         var level = ""
         var late = ""
         if let day, let due {
-            let passed = due.second.map { $0 < (day + 1) * 86_400 } ?? (due.day < day)
+            let passed = Self.passed(due, asOf: day)
             level = passed ? Level.overdue.rawValue : Level.dueNext.rawValue
             late = passed ? String((try? calendar.workdays(from: due.day, to: day)) ?? day - due.day) : "0"
         }
         let fields: [String] = [
             unit, c.caseID, c.item, c.immediate ? "即办" : "承诺", CaseState.timestamp(c.received),
-            "\(c.promisedDays)\(c.limitUnit.chineseName)", due.map { CaseState.day(number: $0.day).description } ?? "",
+            c.immediate ? "即办" : "\(c.promisedDays)\(c.limitUnit.chineseName)",
+            due.map { CaseState.day(number: $0.day).description } ?? "",
             c.completed.map(CaseState.timestamp) ?? "", c.rating.map { CaseRecord.ratings[$0] } ?? "", level, late,
             c.channel,
         ]

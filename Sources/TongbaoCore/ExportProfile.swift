@@ -34,6 +34,11 @@ public struct ExportProfile: Sendable, Equatable {
         public var line: Int
         public var reason: String
         public var message: String { "列映射“\(profile)”第\(line)行：\(reason)" }
+        public init(profile: String, line: Int, reason: String) {
+            self.profile = profile
+            self.line = line
+            self.reason = reason
+        }
     }
 
     /// Reads a profile's text, refusing unknown columns and malformed lines.
@@ -61,8 +66,15 @@ public struct ExportProfile: Sendable, Equatable {
                         profile: name, line: n + 1,
                         reason: "“\(parts[1])”不是办件明细的列；可用：" + known.sorted().joined(separator: "、"))
                 }
-                profile.columns[HeaderVocabulary.normalise(parts[0])] = parts[1]
+                let source = HeaderVocabulary.normalise(parts[0])
+                guard profile.columns[source] == nil else {
+                    throw Mistake(profile: name, line: n + 1, reason: "导出列“\(parts[0])”已映射过一次")
+                }
+                profile.columns[source] = parts[1]
             } else {
+                guard profile.values[section]?[parts[0]] == nil else {
+                    throw Mistake(profile: name, line: n + 1, reason: "代码“\(parts[0])”在 [\(section)] 中已映射过一次")
+                }
                 profile.values[section, default: [:]][parts[0]] = parts[1]
             }
         }

@@ -163,6 +163,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case ytdBelowMonth = "W107"
     case totalDiffers = "W108"
     case proxyOutsideTowns = "W109"
+    case partialDetail = "W110"
     case howRead = "N201"
     case fileSkipped = "N202"
 
@@ -239,6 +240,9 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
             return "\(i.key ?? "合计")为 \(i.value ?? "")，各分项相加为 \(i.computed ?? "")；合计不导入，通报按分项计算"
         case .proxyOutsideTowns:
             return "\(when)\(unit)不是镇街，却报送了村居代办量 \(i.value ?? "")；请检查是否错列（如未加引号的千分位逗号）"
+        case .partialDetail:
+            let name = i.key.flatMap(FigureKey.init(parsing:))?.chineseName ?? i.key ?? ""
+            return "\(when)\(name)：只有 \(i.unit ?? "?") 个单位有明细（合计 \(i.computed ?? "")），不足一半，通报采用报送数 \(i.value ?? "")"
         case .howRead: return "已自动识别表格：" + (i.value ?? "")
         case .fileSkipped: return "不是数据文件，已跳过\(i.computed.map { "（\($0)）" } ?? "")"
         case .ytdBelowMonth: return "\(when)\(unit)\(i.key ?? "")本年累计 \(i.value ?? "") 小于本月数 \(i.computed ?? "")"

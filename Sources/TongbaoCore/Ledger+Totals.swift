@@ -18,6 +18,18 @@ extension Ledger {
         if tiers.count == 1 {
             let rows = rows(tiers[0], p)
             let computed = rows.isEmpty ? nil : rows.reduce(0) { $0 + (measure == .done ? $1.done : $1.recv) }
+            // Rows of a few units only (a case record received in a month filed as totals) do not replace the
+            // reported total: it stands, and the difference is a warning.
+            let members = units(of: scope).count
+            if let computed, rows.count * 2 < members,
+                let reported = figure(key, p).flatMap({ Numbers.int($0.value) })
+            {
+                warn(
+                    Issue(
+                        .partialDetail, period: p.description, unit: "\(rows.count)/\(members)",
+                        key: key.description, value: "\(reported)", computed: "\(computed)"))
+                return reported
+            }
             return check(computed, key, p)
         }
         let parts = tiers.map { total(FigureKey.Scope($0), measure, p) }

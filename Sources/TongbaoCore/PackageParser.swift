@@ -155,7 +155,7 @@ public struct PackageParser: Sendable {
         }
         let grid = csv.rows
         guard let layout = TableLayout.find(grid.map(\.cells), named: named ?? nil),
-            layout.fits || named != nil || layout.fields >= 3
+            layout.fits || named != nil || layout.fields >= min(3, layout.table.columns.count)
         else {
             var issue = Issue(.unknownTable, file: f.name)
             issue.hint = Self.tablesAndColumns

@@ -78,7 +78,7 @@ public struct TableLayout: Sendable {
                     let layout = TableLayout(
                         table: table, headerStart: start, headerDepth: depth, headers: headers.map(\.shown),
                         roles: roles, named: named != nil)
-                    guard named != nil || layout.fields >= 3 else { continue }
+                    guard named != nil || layout.fields >= min(3, table.columns.count) else { continue }
                     let score =
                         (layout.fits ? 10_000 : 0) + layout.fields * 100 - layout.unknown.count * 50
                         - layout.missing.count * 50 - depth

@@ -104,6 +104,12 @@ public struct WorkCalendar: Sendable {
     }
 }
 
+/// Weekdays of calendar days.
+public enum DayOfWeek {
+    /// Monday to Friday.
+    public static func isWeekday(_ day: Day) -> Bool { DayNumber.weekday(DayNumber.from(day)) < 5 }
+}
+
 extension WorkCalendar {
     /// The shipped notices, 2019 to 2026.
     public static let china: WorkCalendar = {

@@ -44,6 +44,22 @@ struct APIController {
     }
     struct Reason: Codable, Sendable { var reason: String }
 
+    /// A decoding error in Chinese, naming the field (Foundation's own text is English).
+    static func reason(_ error: any Error) -> String {
+        func path(_ keys: [any CodingKey]) -> String { keys.map(\.stringValue).joined(separator: ".") }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?:
+            return "缺少字段“\(path(context.codingPath + [key]))”"
+        case .typeMismatch(_, let context)?:
+            return "字段“\(path(context.codingPath))”的类型不对（数字也请写成文本，如 \"12\"）"
+        case .valueNotFound(_, let context)?:
+            return "字段“\(path(context.codingPath))”不能为 null"
+        case .dataCorrupted(let context)?:
+            return context.codingPath.isEmpty ? "不是合法的 JSON" : "字段“\(path(context.codingPath))”的值无法读取"
+        default: return "不是合法的 JSON"
+        }
+    }
+
     func register(_ router: Router<AppContext>) {
         router.get(SiteURL.apiOpenAPI.pattern) { _, _ -> Response in
             JSON.text(openAPI, type: "application/json; charset=utf-8")
@@ -136,7 +152,7 @@ struct APIController {
         do {
             return try await JSONDecoder().decode(type, from: request, context: context)
         } catch {
-            throw WebError.badRequest("请求体不是有效的 JSON：\(error.localizedDescription)")
+            throw WebError.badRequest("请求体不是有效的 JSON：" + Self.reason(error))
         }
     }
 

@@ -38,7 +38,7 @@ struct CalendarController {
                 chrome: Chrome(context, title: "\(year) 年节假日安排", active: "节假日", period: nil), year: year,
                 known: calendar.years.contains(year), previous: SiteURL.calendar.link(year - 1),
                 next: SiteURL.calendar.link(year + 1),
-                days: calendar.entries.filter { $0.day.year == year }.map {
+                days: calendar.entries.filter { $0.day.year == year }.sorted { $0.day < $1.day }.map {
                     Day_(
                         day: $0.day.description, kind: $0.working ? "上班" : "放假", note: $0.note,
                         own: own.contains($0.day))

@@ -89,8 +89,9 @@ struct ListsController {
             : CaseLists.unfavourable(cases, in: period)
         if q.get("format") == "csv" {
             let text = CaseLists.csv(picked, units: units, asOf: overdue ? asOf : nil, calendar: calendar)
+            // With a byte-order mark, so Excel on a Chinese Windows reads it as UTF-8.
             return JSON.text(
-                text, type: "text/csv; charset=utf-8",
+                "\u{FEFF}" + text, type: "text/csv; charset=utf-8",
                 filename: "\(overdue ? "overdue" : "unfavourable")-\(period).csv")
         }
         let followUps = overdue ? [:] : try await store.followUps(district: account.district)
@@ -109,7 +110,8 @@ struct ListsController {
             months: MonthNav(period) { link.link($0) }, overdue: overdue, unit: unitFilter,
             asOf: CaseState.day(number: asOf).description, rows: rows, count: rows.count,
             rate: overdue ? nil : Numbers.percent(done, of: needing).map { $0 + "%" },
-            csv: link.link(period) + "?format=csv" + (unitFilter.isEmpty ? "" : "&unit=\(code ?? "")"),
+            csv: link.link(period) + "?format=csv" + (unitFilter.isEmpty ? "" : "&unit=\(code ?? "")")
+                + (overdue ? "&as_of=\(CaseState.day(number: asOf))" : ""),
             action: SiteURL.followUp.link(period))
         return try views.page("lists", page)
     }
@@ -119,14 +121,14 @@ struct ListsController {
         var level = ""
         var late = ""
         if let asOf, let due {
-            let passed = due.second.map { $0 < (asOf + 1) * 86_400 } ?? (due.day < asOf)
+            let passed = CaseLists.passed(due, asOf: asOf)
             level = passed ? CaseLists.Level.overdue.rawValue : CaseLists.Level.dueNext.rawValue
             late = passed ? String((try? calendar.workdays(from: due.day, to: asOf)) ?? 0) : "0"
         }
         let state = f?.state ?? .pending
         return Row(
             level: level, unit: unit, caseID: c.caseID, item: c.item, received: CaseState.timestamp(c.received),
-            limit: "\(c.promisedDays)\(c.limitUnit.chineseName)",
+            limit: c.immediate ? "即办" : "\(c.promisedDays)\(c.limitUnit.chineseName)",
             due: due.map { CaseState.day(number: $0.day).description } ?? "",
             completed: c.completed.map(CaseState.timestamp) ?? "",
             rating: c.rating.map { CaseRecord.ratings[$0] } ?? "",

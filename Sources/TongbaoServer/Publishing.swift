@@ -91,6 +91,12 @@ public struct Publishing: Sendable {
 
     /// Reopens a published month with a reason (audited).
     public func reopen(district: String, period: Period, reason: String, change: Change) async throws {
-        try await store.reopen(district: district, period: period, reason: reason, change: change)
+        try await store.transaction(commit: true) {
+            try await store.reopen(district: district, period: period, reason: reason, change: change)
+            // Ingested cases are counted again with today's holidays: a calendar change made while the month was
+            // published reaches it now.
+            _ = try await store.recomputeCaseTotals(
+                district: district, calendar: try await store.workCalendar(district: district), change: change)
+        }
     }
 }

@@ -119,7 +119,7 @@ struct Workbench: Sendable {
         guard account.role == .admin else { throw WebError.forbidden("只有管理员可以撤回发布") }
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw WebError.badRequest("撤回发布必须填写原因") }
-        try await store.reopen(
+        try await publishing.reopen(
             district: account.district, period: period, reason: reason, change: change(account, source: source))
     }
 

@@ -9,6 +9,9 @@ public struct ImportReport: Sendable {
     public var warnings: [Issue]
     /// The unit directory after the import, to name units in summaries.
     public var units: [OrgUnit] = []
+    /// When unit changes were written: the month they take effect from by default (nil: since the earliest
+    /// month, as nothing is published yet).
+    public var unitsFrom: Period??
     /// How the files were read: files skipped, columns and rows left out, totals checked (notices and warnings
     /// found while reading, before any figure was computed).
     public var notes: [Issue] = []
@@ -80,7 +83,12 @@ public struct Importer<S: Store>: Sendable {
         try await store.ensureDistrict(district, name: districtName)
         try await checkSources(pkg)
         var writes: [TableWrite] = []
-        if !pkg.units.isEmpty { writes.append(try await writeUnits(pkg)) }
+        var unitsFrom: Period?? = nil
+        if !pkg.units.isEmpty {
+            let (write, from) = try await writeUnits(pkg)
+            writes.append(write)
+            if write.inserted + write.updated > 0 { unitsFrom = .some(from) }
+        }
         for table in pkg.storedTables where table.count > 0 && table.name != "units" {
             var total = TableWrite(table: table.name)
             // Keys are unique within a package (E010), so a table the district has no rows in yet cannot have a
@@ -108,6 +116,7 @@ public struct Importer<S: Store>: Sendable {
         var report = ImportReport(
             periods: periods, rows: pkg.counts, writes: writes, warnings: Self.collapsingMissing(warnings))
         report.units = try await store.units(district: district)
+        report.unitsFrom = unitsFrom
         return report
     }
 
@@ -166,11 +175,13 @@ public struct Importer<S: Store>: Sendable {
 
     /// Unit changes take effect from `from` (units.csv), `--effective`, or the month after the last published
     /// one: the directory of a published month never changes.
-    func writeUnits(_ pkg: DataPackage) async throws -> TableWrite {
+    func writeUnits(_ pkg: DataPackage) async throws -> (TableWrite, Period?) {
         let published = try await store.publications(district: district).filter(\.isFrozen).map(\.period)
-        return try await store.writeUnits(
-            pkg.units, absent: pkg.absent[.units] ?? [:], from: pkg.unitsFrom,
-            defaultFrom: effective ?? published.max()?.next, frozen: published, district: district, change: change)
+        let from = effective ?? published.max()?.next
+        let write = try await store.writeUnits(
+            pkg.units, absent: pkg.absent[.units] ?? [:], from: pkg.unitsFrom, defaultFrom: from, frozen: published,
+            district: district, change: change)
+        return (write, from)
     }
 
     /// A frozen (published) month is not changed (E020). A unit-month comes from case records or from cases.csv, never both (E019), counting what is stored.

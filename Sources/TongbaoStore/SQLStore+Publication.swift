@@ -72,7 +72,7 @@ extension SQLStore {
             ).run()
             try await appendAudit(
                 district: district, change: change, table: "publications", key: period.description, column: "state",
-                old: old?.state.rawValue, new: "published 第\(issue)期" + (note.map { "：" + $0 } ?? ""))
+                old: old.map { $0.isFrozen ? "已发布" : "已撤回" }, new: "已发布 第\(issue)期" + (note.map { "：" + $0 } ?? ""))
         }
     }
 
@@ -91,7 +91,7 @@ extension SQLStore {
             ).run()
             try await appendAudit(
                 district: district, change: change, table: "publications", key: period.description, column: "state",
-                old: "published", new: "reopened：\(reason)")
+                old: "已发布", new: "已撤回：\(reason)")
         }
     }
 

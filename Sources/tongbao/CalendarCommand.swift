@@ -24,7 +24,8 @@ struct CalendarCommand: AsyncParsableCommand {
                 throw ValidationError(WorkCalendar.MissingYear(year: year).message)
             }
             let days = calendar.entries.filter { $0.day.year == year }
-            print("\(year) 年：放假 \(days.filter { !$0.working }.count) 天（不含周末），调休上班 \(days.filter(\.working).count) 天")
+            let weekdaysOff = days.filter { !$0.working && DayOfWeek.isWeekday($0.day) }.count
+            print("\(year) 年：工作日放假 \(weekdaysOff) 天，调休上班 \(days.filter(\.working).count) 天")
             for e in days { print("\(e.day)  \(e.working ? "上班" : "放假")  \(e.note)") }
         }
     }

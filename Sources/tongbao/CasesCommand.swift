@@ -77,7 +77,8 @@ struct CasesCommand: AsyncParsableCommand {
         }
         let text = CaseLists.csv(cases, units: units, asOf: asOf, calendar: calendar)
         if let out = o.out {
-            try text.write(toFile: out, atomically: true, encoding: .utf8)
+            // With a byte-order mark, so Excel on a Chinese Windows reads it as UTF-8.
+            try ("\u{FEFF}" + text).write(toFile: out, atomically: true, encoding: .utf8)
             var counts: [String: Int] = [:]
             for c in cases { counts[c.unit, default: 0] += 1 }
             print("共 \(cases.count) 件，已写入 \(out)")

@@ -90,6 +90,11 @@ enum Summary {
             let upd = r.writes.reduce(0) { $0 + $1.updated }
             let same = r.writes.reduce(0) { $0 + $1.unchanged }
             lines.append("新增 \(ins) 行，修改 \(upd) 行，未变 \(same) 行；修改已记入审计日志。")
+            if case .some(let from) = r.unitsFrom {
+                lines.append(
+                    from.map { "机构目录的修改自 \($0) 起生效（units.csv 的“生效月份”列另有规定的除外）。" }
+                        ?? "机构目录的修改对所有月份生效（还没有已发布的月份）；如只应影响以后的月份，请用 --effective 或“生效月份”列。")
+            }
             lines += changed(r)
         }
         let notes = r.notes.filter { $0.severity == .notice }

@@ -52,19 +52,27 @@ struct UserAdd: AsyncParsableCommand {
     @Option(help: "填报员所属单位编码。") var unit: String?
     @Option(help: "密码；省略时在终端输入。") var password: String?
     @Option(name: .long, help: "数据库文件。") var db: String
-    @Option(name: .long, help: "区县编码。") var district: String = "default"
+    @Option(name: .long, help: "区县编码；数据库中只有一个区县时可省略。") var district: String?
     @Option(name: .customLong("district-name"), help: "区县名称（区县不存在时创建）。") var districtName: String?
 
     func validate() throws {
         if role == .reporter && unit == nil { throw ValidationError("填报员须用 --unit 指定所属单位") }
         if role != .reporter && unit != nil { throw ValidationError("只有填报员（reporter）属于某个单位") }
-        if name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("用户名不能为空") }
+        guard Account.isValidName(name) else { throw ValidationError("用户名不能为空、不超过64个字符、不含控制字符") }
     }
 
     func run() async throws {
         let secret = try password ?? Passwords.prompt()
         guard secret.count >= 8 else { throw ValidationError("密码至少 8 个字符") }
         try await SQLStore.with(db) { store in
+            // Without --district: the only district of the store (an account in a new empty one sees nothing).
+            var chosen = self.district
+            if chosen == nil {
+                let all = try await store.districts()
+                guard all.count <= 1 else { throw StoreOptionsError.district(all) }
+                chosen = all.first?.code
+            }
+            let district = chosen ?? "default"
             try await store.ensureDistrict(district, name: districtName)
             if let unit, !(try await store.units(district: district).contains { $0.code == unit }) {
                 throw ValidationError("区县“\(district)”中没有单位 \(unit)；请先导入机构目录（units.csv）")

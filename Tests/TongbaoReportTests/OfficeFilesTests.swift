@@ -296,4 +296,12 @@ import TongbaoTestSupport
         #expect(errors.map(\.code) == [.unknownTable])
         #expect(errors.first?.message.contains("办件月报（月份/period、单位/unit、即办接件/recv_immediate") == true)
     }
+
+    @Test func aTwoColumnTableIsFoundByItsColumnsToo() async throws {
+        let got = try await Fixtures.withImported(
+            try Fixtures.sampleFiles().filter { $0.name != "events.csv" }
+                + [PackageFile(name: "ev.csv", data: Data("date,text\n2021-07-20,召开推进会\n".utf8))]
+        ) { store, _ in try await store.load(district: "yubei", period: Self.july).events }
+        #expect(got.map(\.text) == ["召开推进会"])
+    }
 }

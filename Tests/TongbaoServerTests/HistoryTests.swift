@@ -268,4 +268,25 @@ import ZIPFoundation
             #expect(lines.contains { $0.hasPrefix("前三位部门合计|") })
         }
     }
+
+    @Test func aCaseRecordOfAMonthFiledAsTotalsDoesNotReplaceThem() async throws {
+        try await Fixtures.withImported(try Fixtures.sampleFiles()) { store, _ in
+            let file = try Fixtures.tempDir().appendingPathComponent("jun.csv")
+            try Data(
+                """
+                case_id,unit,category,kind,received_at,completed_at,promised_days
+                J04,区财政局,审批,承诺,2021-06-30 10:00,2021-08-03 10:00,3
+
+                """.utf8
+            ).write(to: file)
+            _ = try await CaseIngester(store: store, district: "yubei", change: Change(actor: "t", source: "t"))
+                .run([file.path])
+            let june = Period(year: 2021, month: 6)
+            let b = BulletinBuilder(data: try await store.load(district: "yubei", period: june), period: june).build()
+            #expect(b.overview.tiers.first { $0.tier == .center }?.done == 25247, "the reported June total stands")
+            #expect(b.warnings.contains { $0.code == .partialDetail && $0.message.contains("只有 1/25 个单位有明细") })
+            let july = try #require(try await Publishing(store: store).bulletin(district: "yubei", period: Self.july))
+            #expect(july.overview.previousTotal == 292750, "July still compares with June's 292750")
+        }
+    }
 }

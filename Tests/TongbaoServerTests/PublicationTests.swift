@@ -65,7 +65,7 @@ struct PublicationTests {
             #expect(try await admin.post("/bulletin/2021-07/reopen", ["reason": "  "]).status == .badRequest)
             #expect(try await admin.post("/bulletin/2021-07/reopen", ["reason": "区税务局更正数据"]).status == .seeOther)
             let log = try await web.store.auditEntries(district: "yubei", table: "publications")
-            #expect(log.last?.new == "reopened：区税务局更正数据")
+            #expect(log.last?.new == "已撤回：区税务局更正数据")
             #expect(log.last?.actor == "admin")
             let again = try await rep.post(
                 "/report/C01/2021-07",

@@ -123,4 +123,37 @@ import TongbaoTestSupport
             #expect(failure?.errors.last?.message.contains("不予受理") == true)
         }
     }
+
+    @Test func overdueListsTheDayItselfAndDeadlinesInAHoliday() async throws {
+        try await Self.withUnits { store in
+            let text =
+                Self.header
+                // Due Fri 10-08 (3 working days after 09-28 … with National Day), still open.
+                + "O1,A,审批,承诺,2021-09-28 10:00,,3,,,,,\n"
+                // Due 10-05, in the holiday: late when the office reopens on 10-08.
+                + "O2,A,审批,承诺,2021-09-30 10:00,,5,自然日,,,,\n"
+                // Due in ten working days: not listed.
+                + "O3,A,审批,承诺,2021-09-30 10:00,,10,,,,,\n"
+            _ = try await Self.ingest(store, text)
+            var cases: [CaseState] = []
+            for day in try await store.casePartitionDays(district: "d") {
+                cases += try await store.casePartition(district: "d", day: day)
+            }
+            let oct8 = CaseState.day(Day(parsing: "2021-10-08")!)
+            let sep30 = CaseState.day(Day(parsing: "2021-09-30")!)
+            let onTheDay = CaseLists.overdue(cases, asOf: oct8)
+            #expect(onTheDay.map { "\($0.state.caseID) \($0.level.rawValue)" } == ["O2 超期", "O1 超期"])
+            let beforeTheHoliday = CaseLists.overdue(cases, asOf: sep30)
+            #expect(beforeTheHoliday.map { "\($0.state.caseID) \($0.level.rawValue)" } == ["O2 临期", "O1 临期"])
+        }
+    }
+
+    @Test func aProfileMappingACodeOrAColumnTwiceIsAMistakeNamingItsLine() {
+        #expect(throws: ExportProfile.Mistake(profile: "p", line: 4, reason: "代码“01”在 [kind] 中已映射过一次")) {
+            try ExportProfile.parse("[kind]\n01 = 即办\n02 = 承诺\n01 = 承诺\n", name: "p")
+        }
+        #expect(throws: ExportProfile.Mistake.self) {
+            try ExportProfile.parse("[列]\nPROJID = case_id\nprojid = unit\n", name: "p")
+        }
+    }
 }
