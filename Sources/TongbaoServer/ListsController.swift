@@ -50,6 +50,12 @@ struct ListsController {
         router.get(SiteURL.unfavourableList.pattern) { request, context -> Response in
             try await list(request, context, overdue: false)
         }
+        router.get(SiteURL.apiOverdue.pattern) { request, context -> Response in
+            try await api(request, context, overdue: true)
+        }
+        router.get(SiteURL.apiUnfavourable.pattern) { request, context -> Response in
+            try await api(request, context, overdue: false)
+        }
         router.post(SiteURL.followUp.pattern) { request, context -> Response in
             let account = try context.requireAdmin()
             let period = try context.parameters.require("period").period()
@@ -65,7 +71,20 @@ struct ListsController {
         }
     }
 
-    func list(_ request: Request, _ context: AppContext, overdue: Bool) async throws -> Response {
+    /// What a list shows: the cases picked, the units, the calendar, the day and the unit filter.
+    struct Listing {
+        var period: Period
+        var cases: [CaseState]
+        var directory: UnitDirectory
+        var units: [OrgUnit]
+        var calendar: WorkCalendar
+        var asOf: Int
+        var unitFilter: String
+        var code: String?
+    }
+
+    /// The list's cases, read day by day from the ingested partitions of the last 800 days.
+    func listing(_ request: Request, _ context: AppContext, overdue: Bool, asOfKey: String) async throws -> Listing {
         let account = try context.requireAdmin()
         let period = try context.parameters.require("period").period()
         let q = request.uri.queryParameters
@@ -75,7 +94,7 @@ struct ListsController {
         let code = unitFilter.isEmpty ? nil : directory.resolve(unitFilter)
         if !unitFilter.isEmpty && code == nil { throw WebError.notFound("单位“\(unitFilter)”") }
         let lastDay = CaseState.day(Day(parsing: "\(period)-\(Day.daysIn(year: period.year, month: period.month))")!)
-        let asOf = q.get("as_of").flatMap(Day.init(parsing:)).map(CaseState.day) ?? lastDay
+        let asOf = q.get(asOfKey).flatMap(Day.init(parsing:)).map(CaseState.day) ?? lastDay
         let calendar = try await store.workCalendar(district: account.district)
         var cases: [CaseState] = []
         let through = overdue ? asOf : lastDay
@@ -87,7 +106,79 @@ struct ListsController {
             overdue
             ? CaseLists.overdue(cases, asOf: asOf, calendar: calendar).map(\.state)
             : CaseLists.unfavourable(cases, in: period)
-        if q.get("format") == "csv" {
+        return Listing(
+            period: period, cases: picked, directory: directory, units: units, calendar: calendar, asOf: asOf,
+            unitFilter: unitFilter, code: code)
+    }
+
+    /// The list as JSON for the API (`/api/v1/periods/{p}/overdue`, `…/unfavourable`).
+    func api(_ request: Request, _ context: AppContext, overdue: Bool) async throws -> Response {
+        let l = try await listing(request, context, overdue: overdue, asOfKey: "asOf")
+        let followUps = overdue ? [:] : try await store.followUps(district: try context.requireAdmin().district)
+        let rows = l.cases.map { c in
+            row(
+                c, unit: l.directory.unit(c.unit)?.name ?? c.unit, asOf: overdue ? l.asOf : nil, l.calendar,
+                followUps[c.caseID])
+        }
+        let cases = zip(l.cases, rows).map { c, r in
+            APICase(
+                level: overdue ? r.level : nil, unit: c.unit, unitName: r.unit, caseId: c.caseID, item: c.item,
+                received: r.received, limit: r.limit, due: r.due, completed: r.completed.isEmpty ? nil : r.completed,
+                rating: r.rating.isEmpty ? nil : r.rating, overdueWorkdays: overdue ? Int(r.late) : nil,
+                followUp: overdue ? nil : r.state, note: overdue || r.note.isEmpty ? nil : r.note,
+                setBy: overdue || r.by.isEmpty ? nil : r.by)
+        }
+        if overdue {
+            return try JSON.response(
+                OverdueList(period: l.period.description, asOf: CaseState.day(number: l.asOf).description, cases: cases)
+            )
+        }
+        return try JSON.response(
+            UnfavourableList(period: l.period.description, rectificationRate: Self.rate(rows), cases: cases))
+    }
+
+    struct APICase: Codable, Sendable {
+        var level: String?
+        var unit: String
+        var unitName: String
+        var caseId: String
+        var item: String
+        var received: String
+        var limit: String
+        var due: String
+        var completed: String?
+        var rating: String?
+        var overdueWorkdays: Int?
+        var followUp: String?
+        var note: String?
+        var setBy: String?
+    }
+    struct OverdueList: Codable, Sendable {
+        var period: String
+        var asOf: String
+        var cases: [APICase]
+    }
+    struct UnfavourableList: Codable, Sendable {
+        var period: String
+        var rectificationRate: String?
+        var cases: [APICase]
+    }
+
+    /// 整改率: rectified among those that need it.
+    static func rate(_ rows: [Row]) -> String? {
+        let needing = rows.filter { $0.state != FollowUp.State.none.rawValue }.count
+        let done = rows.filter { $0.state == FollowUp.State.done.rawValue }.count
+        return Numbers.percent(done, of: needing)
+    }
+
+    func list(_ request: Request, _ context: AppContext, overdue: Bool) async throws -> Response {
+        let account = try context.requireAdmin()
+        let l = try await listing(request, context, overdue: overdue, asOfKey: "as_of")
+        let (period, units, directory, calendar, asOf, unitFilter, code) = (
+            l.period, l.units, l.directory, l.calendar, l.asOf, l.unitFilter, l.code
+        )
+        let picked = l.cases
+        if request.uri.queryParameters.get("format") == "csv" {
             let text = CaseLists.csv(picked, units: units, asOf: overdue ? asOf : nil, calendar: calendar)
             // With a byte-order mark, so Excel on a Chinese Windows reads it as UTF-8.
             return JSON.text(
@@ -100,16 +191,13 @@ struct ListsController {
                 c, unit: directory.unit(c.unit)?.name ?? c.unit, asOf: overdue ? asOf : nil, calendar,
                 followUps[c.caseID])
         }
-        // 整改率: rectified among those that need it.
-        let needing = rows.filter { $0.state != FollowUp.State.none.rawValue }.count
-        let done = rows.filter { $0.state == FollowUp.State.done.rawValue }.count
         let title = overdue ? "超期预警" : "差评整改"
         let link = overdue ? SiteURL.overdueList : SiteURL.unfavourableList
         let page = Page(
             chrome: Chrome(context, title: "\(period) \(title)", active: title, period: period),
             months: MonthNav(period) { link.link($0) }, overdue: overdue, unit: unitFilter,
             asOf: CaseState.day(number: asOf).description, rows: rows, count: rows.count,
-            rate: overdue ? nil : Numbers.percent(done, of: needing).map { $0 + "%" },
+            rate: overdue ? nil : Self.rate(rows).map { $0 + "%" },
             csv: link.link(period) + "?format=csv" + (unitFilter.isEmpty ? "" : "&unit=\(code ?? "")")
                 + (overdue ? "&as_of=\(CaseState.day(number: asOf))" : ""),
             action: SiteURL.followUp.link(period))

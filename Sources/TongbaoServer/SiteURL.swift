@@ -40,6 +40,8 @@ enum SiteURL: String, CaseIterable {
     case apiPackages = "/api/v1/packages"
     case apiAudit = "/api/v1/audit"
     case apiCity = "/api/v1/city/:period"
+    case apiOverdue = "/api/v1/periods/:period/overdue"
+    case apiUnfavourable = "/api/v1/periods/:period/unfavourable"
 
     var pattern: RouterPath { RouterPath(rawValue) }
 

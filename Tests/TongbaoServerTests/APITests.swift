@@ -162,6 +162,7 @@ struct APITests {
                 "/api/v1/periods/{period}/bulletin", "/api/v1/periods/{period}/publish",
                 "/api/v1/periods/{period}/reopen",
                 "/api/v1/reports/{unit}/{period}", "/api/v1/packages", "/api/v1/audit", "/api/v1/city/{period}",
+                "/api/v1/periods/{period}/overdue", "/api/v1/periods/{period}/unfavourable",
             ]
             #expect(paths == served)
             #expect(

@@ -73,6 +73,20 @@ struct IngestedDashboardTests {
 
             let reporter = try await web.signedIn("rep1")
             #expect(try await reporter.get("/lists/unfavourable/2021-08").status == .forbidden)
+
+            // The same lists in the API.
+            let h = try await APITests.token(web, "admin")
+            let api = try await web.browser().request(
+                .get, "/api/v1/periods/2021-08/overdue?asOf=2021-08-06", headers: h)
+            #expect(api.status == .ok && api.text.contains("\"caseId\"") && api.text.contains("A4"), "\(api.text)")
+            let json = try JSONSerialization.jsonObject(with: Data(api.text.utf8)) as? [String: Any]
+            let first = (json?["cases"] as? [[String: Any]])?.first
+            #expect(first?["level"] as? String == "超期" && first?["overdueWorkdays"] as? Int == 1)
+            let bad2 = try await web.browser().request(.get, "/api/v1/periods/2021-08/unfavourable", headers: h)
+            #expect(bad2.text.contains("已回访并道歉") && bad2.text.contains("\"rectificationRate\""))
+            let forbidden = try await web.browser().request(
+                .get, "/api/v1/periods/2021-08/overdue", headers: try await APITests.token(web, "rep1"))
+            #expect(forbidden.status == .forbidden)
         }
     }
 
