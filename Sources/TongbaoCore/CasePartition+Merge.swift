@@ -106,7 +106,10 @@ extension CasePartition {
     /// Merges blocks of incoming records into a stored partition (both in ``block(_:count:)`` form). A case id seen
     /// again keeps its later state. Returns the new partition, its case count, what the change adds to the
     /// monthly totals, how many cases were added or updated and how many incoming records changed nothing.
-    public static func merge(stored: [UInt8]?, incoming: [[UInt8]], calendar: WorkCalendar = .china) throws(Corrupt)
+    public static func merge(
+        stored: [UInt8]?, incoming: [[UInt8]], calendar: WorkCalendar = .china,
+        satisfied: Set<Int> = CaseRecord.defaultSatisfied
+    ) throws(Corrupt)
         -> (
             partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int
         )
@@ -128,7 +131,7 @@ extension CasePartition {
         return all.withUnsafeBufferPointer { b in
             var table = IDTable(capacity: views.count)
             var winners: [Int] = []  // index into views, per distinct case, in order of first appearance
-            var totals = PartitionTotals(calendar: calendar)
+            var totals = PartitionTotals(calendar: calendar, satisfied: satisfied)
             var (added, updated, unchanged) = (0, 0, 0)
             for (v, view) in views.enumerated() {
                 let id = UnsafeBufferPointer(rebasing: b[view.id])
@@ -236,6 +239,8 @@ struct IDTable {
 struct PartitionTotals {
     /// Deadlines count in its working days.
     let calendar: WorkCalendar
+    /// Ratings (indexes into ``CaseRecord/ratings``) that count as satisfied for the 满意率.
+    let satisfied: Set<Int>
     var units: [[UInt8]] = []
     var unitIndex: [UInt64: [Int]] = [:]
     var figures: [Int: CaseTotals.Figures] = [:]
@@ -297,7 +302,8 @@ struct PartitionTotals {
         f.workDaysTotal += sign * ((try? calendar.workdays(from: receivedDay, to: done)) ?? (done - receivedDay))
         if let r = v.rating {
             f.rated += sign
-            if r < 3 { f.satisfied += sign } else { f.unfavourable += sign }
+            if satisfied.contains(r) { f.satisfied += sign }
+            if r >= 3 { f.unfavourable += sign }
         }
         let took = done - receivedDay
         f.daysTotal += sign * took

@@ -96,6 +96,17 @@ public struct CaseRecord: Codable, Sendable, Equatable {
 
     public static let ratings = ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
     public static let satisfiedRatings: Set<String> = ["非常满意", "满意", "基本满意"]
+    /// The ratings that count as satisfied by default (非常满意, 满意, 基本满意), as indexes into ``ratings``; a
+    /// district may choose another set (`tongbao settings satisfied`).
+    public static let defaultSatisfied: Set<Int> = [0, 1, 2]
+
+    /// A set of ratings written `非常满意,满意` as indexes, nil when a word is no rating.
+    public static func satisfiedSet(_ text: String) -> Set<Int>? {
+        let words = text.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" || $0 == " " }).map(String.init)
+        let indexes = words.map { ratings.firstIndex(of: $0) }
+        guard !words.isEmpty, indexes.allSatisfy({ $0 != nil }) else { return nil }
+        return Set(indexes.compactMap { $0 })
+    }
 }
 
 /// Cross-region handling (通办) of one unit, scope and month.

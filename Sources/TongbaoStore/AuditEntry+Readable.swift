@@ -39,7 +39,7 @@ extension AuditEntry {
     /// Chinese names of the tables the audit log names that are not package tables.
     static let otherTables = [
         "publications": "发布", "report_versions": "报表版本", "case_totals": "办件明细汇总", "users": "账号",
-        "calendar_days": "节假日", "case_followups": "差评整改",
+        "calendar_days": "节假日", "case_followups": "差评整改", "district_settings": "区县设置",
     ]
     /// Chinese names of stored columns that are not package columns.
     static let otherColumns = [

@@ -75,8 +75,11 @@ public struct CaseIngester: Sendable {
         var issues: [Issue] = []
         let started = ContinuousClock.now
         let calendar = try await store.workCalendar(district: district)
+        var ingester = self
+        if ingester.profile == nil { ingester.profile = try await store.savedProfile(district: district) }
+        let satisfied = try await store.satisfiedRatings(district: district)
         for path in paths {
-            try readFile(
+            try ingester.readFile(
                 path, directory: UnitDirectory(units), calendar: calendar, spill: spill, report: &report,
                 issues: &issues, rejected: rejected, totalBytes: total)
         }
@@ -86,7 +89,7 @@ public struct CaseIngester: Sendable {
         report.readSeconds = Self.seconds(read - started)
         var done = try await store.transaction {
             _ = try await store.ensureDistrict(district, name: districtName)
-            return try await merge(spill, report: report, calendar: calendar)
+            return try await merge(spill, report: report, calendar: calendar, satisfied: satisfied)
         }
         done.writeSeconds = Self.seconds(ContinuousClock.now - read)
         return done
@@ -317,7 +320,9 @@ public struct CaseIngester: Sendable {
 
     // MARK: - Phase 2: merge
 
-    func merge(_ spill: Spill, report: IngestReport, calendar: WorkCalendar) async throws -> IngestReport {
+    func merge(_ spill: Spill, report: IngestReport, calendar: WorkCalendar, satisfied: Set<Int>) async throws
+        -> IngestReport
+    {
         var report = report
         var delta = CaseTotals()
         var done = 0
@@ -347,7 +352,10 @@ public struct CaseIngester: Sendable {
                 let key = "\(district) \(day)/\(bucket)"
                 let block = CasePartition.block(incoming.records, count: incoming.count)
                 let task = Task.detached { () throws -> Merged in
-                    do { return try CasePartition.merge(stored: stored, incoming: [block], calendar: calendar) } catch {
+                    do {
+                        return try CasePartition.merge(
+                            stored: stored, incoming: [block], calendar: calendar, satisfied: satisfied)
+                    } catch {
                         throw StoreError.corruptRow(table: "case_partitions", key: key)
                     }
                 }

@@ -155,7 +155,8 @@ public struct Importer<S: Store>: Sendable {
         report.rows = records.count
         let ingester = CaseIngester(store: sql, district: district, change: change)
         let done = try await ingester.merge(
-            spill, report: report, calendar: try await store.workCalendar(district: district))
+            spill, report: report, calendar: try await store.workCalendar(district: district),
+            satisfied: try await sql.satisfiedRatings(district: district))
         return TableWrite(table: "case_records", inserted: done.added, updated: done.updated, unchanged: done.unchanged)
     }
 

@@ -205,6 +205,7 @@ extension SQLStore {
     /// in published months, which never change. Returns the months whose figures changed.
     public func recomputeCaseTotals(district: String, calendar: WorkCalendar, change: Change) async throws -> [Period] {
         try await transaction {
+            let satisfied = try await satisfiedRatings(district: district)
             var fresh = CaseTotals()
             for day in try await casePartitionDays(district: district) {
                 for bucket in 0..<CasePartition.buckets {
@@ -212,7 +213,10 @@ extension SQLStore {
                         continue
                     }
                     do {
-                        fresh.add(try CasePartition.merge(stored: nil, incoming: [bytes], calendar: calendar).delta)
+                        fresh.add(
+                            try CasePartition.merge(
+                                stored: nil, incoming: [bytes], calendar: calendar, satisfied: satisfied
+                            ).delta)
                     } catch {
                         throw StoreError.corruptRow(table: "case_partitions", key: "\(district) \(day)/\(bucket)")
                     }
@@ -227,7 +231,11 @@ extension SQLStore {
                 changed.days[k] = fresh.days[k] ?? [:]
                 changed.scopes[k] = fresh.scopes[k] ?? [:]
                 let (a, b) = (old.figures[k] ?? .init(), fresh.figures[k] ?? .init())
-                for (column, x, y) in [("on_time", a.onTime, b.onTime), ("early", a.early, b.early)] where x != y {
+                let pairs = [
+                    ("on_time", a.onTime, b.onTime), ("early", a.early, b.early),
+                    ("satisfied", a.satisfied, b.satisfied),
+                ]
+                for (column, x, y) in pairs where x != y {
                     try await appendAudit(
                         district: district, change: change, table: "case_totals", key: "\(k.period) \(k.unit)",
                         column: column, old: String(x), new: String(y))
@@ -299,5 +307,59 @@ extension SQLStore {
                 district: district, change: change, table: "case_followups", key: caseID, column: "state",
                 old: old.map { "\($0.state.rawValue)：\($0.note)" }, new: "\(state.rawValue)：\(note)")
         }
+    }
+}
+
+// MARK: - District settings
+
+extension SQLStore {
+    /// Setting keys: the default column profile (name and text), the ratings that count as satisfied.
+    public enum SettingKey: String, Sendable {
+        case profile = "ingest.profile"
+        case satisfied = "ratings.satisfied"
+    }
+
+    public func setting(district: String, _ key: SettingKey) async throws -> String? {
+        try await serialized {
+            try await db.raw(
+                "SELECT value FROM district_settings WHERE district = \(bind: district) AND key = \(bind: key.rawValue)"
+            ).first()?.decode(column: "value", as: String.self)
+        }
+    }
+
+    /// Sets (or with nil clears) a setting, audited (table `district_settings`, key the setting).
+    public func setSetting(district: String, _ key: SettingKey, _ value: String?, change: Change) async throws {
+        try await transaction {
+            let old = try await setting(district: district, key)
+            try await db.raw(
+                "DELETE FROM district_settings WHERE district = \(bind: district) AND key = \(bind: key.rawValue)"
+            ).run()
+            if let value {
+                try await db.raw(
+                    """
+                    INSERT INTO district_settings (district, key, value)
+                    VALUES (\(bind: district), \(bind: key.rawValue), \(bind: value))
+                    """
+                ).run()
+            }
+            try await appendAudit(
+                district: district, change: change, table: "district_settings", key: key.rawValue, column: "value",
+                old: old.map { String($0.prefix(200)) }, new: value.map { String($0.prefix(200)) })
+        }
+    }
+
+    /// The ratings that count as satisfied in the district (``CaseRecord/defaultSatisfied`` unless set).
+    public func satisfiedRatings(district: String) async throws -> Set<Int> {
+        try await setting(district: district, .satisfied).flatMap(CaseRecord.satisfiedSet)
+            ?? CaseRecord.defaultSatisfied
+    }
+
+    /// The district's saved column profile, if any.
+    public func savedProfile(district: String) async throws -> ExportProfile? {
+        guard let saved = try await setting(district: district, .profile) else { return nil }
+        let (name, text) =
+            saved.firstIndex(of: "\n").map { (String(saved[..<$0]), String(saved[saved.index(after: $0)...])) }
+            ?? ("", saved)
+        return try? ExportProfile.parse(text, name: name)
     }
 }

@@ -61,6 +61,9 @@ struct CopySpec: Sendable {
             CopySpec(
                 table: "calendar_days", columns: text(["district", "day"]) + [("working", true), ("note", false)]),
             CopySpec(
+                table: "case_followups", columns: text(["district", "case_id", "state", "note", "set_by", "set_at"])),
+            CopySpec(table: "district_settings", columns: text(["district", "key", "value"])),
+            CopySpec(
                 table: "case_days", columns: text(["district", "period", "unit"]) + [("days", true), ("cases", true)]),
             CopySpec(
                 table: "case_scopes", columns: text(["district", "period", "unit", "scope"]) + [("cases", true)]),

@@ -204,5 +204,17 @@ enum Schema {
                 """
             ]
         ),
+        (
+            // A district's own settings: the default column profile of its platform's exports, which ratings
+            // count as satisfied.
+            "008_district_settings",
+            [
+                """
+                CREATE TABLE district_settings (
+                    district TEXT NOT NULL REFERENCES districts(code), key TEXT NOT NULL, value TEXT NOT NULL,
+                    PRIMARY KEY (district, key))
+                """
+            ]
+        ),
     ]
 }

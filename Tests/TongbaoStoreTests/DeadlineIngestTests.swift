@@ -156,4 +156,23 @@ import TongbaoTestSupport
             try ExportProfile.parse("[列]\nPROJID = case_id\nprojid = unit\n", name: "p")
         }
     }
+
+    @Test func aDistrictSavesItsProfileAndWhichRatingsCountAsSatisfied() async throws {
+        try await Self.withUnits { store in
+            let change = Change(actor: "t", source: "t")
+            let province = try #require(ExportProfile.shipped["province"])
+            try await store.setSetting(district: "d", .profile, "province\n" + province, change: change)
+            let text =
+                "PROJID,ACCEPTDEPTNAME,SERVICETYPE,PROJECTTYPE,RECEIVETIME,FINISHTIME,PROMISETIMELIMIT,SATISFACTION\n"
+                + "P1,B,2,2,2021-10-08 09:00,2021-10-11 09:00,5,3\n"
+            _ = try await Self.ingest(store, text)  // no --profile: the saved one
+            #expect(try await Self.october(store)["B"]?.satisfied == 1, "基本满意 is satisfied by default")
+            try await store.setSetting(district: "d", .satisfied, "非常满意,满意", change: change)
+            _ = try await store.recomputeCaseTotals(
+                district: "d", calendar: try await store.workCalendar(district: "d"), change: change)
+            let b = try #require(try await Self.october(store)["B"])
+            #expect(b.satisfied == 0 && b.rated == 1 && b.satisfactionRate == "0")
+            #expect(CaseRecord.satisfiedSet("满意、非常满意") == [0, 1] && CaseRecord.satisfiedSet("满意,好") == nil)
+        }
+    }
 }
