@@ -87,10 +87,14 @@ extension BulletinBuilder {
         }
     }
 
-    /// Units that reported last month (monthly rows or case records) and have nothing this month: 未报送.
+    /// Units that reported last month (monthly rows or case records), or are marked as required, and have nothing
+    /// this month: 未报送.
     func missingUnits() -> [OrgUnit] {
         let p = period
         guard ledger.hasUnitData(p) || ledger.hasUnitData(p.previous) else { return [] }
-        return ledger.directory.units.filter { ledger.row($0.code, p) == nil && ledger.row($0.code, p.previous) != nil }
+        let required = data.requiredUnits ?? []
+        return ledger.directory.units.filter {
+            ledger.row($0.code, p) == nil && (ledger.row($0.code, p.previous) != nil || required.contains($0.code))
+        }
     }
 }

@@ -106,6 +106,9 @@ public struct DistrictData: Sendable {
     public var meta: [Meta]
     /// Issue numbers of the published months of the window (a later month's 第N期 continues from them).
     public var publishedIssues: [Period: Int] = [:]
+    /// Units that must report every month (`tongbao settings required`): missing ones are 未报送 even when they
+    /// did not report last month. nil: none marked.
+    public var requiredUnits: Set<String>?
 
     public init(
         district: District, units: [OrgUnit] = [], cases: [CaseRow] = [], recordStats: [RecordStats] = [],

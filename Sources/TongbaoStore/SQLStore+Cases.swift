@@ -317,6 +317,7 @@ extension SQLStore {
     public enum SettingKey: String, Sendable {
         case profile = "ingest.profile"
         case satisfied = "ratings.satisfied"
+        case required = "reports.required"
     }
 
     public func setting(district: String, _ key: SettingKey) async throws -> String? {

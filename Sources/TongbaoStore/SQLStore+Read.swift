@@ -81,6 +81,10 @@ extension SQLStore {
             ).all() {
                 data.publishedIssues[try p(r)] = try r.decode(column: "issue", as: Int.self)
             }
+            if let required = try await setting(district: code, .required) {
+                let codes = required.split(separator: ",").map(String.init)
+                data.requiredUnits = codes == ["*"] ? Set(data.units.map(\.code)) : Set(codes)
+            }
             data.events = try await db.raw(
                 "SELECT * FROM events WHERE district = \(bind: code) AND date >= \(bind: from + "-01") AND date <= \(bind: to + "-31") ORDER BY seq"
             ).all().compactMap { r -> Event? in

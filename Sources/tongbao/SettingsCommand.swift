@@ -7,7 +7,7 @@ import TongbaoStore
 struct SettingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settings", abstract: "区县设置：办件明细导出的默认列映射、哪些评价算满意。",
-        subcommands: [Show.self, Profile.self, Satisfied.self])
+        subcommands: [Show.self, Profile.self, Satisfied.self, Required.self])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "显示区县设置。")
@@ -82,6 +82,46 @@ struct SettingsCommand: AsyncParsableCommand {
             }
             print("已设置：" + set.sorted().map { CaseRecord.ratings[$0] }.joined(separator: "、") + " 算作满意。")
             if !months.isEmpty { print("已重新计算：" + months.map(\.description).joined(separator: "、")) }
+        }
+    }
+}
+
+extension SettingsCommand {
+    /// `tongbao settings required`: the units that must report every month.
+    struct Required: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "required",
+            abstract: "标记每月必须报送的单位（编码、名称或别名，逗号分隔；* 表示全部）：本月没有数据即为未报送；--clear 取消。")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "单位，逗号分隔；* 表示全部单位。") var units: String?
+        @Flag(help: "取消标记。") var clear = false
+        @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+
+        func run() async throws {
+            guard clear || units != nil else { throw ValidationError("请给出单位，或用 --clear 取消") }
+            try options.existingDatabase()
+            let saved = try await SQLStore.with(options.db) { store -> String? in
+                let district = try await options.district(in: store)
+                var value: String? = nil
+                if !clear, let units {
+                    if units.trimmed == "*" {
+                        value = "*"
+                    } else {
+                        let directory = UnitDirectory(try await store.units(district: district))
+                        var codes: [String] = []
+                        for u in units.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" }).map({ $0.trimmed }
+                        ) {
+                            guard let code = directory.resolve(u) else { throw ValidationError("没有单位“\(u)”") }
+                            codes.append(code)
+                        }
+                        value = codes.joined(separator: ",")
+                    }
+                }
+                try await store.setSetting(
+                    district: district, .required, value, change: Change(actor: user, source: "cli settings"))
+                return value
+            }
+            print(saved.map { $0 == "*" ? "已标记全部单位为每月必报。" : "已标记每月必报的单位：\($0)" } ?? "已取消必报标记。")
         }
     }
 }

@@ -289,4 +289,18 @@ import ZIPFoundation
             #expect(july.overview.previousTotal == 292750, "July still compares with June's 292750")
         }
     }
+
+    @Test func unitsMarkedAsRequiredAreMissingEvenWithoutLastMonth() async throws {
+        try await Fixtures.withImported(try Fixtures.sampleFiles()) { store, _ in
+            _ = try await Self.importer(store).run(files: [
+                Self.file("cases.csv", "period,unit,recv_immediate\n2022-01,C06,10\n")
+            ])
+            let january = Period(year: 2022, month: 1)
+            // December has no rows: nobody "reported last month".
+            #expect(try await Publishing(store: store).bulletin(district: "yubei", period: january)?.missing == nil)
+            try await store.setSetting(district: "yubei", .required, "C01,C02", change: Change(actor: "t", source: "t"))
+            let b = try await Publishing(store: store).bulletin(district: "yubei", period: january)
+            #expect(b?.missing == ["区住房城乡建委", "区财政局"])
+        }
+    }
 }
