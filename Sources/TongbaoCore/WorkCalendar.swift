@@ -40,6 +40,8 @@ public struct WorkCalendar: Sendable {
     private var origin = 0
     private var index: [Int32] = []
     private var workdays: [Int32] = []
+    /// Per day since `origin`: whether its year is known (years may have gaps; a day of one is an error).
+    private var known: [Bool] = []
 
     public init(entries: [Entry], years: Set<Int>) {
         self.entries = entries
@@ -61,7 +63,9 @@ public struct WorkCalendar: Sendable {
         let end = DayNumber.from(Day(year: last, month: 12, day: 31))
         index.reserveCapacity(end - origin + 2)
         var count: Int32 = 0
+        known.reserveCapacity(end - origin + 1)
         for d in origin...end {
+            known.append(years.contains(DayNumber.civil(d).0))
             index.append(count)
             if isWorkingUnchecked(d) {
                 workdays.append(Int32(d - origin))
@@ -79,9 +83,12 @@ public struct WorkCalendar: Sendable {
         return isWorkingUnchecked(day)
     }
 
+    /// Runs once or twice per ingested case: a bounds check and a table look-up, the year computed only to name
+    /// it in the error.
+    @inline(__always)
     func check(_ day: Int) throws(MissingYear) {
-        let (y, _, _) = DayNumber.civil(day)
-        guard years.contains(y), day - origin >= 0, day - origin < index.count - 1 else { throw MissingYear(year: y) }
+        let offset = day - origin
+        guard offset >= 0, offset < known.count, known[offset] else { throw MissingYear(year: DayNumber.civil(day).0) }
     }
 
     /// The `n`-th working day after `day` (not counting `day` itself); `day` for n = 0.
