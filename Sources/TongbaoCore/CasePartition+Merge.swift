@@ -276,7 +276,9 @@ struct PartitionTotals {
         if v.immediate { r.recvImmediate += sign } else { r.recvPromised += sign }
         if !v.channel.isEmpty {
             let channel = UnsafeBufferPointer(rebasing: b[v.channel])
-            if Self.online.contains(where: { $0.count == channel.count && channel.elementsEqual($0) }) { r.online += sign }
+            if Self.online.contains(where: { $0.count == channel.count && channel.elementsEqual($0) }) {
+                r.online += sign
+            }
         }
         figures[recv] = r
         // 不予受理 and 退件 are counted apart, in the month decided (else received), never as 办结.
