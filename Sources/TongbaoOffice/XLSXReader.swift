@@ -54,9 +54,11 @@ public enum XLSXReader {
     /// The largest part (one sheet's XML) read: about two million rows of a case export.
     public static let maxPartSize: UInt64 = 512 << 20
 
-    public static func read(_ data: Data, maxPartSize: UInt64 = XLSXReader.maxPartSize) throws(SpreadsheetError)
-        -> Workbook
-    {
+    /// Reads every sheet; sheets whose name `skipping` accepts are listed empty, their XML not parsed (a filled
+    /// report form's 说明 and 参考 sheets).
+    public static func read(
+        _ data: Data, maxPartSize: UInt64 = XLSXReader.maxPartSize, skipping: (String) -> Bool = { _ in false }
+    ) throws(SpreadsheetError) -> Workbook {
         if data.starts(with: compoundFileMagic) {
             throw isEncrypted(data) ? .encrypted : .legacyXLS
         }
@@ -96,6 +98,10 @@ public enum XLSXReader {
         if let xml = try part("xl/styles.xml") { dateStyles = try parse(xml, StyleHandler(), "styles.xml").dateStyles }
         var sheets: [Sheet] = []
         for (name, rid) in book.sheets {
+            if skipping(name) {
+                sheets.append(Sheet(name: name))
+                continue
+            }
             guard var target = targets[rid] else { throw .damaged("工作表“\(name)”没有对应的部件") }
             target = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
             guard let xml = try part(target) else { throw .damaged("缺少 \(target)") }

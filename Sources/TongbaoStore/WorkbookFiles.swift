@@ -15,6 +15,13 @@ public enum WorkbookFiles {
         ["xlsx", "xlsm", "xls", "et", "ods"].contains((name as NSString).pathExtension.lowercased())
     }
 
+    /// Sheets of instructions or last month's figures (a report form's 说明, 参考（上月数据）): never imported, so
+    /// not even parsed.
+    static func notImported(_ sheet: String) -> Bool {
+        let name = sheet.trimmingCharacters(in: .whitespaces)
+        return name.hasPrefix("说明") || name.hasPrefix("参考")
+    }
+
     /// Every workbook in `files` replaced by its sheets; issues for workbooks or cells that cannot be read.
     ///
     /// A sheet named like a table (`cases`, `办件月报`) is that table; any other sheet (`Sheet1`) is read by its
@@ -32,11 +39,11 @@ public enum WorkbookFiles {
                 if let format = SpreadsheetConverter.format(of: data, name: f.name) {
                     data = try await SpreadsheetConverter.convert(data, format: format)
                 }
-                let book = try XLSXReader.read(data)
+                let book = try XLSXReader.read(data, skipping: notImported)
                 var found = 0
                 for sheet in book.sheets {
                     let name = sheet.name.trimmingCharacters(in: .whitespaces)
-                    if name.hasPrefix("说明") || name.hasPrefix("参考") { continue }
+                    if notImported(name) { continue }
                     guard sheet.rows.contains(where: { $0.contains { $0.value != .empty } }) else { continue }
                     found += 1
                     let origin = SheetOrigin(workbook: f.name, sheet: sheet.name, table: PackageTable(sheetName: name))
