@@ -26,6 +26,10 @@ public struct CSVTable: Sendable {
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
+    /// Cells a record may have, and bytes a record may span, before the file is refused (``CSVError/tooWide(line:)``).
+    public static let maxCells = 1_000
+    public static let maxRecordBytes = 1 << 20
+
     /// Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF). Blank lines are skipped; unquoted cells
     /// are trimmed. Works on the UTF-8 bytes: every delimiter is ASCII, so cells split at character boundaries.
     public static func parse(_ text: String) -> Result<CSVTable, CSVError> {
@@ -40,6 +44,7 @@ public struct CSVTable: Sendable {
         var buffer: [UInt8] = []
         var line = 1
         var recordLine = 1
+        var recordStart = 0
         var i = 0
         let n = bytes.count
 
@@ -94,6 +99,10 @@ public struct CSVTable: Sendable {
                 cells.append(start == end ? "" : cell.trimmed)
                 i = j
             }
+            // Bounded by design: a record of a million empty cells is refused, not read.
+            if cells.count > maxCells || i - recordStart > maxRecordBytes {
+                return .failure(.tooWide(line: recordLine))
+            }
             // After a cell: a comma, an end of line, or the end of the text.
             if i >= n {
                 endRecord()
@@ -112,6 +121,7 @@ public struct CSVTable: Sendable {
             endRecord()
             line += 1
             recordLine = line
+            recordStart = i
         }
         guard let first = rows.first else { return .failure(.empty) }
         return .success(CSVTable(header: first.cells, records: Array(rows.dropFirst()), headerLine: first.line))
@@ -121,4 +131,7 @@ public struct CSVTable: Sendable {
 public enum CSVError: Error, Equatable {
     case empty
     case unterminatedQuote(line: Int)
+    /// A record past ``CSVTable/maxCells`` cells or ``CSVTable/maxRecordBytes`` bytes: no table of a package is
+    /// that wide, and reading on would only fill memory (a file of commas).
+    case tooWide(line: Int)
 }

@@ -154,6 +154,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case formulaWithoutValue = "E031"
     case duplicateTable = "E032"
     case noCalendar = "E033"
+    case tooManyIssues = "E035"
     case reportedDiffers = "W101"
     case reportedYTDDiffers = "W102"
     case doneExceedsReceived = "W103"
@@ -213,6 +214,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .formulaError: return "单元格是公式错误\(v)；请改正公式或填入数值"
         case .formulaWithoutValue:
             return "单元格是没有计算结果的公式\(v)；请在 Excel 或 WPS 中打开并保存后再导入，或填入数值"
+        case .tooManyIssues: return "另有 \(i.value ?? "?") 处问题未列出：请先改正以上错误（往往是同一个原因）"
         case .noCalendar: return WorkCalendar.MissingYear(year: Int(i.value ?? "") ?? 0).message
         case .duplicateTable:
             return "\(i.key.map { "“\($0)”" } ?? "本行")已在 \(i.value ?? "另一个文件") 第\(i.computed ?? "?")行出现；"

@@ -23,8 +23,12 @@ public struct PackageParser: Sendable {
         var records: [CSVTable.Record]
     }
 
+    /// Issues kept at most; the rest are counted (E035).
+    public static let maxIssues = 1_000
+
     public func parse(_ files: [PackageFile]) -> (DataPackage, [Issue]) {
         var issues: [Issue] = []
+        var overflow = 0
         var tables: [PackageTable: [Part]] = [:]
         var misfits: [(workbook: String, issue: Issue)] = []
         var workbooksWithTables = Set<String>()
@@ -89,6 +93,11 @@ public struct PackageParser: Sendable {
                         if !absent.isEmpty { pkg.absent[table, default: [:]][key, default: []].formUnion(absent) }
                     }
                     issues += r.issues
+                    // The list stops growing: a systematic mistake gives one issue per row of a large file.
+                    if issues.count > Self.maxIssues {
+                        overflow += issues.count - Self.maxIssues
+                        issues.removeLast(issues.count - Self.maxIssues)
+                    }
                 }
             }
             if table == .units {
@@ -102,6 +111,9 @@ public struct PackageParser: Sendable {
             }
         }
         issues += checkRecordsAndCases(pkg)
+        if overflow > 0 {
+            issues.append(Issue(.tooManyIssues, value: "\(overflow)"))
+        }
         return (pkg, Self.relocate(issues, files))
     }
 
@@ -150,6 +162,12 @@ public struct PackageParser: Sendable {
             return nil
         case .failure(.unterminatedQuote(let line)):
             issues.append(Issue(.notCSV, file: f.name, line: line, value: "未闭合的引号"))
+            return nil
+        case .failure(.tooWide(let line)):
+            issues.append(
+                Issue(
+                    .notCSV, file: f.name, line: line,
+                    value: "一行超过 \(CSVTable.maxCells) 个单元格或 \(CSVTable.maxRecordBytes >> 20) MB，不是数据包的表"))
             return nil
         case .success(let t): csv = t
         }

@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+import TongbaoCore
+
+/// Issue 14's bounds on what one file can make the reader hold: a record of a million commas is refused at its
+/// thousandth cell, and a file with an error on every row keeps its first 1,000 issues and counts the rest.
+@Suite struct InputBoundsTests {
+    @Test func aFileOfCommasIsRefusedAtItsThousandthCell() {
+        let commas = "period,unit,recv_immediate\n" + String(repeating: ",", count: 4 << 20) + "\n"
+        let (_, issues) = PackageParser().parse([PackageFile(name: "cases.csv", data: Data(commas.utf8))])
+        #expect(issues.map(\.code) == [.notCSV] && issues.first?.line == 2)
+        #expect(issues.first?.message.contains("超过 1000 个单元格") == true)
+        #expect(CSVTable.parse("a" + String(repeating: ",b", count: 999)).map(\.header.count) == .success(1000))
+    }
+
+    @Test func issuesStopGrowingAfterTheFirstThousand() {
+        var text = "code,name,tier\n"
+        for i in 0..<5_000 { text += "U\(i),单位\(i),county\n" }
+        let (_, issues) = PackageParser().parse([PackageFile(name: "units.csv", data: Data(text.utf8))])
+        #expect(issues.count == PackageParser.maxIssues + 1)
+        #expect(issues.last?.code == .tooManyIssues && issues.last?.value == "4000")
+        #expect(issues.last?.message.contains("另有 4000 处问题未列出") == true)
+    }
+}
