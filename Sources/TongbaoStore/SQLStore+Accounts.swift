@@ -7,7 +7,9 @@ import TongbaoCore
 extension SQLStore {
     public func addUser(_ account: Account, passwordHash: String, at: Date) async throws {
         try await serialized {
-            if try await accountUnlocked(account.name) != nil { throw StoreError.userExists(account.name) }
+            if try await db.raw("SELECT 1 AS x FROM users WHERE name = \(bind: account.name)").first() != nil {
+                throw StoreError.userExists(account.name)
+            }
             guard try await districtUnlocked(account.district) != nil else {
                 throw StoreError.unknownDistrict(account.district)
             }
@@ -26,15 +28,37 @@ extension SQLStore {
         try await serialized { try await accountUnlocked(name) }
     }
 
+    /// The account of `name`; nil for none or a disabled one (it signs in nowhere).
     func accountUnlocked(_ name: String) async throws -> (Account, passwordHash: String)? {
-        guard let r = try await db.raw("SELECT * FROM users WHERE name = \(bind: name)").first() else { return nil }
+        guard let r = try await db.raw("SELECT * FROM users WHERE name = \(bind: name) AND disabled = 0").first()
+        else { return nil }
         return (try Self.account(r), try r.decode(column: "password_hash", as: String.self))
     }
 
+    /// Whether an account of this name exists, disabled or not.
+    public func accountExists(_ name: String) async throws -> Bool {
+        try await serialized { try await db.raw("SELECT 1 AS x FROM users WHERE name = \(bind: name)").first() != nil }
+    }
+
+    /// A new password ends every session and API token of the account: whoever knew the old one is out.
     public func setPassword(_ name: String, passwordHash: String) async throws {
-        try await serialized {
+        try await transaction {
             try await db.raw("UPDATE users SET password_hash = \(bind: passwordHash) WHERE name = \(bind: name)").run()
+            try await endSessions(of: name)
         }
+    }
+
+    /// Disables (or enables again) an account; disabling ends its sessions and API tokens.
+    public func setDisabled(_ name: String, _ disabled: Bool) async throws {
+        try await transaction {
+            try await db.raw("UPDATE users SET disabled = \(bind: disabled ? 1 : 0) WHERE name = \(bind: name)").run()
+            if disabled { try await endSessions(of: name) }
+        }
+    }
+
+    func endSessions(of name: String) async throws {
+        try await db.raw("DELETE FROM sessions WHERE user_name = \(bind: name)").run()
+        try await db.raw("DELETE FROM api_tokens WHERE user_name = \(bind: name)").run()
     }
 
     public func users(district: String) async throws -> [Account] {
@@ -74,7 +98,7 @@ extension SQLStore {
                 let r = try await db.raw(
                     """
                     SELECT u.*, s.csrf FROM sessions s JOIN users u ON u.name = s.user_name
-                    WHERE s.token_hash = \(bind: tokenHash)
+                    WHERE s.token_hash = \(bind: tokenHash) AND u.disabled = 0
                     """
                 ).first()
             else { return nil }
@@ -103,7 +127,8 @@ extension SQLStore {
         try await serialized {
             try await db.raw(
                 """
-                SELECT u.* FROM api_tokens t JOIN users u ON u.name = t.user_name WHERE t.token_hash = \(bind: tokenHash)
+                SELECT u.* FROM api_tokens t JOIN users u ON u.name = t.user_name
+                WHERE t.token_hash = \(bind: tokenHash) AND u.disabled = 0
                 """
             ).first().map(Self.account)
         }

@@ -36,7 +36,10 @@ struct CopySpec: Sendable {
                     "new_value",
                 ]) + [("seq", true)]),
             CopySpec(
-                table: "users", columns: text(["name", "district", "role", "unit", "password_hash", "created_at"])),
+                table: "users",
+                columns: text(["name", "district", "role", "unit", "password_hash", "created_at"]) + [
+                    ("disabled", true)
+                ]),
             CopySpec(table: "api_tokens", columns: text(["token_hash", "user_name", "created_at"]), byUser: true),
             CopySpec(
                 table: "publications",

@@ -216,5 +216,10 @@ enum Schema {
                 """
             ]
         ),
+        (
+            // An account can be shut: a disabled one signs in nowhere, its sessions and tokens ended.
+            "009_disabled_accounts",
+            ["ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0"]
+        ),
     ]
 }

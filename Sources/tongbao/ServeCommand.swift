@@ -39,7 +39,8 @@ enum Serving {
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "管理账号。", subcommands: [UserAdd.self, UserToken.self, UserPassword.self])
+        commandName: "user", abstract: "管理账号。",
+        subcommands: [UserAdd.self, UserToken.self, UserPassword.self, UserDisable.self, UserEnable.self])
 }
 
 extension Role: ExpressibleByArgument {}
@@ -114,7 +115,38 @@ struct UserPassword: AsyncParsableCommand {
             guard try await store.account(name) != nil else { throw ValidationError("没有账号 \(name)") }
             try await store.setPassword(name, passwordHash: Secrets.hashPassword(secret))
         }
-        print("已重设 \(name) 的密码")
+        print("已重设 \(name) 的密码；该账号原有的登录和 API 令牌已全部失效")
+    }
+}
+
+/// `tongbao user disable NAME`: the account signs in nowhere; its sessions and API tokens end.
+struct UserDisable: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disable", abstract: "停用账号：不能再登录，已有的登录和 API 令牌立即失效。")
+    @Argument(help: "用户名。") var name: String
+    @Option(name: .long, help: "数据库文件。") var db: String
+
+    func run() async throws {
+        try await SQLStore.with(db) { store in
+            guard try await store.accountExists(name) else { throw ValidationError("没有账号 \(name)") }
+            try await store.setDisabled(name, true)
+        }
+        print("已停用账号 \(name)；其登录和 API 令牌已全部失效")
+    }
+}
+
+/// `tongbao user enable NAME`: a disabled account may sign in again (with a new login and new tokens).
+struct UserEnable: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "enable", abstract: "重新启用停用的账号。")
+    @Argument(help: "用户名。") var name: String
+    @Option(name: .long, help: "数据库文件。") var db: String
+
+    func run() async throws {
+        try await SQLStore.with(db) { store in
+            guard try await store.accountExists(name) else { throw ValidationError("没有账号 \(name)") }
+            try await store.setDisabled(name, false)
+        }
+        print("已重新启用账号 \(name)")
     }
 }
 

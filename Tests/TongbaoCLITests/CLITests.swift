@@ -252,4 +252,15 @@ extension CLITests {
         let all = try CLI.run(["audit", "--db", db, "--user", "李四"])
         #expect(all.stdout.contains("先发布，缺报单位下月补") && all.stdout.contains("补报"), "\(all.stdout)")
     }
+
+    @Test func aDisabledAccountAndAnUnknownOne() throws {
+        let db = try Fixtures.tempDir().appendingPathComponent("u.sqlite").path
+        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"]).status == 0)
+        let add = try CLI.run(["user", "add", "zhang", "--role", "viewer", "--password", "long-enough-1", "--db", db])
+        #expect(add.status == 0, "\(add.stderr)")
+        #expect(try CLI.run(["user", "disable", "zhang", "--db", db]).stdout.contains("已停用账号 zhang"))
+        #expect(try CLI.run(["user", "enable", "zhang", "--db", db]).status == 0)
+        let unknown = try CLI.run(["user", "disable", "nobody", "--db", db])
+        #expect(unknown.status != 0 && unknown.stderr.contains("没有账号 nobody"))
+    }
 }
