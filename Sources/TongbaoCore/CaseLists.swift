@@ -60,21 +60,37 @@ public enum CaseLists {
     }
 
     static func row(_ c: CaseState, unit: String, asOf day: Int?, calendar: WorkCalendar) -> String {
-        let due = try? c.deadline(calendar)
-        var level = ""
-        var late = ""
-        if let day, let due {
-            let passed = Self.passed(due, asOf: day)
-            level = passed ? Level.overdue.rawValue : Level.dueNext.rawValue
-            late = passed ? String((try? calendar.workdays(from: due.day, to: day)) ?? day - due.day) : "0"
-        }
+        let t = Texts(c, asOf: day, calendar: calendar)
         let fields: [String] = [
-            unit, c.caseID, c.item, c.immediate ? "即办" : "承诺", CaseState.timestamp(c.received),
-            c.immediate ? "即办" : "\(c.promisedDays)\(c.limitUnit.chineseName)",
-            due.map { CaseState.day(number: $0.day).description } ?? "",
-            c.completed.map(CaseState.timestamp) ?? "", c.rating.map { CaseRecord.ratings[$0] } ?? "", level, late,
-            c.channel,
+            unit, c.caseID, c.item, c.immediate ? "即办" : "承诺", t.received, t.limit, t.due, t.completed, t.rating,
+            t.level, t.late, c.channel,
         ]
         return fields.map(CSVTable.field).joined(separator: ",")
+    }
+
+    /// A listed case as a clerk reads it, for the CSV and the pages alike: limit, deadline, and as of a day its
+    /// level and the working days it is overdue (both empty without a day).
+    public struct Texts: Sendable {
+        public var received: String
+        public var limit: String
+        public var due: String
+        public var completed: String
+        public var rating: String
+        public var level = ""
+        public var late = ""
+
+        public init(_ c: CaseState, asOf day: Int?, calendar: WorkCalendar) {
+            let due = try? c.deadline(calendar)
+            received = CaseState.timestamp(c.received)
+            limit = c.immediate ? "即办" : "\(c.promisedDays)\(c.limitUnit.chineseName)"
+            self.due = due.map { CaseState.day(number: $0.day).description } ?? ""
+            completed = c.completed.map(CaseState.timestamp) ?? ""
+            rating = c.rating.map { CaseRecord.ratings[$0] } ?? ""
+            if let day, let due {
+                let passed = CaseLists.passed(due, asOf: day)
+                level = passed ? Level.overdue.rawValue : Level.dueNext.rawValue
+                late = passed ? String((try? calendar.workdays(from: due.day, to: day)) ?? day - due.day) : "0"
+            }
+        }
     }
 }

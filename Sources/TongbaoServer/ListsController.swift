@@ -73,6 +73,7 @@ struct ListsController {
 
     /// What a list shows: the cases picked, the units, the calendar, the day and the unit filter.
     struct Listing {
+        var district: String
         var period: Period
         var cases: [CaseState]
         var directory: UnitDirectory
@@ -107,14 +108,15 @@ struct ListsController {
             ? CaseLists.overdue(cases, asOf: asOf, calendar: calendar).map(\.state)
             : CaseLists.unfavourable(cases, in: period)
         return Listing(
-            period: period, cases: picked, directory: directory, units: units, calendar: calendar, asOf: asOf,
+            district: account.district, period: period, cases: picked, directory: directory, units: units,
+            calendar: calendar, asOf: asOf,
             unitFilter: unitFilter, code: code)
     }
 
     /// The list as JSON for the API (`/api/v1/periods/{p}/overdue`, `…/unfavourable`).
     func api(_ request: Request, _ context: AppContext, overdue: Bool) async throws -> Response {
         let l = try await listing(request, context, overdue: overdue, asOfKey: "asOf")
-        let followUps = overdue ? [:] : try await store.followUps(district: try context.requireAdmin().district)
+        let followUps = overdue ? [:] : try await store.followUps(district: l.district)
         let rows = l.cases.map { c in
             row(
                 c, unit: l.directory.unit(c.unit)?.name ?? c.unit, asOf: overdue ? l.asOf : nil, l.calendar,
@@ -172,7 +174,6 @@ struct ListsController {
     }
 
     func list(_ request: Request, _ context: AppContext, overdue: Bool) async throws -> Response {
-        let account = try context.requireAdmin()
         let l = try await listing(request, context, overdue: overdue, asOfKey: "as_of")
         let (period, units, directory, calendar, asOf, unitFilter, code) = (
             l.period, l.units, l.directory, l.calendar, l.asOf, l.unitFilter, l.code
@@ -185,7 +186,7 @@ struct ListsController {
                 "\u{FEFF}" + text, type: "text/csv; charset=utf-8",
                 filename: "\(overdue ? "overdue" : "unfavourable")-\(period).csv")
         }
-        let followUps = overdue ? [:] : try await store.followUps(district: account.district)
+        let followUps = overdue ? [:] : try await store.followUps(district: l.district)
         let rows = picked.map { c in
             row(
                 c, unit: directory.unit(c.unit)?.name ?? c.unit, asOf: overdue ? asOf : nil, calendar,
@@ -205,22 +206,12 @@ struct ListsController {
     }
 
     func row(_ c: CaseState, unit: String, asOf: Int?, _ calendar: WorkCalendar, _ f: FollowUp?) -> Row {
-        let due = try? c.deadline(calendar)
-        var level = ""
-        var late = ""
-        if let asOf, let due {
-            let passed = CaseLists.passed(due, asOf: asOf)
-            level = passed ? CaseLists.Level.overdue.rawValue : CaseLists.Level.dueNext.rawValue
-            late = passed ? String((try? calendar.workdays(from: due.day, to: asOf)) ?? 0) : "0"
-        }
+        let t = CaseLists.Texts(c, asOf: asOf, calendar: calendar)
         let state = f?.state ?? .pending
         return Row(
-            level: level, unit: unit, caseID: c.caseID, item: c.item, received: CaseState.timestamp(c.received),
-            limit: c.immediate ? "即办" : "\(c.promisedDays)\(c.limitUnit.chineseName)",
-            due: due.map { CaseState.day(number: $0.day).description } ?? "",
-            completed: c.completed.map(CaseState.timestamp) ?? "",
-            rating: c.rating.map { CaseRecord.ratings[$0] } ?? "",
-            late: late, state: state.rawValue, note: f?.note ?? "",
+            level: t.level, unit: unit, caseID: c.caseID, item: c.item, received: t.received, limit: t.limit,
+            due: t.due, completed: t.completed, rating: t.rating, late: t.late, state: state.rawValue,
+            note: f?.note ?? "",
             by: f.map { "\($0.by) \(ChinaTime.display($0.at))" } ?? "",
             states: FollowUp.State.allCases.map { Choice(value: $0.rawValue, selected: $0 == state) })
     }
