@@ -33,6 +33,18 @@ public struct Account: Codable, Sendable, Equatable {
             && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
+    /// Passwords are at least this long.
+    public static let minPasswordLength = 10
+
+    /// Why `password` may not be the password of `name`, in Chinese; nil when it may. At least 10 characters,
+    /// not only white space, not the name itself.
+    public static func passwordProblem(_ password: String, name: String) -> String? {
+        if password.count < minPasswordLength { return "密码至少 \(minPasswordLength) 个字符" }
+        if password.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "密码不能全是空格" }
+        if password.lowercased() == name.lowercased() { return "密码不能与用户名相同" }
+        return nil
+    }
+
     public var name: String
     public var district: String
     public var role: Role
@@ -89,4 +101,24 @@ public struct ReportVersion: Sendable, Equatable {
         self.savedBy = savedBy
         self.savedAt = savedAt
     }
+}
+
+/// An API token as the store lists it: never the token, only a short id (the start of its hash), when it was
+/// made and when it ends.
+public struct APIToken: Sendable, Equatable {
+    /// How long a token lives unless `tongbao user token --days` says otherwise.
+    public static let defaultLifetime: TimeInterval = 90 * 86400
+
+    public var id: String
+    public var created: Date
+    public var expires: Date
+
+    public init(id: String, created: Date, expires: Date) {
+        self.id = id
+        self.created = created
+        self.expires = expires
+    }
+
+    /// The id shown for a token of this SHA-256 hash (hex): its first 8 characters.
+    public static func id(ofHash hash: String) -> String { String(hash.prefix(8)).lowercased() }
 }

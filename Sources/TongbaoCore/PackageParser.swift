@@ -24,7 +24,7 @@ public struct PackageParser: Sendable {
     }
 
     /// Issues kept at most; the rest are counted (E035).
-    public static let maxIssues = 1_000
+    public static let maxIssues = 100
 
     public func parse(_ files: [PackageFile]) -> (DataPackage, [Issue]) {
         var issues: [Issue] = []

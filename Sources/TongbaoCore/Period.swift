@@ -129,6 +129,10 @@ public enum ChinaTime {
     /// An ISO 8601 timestamp as stored (UTC) in local time; the text unchanged when it does not parse.
     public static func display(_ iso: String) -> String {
         guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
+        return display(date)
+    }
+
+    public static func display(_ date: Date) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "zh_CN")
         f.timeZone = TimeZone(identifier: "Asia/Shanghai")

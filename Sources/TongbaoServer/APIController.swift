@@ -116,11 +116,10 @@ struct APIController {
                 ReportInput(cases: body.cases, tongban: body.tongban ?? [:]), unit: unit, period: period,
                 expectedVersion: body.version, as: account, source: "api", dryRun: dryRun)
             let version = try await store.reportVersion(district: account.district, period: period, unit: unit).version
-            return try JSON.response(ImportResult(result, dryRun: dryRun, version: version))
+            return try JSON.response(ImportResult(result, dryRun: dryRun, version: version, for: account))
         }
         router.post(SiteURL.apiPackages.pattern) { request, context -> Response in
             let account = try context.requireImporter()
-            var request = request
             let q = request.uri.queryParameters
             let dryRun = q.get("dryRun") == "true"
             let type = request.headers[.contentType] ?? ""
@@ -128,10 +127,11 @@ struct APIController {
                 q.get("name")
                 ?? (type.contains("spreadsheetml")
                     ? "package.xlsx" : type.contains("zip") ? "package.zip" : "package.csv")
-            let body = try await request.collectBody(upTo: context.maxUploadSize)
-            let files = try UploadController.readPackage(name: name, bytes: Data(buffer: body))
+            let path = try await Spool.body(request, name: name, limit: workbench.config.uploadLimit)
+            defer { Spool.discard(path) }
+            let files = try PackageReader.read(path.path)
             let report = try await workbench.importFiles(files, as: account, source: "api:\(name)", dryRun: dryRun)
-            return try JSON.response(ImportResult(report, dryRun: dryRun))
+            return try JSON.response(ImportResult(report, dryRun: dryRun, for: account))
         }
         router.get(SiteURL.apiAudit.pattern) { request, context -> Response in
             let account = try context.requireAdmin()
@@ -145,7 +145,7 @@ struct APIController {
 
     func target(_ context: AppContext) throws -> (Account, String, Period) {
         let account = try context.requireAccount()
-        return (account, try context.parameters.require("unit"), try context.parameters.require("period").period())
+        return (account, try context.pathParameter("unit"), try context.parameters.require("period").period())
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: AppContext) async throws -> T {

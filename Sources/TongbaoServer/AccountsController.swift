@@ -8,11 +8,14 @@ struct AccountsController {
     let store: any Store
     let config: ServerConfig
     let views: Views
+    let throttle: LoginThrottle
 
     struct Row: Sendable {
         var name: String
         var role: String
         var unit: String
+        var disabled: Bool
+        var isSelf: Bool
     }
     struct UnitOption: Sendable {
         var code: String
@@ -25,6 +28,7 @@ struct AccountsController {
         var error: String?
         var action: String
         var passwordAction: String
+        var stateAction: String
     }
 
     func register(_ router: Router<AppContext>) {
@@ -44,8 +48,8 @@ struct AccountsController {
             var error: String?
             if name.isEmpty || name.count > 64 {
                 error = "用户名不能为空，且不超过 64 个字符"
-            } else if (form["password"] ?? "").count < 8 {
-                error = "密码至少 8 个字符"
+            } else if let problem = Account.passwordProblem(form["password"] ?? "", name: name) {
+                error = problem
             } else if role == .reporter && !units.contains(where: { $0.code == unit }) {
                 error = "填报员须选择所属单位"
             }
@@ -67,11 +71,32 @@ struct AccountsController {
             guard let (account, _) = try await store.account(name), account.district == admin.district else {
                 throw WebError.notFound("账号 \(name)")
             }
-            guard (form["password"] ?? "").count >= 8 else {
-                return try await page(context, error: "密码至少 8 个字符", flash: nil, status: .unprocessableContent)
+            if let problem = Account.passwordProblem(form["password"] ?? "", name: name) {
+                return try await page(context, error: problem, flash: nil, status: .unprocessableContent)
             }
             try await store.setPassword(
                 name, passwordHash: Secrets.hashPassword(form["password"] ?? "", cost: config.bcryptCost))
+            return .redirect(to: SiteURL.accounts.link() + "?done=1", type: .normal)
+        }
+        // Disable, enable or delete an account of the admin's district (not their own: an office keeps an admin).
+        router.post(SiteURL.accountState.pattern) { request, context -> Response in
+            let admin = try context.requireAdmin()
+            let form = try await Forms.fields(request, context: context)
+            let name = form["name"] ?? ""
+            guard try await store.users(district: admin.district).contains(where: { $0.name == name }) else {
+                throw WebError.notFound("账号 \(name)")
+            }
+            guard name != admin.name else {
+                return try await page(
+                    context, error: "不能停用或删除自己的账号", flash: nil, status: .unprocessableContent)
+            }
+            switch form["action"] {
+            case "disable": try await store.setDisabled(name, true)
+            case "enable": try await store.setDisabled(name, false)
+            case "delete": try await store.deleteUser(name)
+            case "unlock": await throttle.clear(name)
+            default: throw WebError.badRequest("操作无效")
+            }
             return .redirect(to: SiteURL.accounts.link() + "?done=1", type: .normal)
         }
     }
@@ -82,12 +107,18 @@ struct AccountsController {
         let admin = try context.requireAdmin()
         let units = try await store.units(district: admin.district)
         let names = Dictionary(units.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var rows: [Row] = []
+        for user in try await store.users(district: admin.district) {
+            rows.append(
+                Row(
+                    name: user.name, role: user.role.label, unit: user.unit.map { names[$0] ?? $0 } ?? "",
+                    disabled: try await store.account(user.name) == nil, isSelf: user.name == admin.name))
+        }
         let page = Page(
             chrome: Chrome(context, title: "账号", active: "账号", period: nil, flash: flash.map { _ in "已保存" }),
-            rows: try await store.users(district: admin.district).map {
-                Row(name: $0.name, role: $0.role.label, unit: $0.unit.map { names[$0] ?? $0 } ?? "")
-            }, units: units.map { UnitOption(code: $0.code, name: $0.name) }, error: error,
-            action: SiteURL.accounts.link(), passwordAction: SiteURL.accountPassword.link())
+            rows: rows, units: units.map { UnitOption(code: $0.code, name: $0.name) }, error: error,
+            action: SiteURL.accounts.link(), passwordAction: SiteURL.accountPassword.link(),
+            stateAction: SiteURL.accountState.link())
         return try views.page("accounts", page, status: status)
     }
 }

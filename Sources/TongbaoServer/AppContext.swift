@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import TongbaoCore
 
@@ -8,13 +9,34 @@ public struct AppContext: RequestContext {
     /// The session's CSRF token; nil for API token requests, which carry no cookie.
     public var csrf: String?
     public var sessionHash: String?
+    /// The peer's IP address (the reverse proxy's, behind one: see ``client(_:trustProxy:)``).
+    public var peerAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.peerAddress = source.channel.remoteAddress?.ipAddress ?? "local"
     }
 
-    /// A whole data package (a month of case records zipped) fits.
-    public var maxUploadSize: Int { 512 << 20 }
+    /// The client's address: the peer's, or behind a trusted reverse proxy the last address it added to
+    /// `X-Forwarded-For` (earlier ones are the client's own claim).
+    func client(_ request: Request, trustProxy: Bool) -> String {
+        guard trustProxy, let forwarded = request.headers[values: .xForwardedFor].last,
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty,
+            last.count <= 64
+        else { return peerAddress }
+        return last
+    }
+
+    /// Forms and JSON bodies are read whole up to this size; uploads are streamed to disk instead
+    /// (``Spool``, bounded by ``ServerConfig/uploadLimit``).
+    public var maxUploadSize: Int { 1 << 20 }
+
+    /// A path parameter, percent-decoded (a unit code may hold spaces or Chinese characters).
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        guard let decoded = raw.removingPercentEncoding else { throw WebError.badRequest("地址中的“\(name)”无效") }
+        return decoded
+    }
 
     /// The signed-in account, or ``WebError/unauthenticated``.
     func requireAccount() throws -> Account {

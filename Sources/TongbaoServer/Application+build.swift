@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import TongbaoCore
 import TongbaoStore
 
@@ -13,7 +14,7 @@ public func buildApplication(store: any Store, config: ServerConfig, logger: Log
     let openAPI = String(decoding: try Views.asset("openapi.json"), as: UTF8.self)
     let style = try Views.asset("style.css")
     let workbench = Workbench(store: store, config: config)
-    let router = Router(context: AppContext.self)
+    let router = Router(context: AppContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorMiddleware(views: views))
     router.add(middleware: IdentifyMiddleware(store: store, config: config))
     router.add(middleware: CSRFMiddleware())
@@ -22,25 +23,36 @@ public func buildApplication(store: any Store, config: ServerConfig, logger: Log
             status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
             body: .init(byteBuffer: ByteBuffer(bytes: style)))
     }
+    let throttle = LoginThrottle(free: config.freeLoginAttempts)
     AuthController(
-        store: store, config: config, views: views, throttle: LoginThrottle(free: config.freeLoginAttempts),
+        store: store, config: config, views: views, throttle: throttle,
         workbench: workbench, decoyHash: Secrets.hashPassword(Secrets.token(), cost: config.bcryptCost)
     ).register(router)
     DashboardController(views: views, workbench: workbench).register(router)
     ReportController(store: store, views: views, workbench: workbench).register(router)
-    UploadController(views: views, workbench: workbench, pending: PendingUploads()).register(router)
+    UploadController(
+        views: views, workbench: workbench,
+        pending: PendingUploads(perUser: config.previewsPerUser, lifetime: config.previewLifetime)
+    ).register(router)
     EditController(store: store, views: views, workbench: workbench).register(router)
     BulletinController(store: store, views: views, workbench: workbench).register(router)
     AuditController(store: store, views: views).register(router)
     ListsController(store: store, views: views).register(router)
     CalendarController(store: store, views: views).register(router)
-    AccountsController(store: store, config: config, views: views).register(router)
+    AccountsController(store: store, config: config, views: views, throttle: throttle).register(router)
+    MeController(store: store, config: config, views: views).register(router)
     CityController(store: store, config: config, views: views).register(router)
     APIController(store: store, workbench: workbench, openAPI: openAPI).register(router)
     var log = logger ?? Logger(label: "tongbao")
     if logger == nil { log.logLevel = .info }
+    // Behind a trusted proxy every connection comes from the proxy: the proxy limits its clients.
+    let connections = ClientConnections(limit: config.trustProxy ? Int.max : config.connectionsPerClient)
+    let timeout = TimeAmount.milliseconds(Int64(config.readTimeout * 1000))
     return Application(
         router: router,
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [ConnectionGuard(connections: connections, timeout: timeout)])),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tongbao"),
         logger: log)
 }

@@ -40,7 +40,9 @@ struct AuthController {
     func home(_ context: AppContext) async throws -> Response {
         let account = try context.requireAccount()
         if account.role == .city {
-            return .redirect(to: SiteURL.city.link(try await CityController.latestPeriod(store, config)), type: .found)
+            return .redirect(
+                to: SiteURL.city.link(try await CityController.latestPeriod(store, config, city: account.district)),
+                type: .found)
         }
         let period = try await workbench.latestPeriod(account)
         if account.role == .reporter, let unit = account.unit {
@@ -73,7 +75,8 @@ struct AuthController {
         else {
             return try loginPage(context, next: next, name: "", error: "用户名或密码错误", status: .badRequest)
         }
-        let wait = await throttle.attempt(name, now: now)
+        let client = context.client(request, trustProxy: config.trustProxy)
+        let wait = await throttle.attempt(name: name, client: client, now: now)
         if wait > 0 { throw WebError.tooManyAttempts(retryAfter: wait) }
         let found = try await store.account(name)
         // An unknown name costs the same bcrypt check as a wrong password, so timing does not tell names apart.
@@ -81,7 +84,7 @@ struct AuthController {
         guard let (account, _) = found, verified else {
             return try loginPage(context, next: next, name: name, error: "用户名或密码错误", status: .unauthorized)
         }
-        await throttle.succeeded(name)
+        await throttle.succeeded(name: name, client: client)
         let token = Secrets.token()
         try await store.createSession(
             tokenHash: Secrets.sha256(token), user: account.name, csrf: Secrets.token(),

@@ -35,7 +35,7 @@ struct CityController {
     func register(_ router: Router<AppContext>) {
         router.get(SiteURL.city.pattern) { _, context -> Response in
             let period = try Self.requireCity(context)
-            let overview = try await Self.overview(store, config, period)
+            let overview = try await Self.overview(store, config, period, city: try context.requireAccount().district)
             return try views.page(
                 "city",
                 Page(
@@ -43,7 +43,9 @@ struct CityController {
                     months: MonthNav(period) { SiteURL.city.link($0) }, city: overview))
         }
         router.get(SiteURL.apiCity.pattern) { _, context -> Response in
-            try JSON.response(try await Self.overview(store, config, try Self.requireCity(context)))
+            let period = try Self.requireCity(context)
+            return try JSON.response(
+                try await Self.overview(store, config, period, city: try context.requireAccount().district))
         }
     }
 
@@ -53,10 +55,12 @@ struct CityController {
         return try context.parameters.require("period").period()
     }
 
-    /// Every district with units, in code order, and the sums over those that reported.
-    static func overview(_ store: any Store, _ config: ServerConfig, _ period: Period) async throws -> Overview {
+    /// Every district of the city with units, in code order, and the sums over those that reported.
+    static func overview(_ store: any Store, _ config: ServerConfig, _ period: Period, city: String) async throws
+        -> Overview
+    {
         var rows: [Row] = []
-        for district in try await store.districts() {
+        for district in try await store.districts(ofCity: city) {
             let data = try await store.load(district: district.code, period: period)
             guard !data.units.isEmpty else { continue }
             let builder = BulletinBuilder(data: data, period: period, settings: config.settings)
@@ -80,10 +84,10 @@ struct CityController {
             tierNames: Tier.allCases.map(\.chineseName))
     }
 
-    /// The latest month any district has data for.
-    static func latestPeriod(_ store: any Store, _ config: ServerConfig) async throws -> Period {
+    /// The latest month any district of the city has data for.
+    static func latestPeriod(_ store: any Store, _ config: ServerConfig, city: String) async throws -> Period {
         var latest: Period?
-        for d in try await store.districts() {
+        for d in try await store.districts(ofCity: city) {
             if let p = try await store.latestPeriod(district: d.code), latest.map({ p > $0 }) ?? true { latest = p }
         }
         return latest ?? Period(containing: config.now())

@@ -96,9 +96,11 @@ struct EditController {
             let (account, period) = try target(context)
             let form = try await Forms.fields(request, context: context)
             guard let day = Day(parsing: form["date"] ?? "") else { throw WebError.badRequest("日期无效") }
-            try await store.deleteEvent(
-                district: account.district, Event(date: day, text: form["text"] ?? ""),
-                change: workbench.change(account, source: "web"))
+            guard
+                try await store.deleteEvent(
+                    district: account.district, Event(date: day, text: form["text"] ?? ""),
+                    change: workbench.change(account, source: "web"))
+            else { throw WebError.notFound("\(day) 的这条工作动态（可能已被删除）") }
             return .redirect(to: SiteURL.events.link(period) + "?saved=1", type: .normal)
         }
         router.get(SiteURL.ancillary.pattern) { request, context -> Response in

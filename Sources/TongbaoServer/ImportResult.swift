@@ -27,7 +27,9 @@ struct ImportResult: Codable, Sendable {
     var version: Int?
     static let listed = 1000
 
-    init(_ r: ImportReport, dryRun: Bool, version: Int? = nil) {
+    /// What `account` is shown: an admin every warning; anyone else only those of their own unit (the district's
+    /// missing units and totals are not theirs to see).
+    init(_ r: ImportReport, dryRun: Bool, version: Int? = nil, for account: Account) {
         self.dryRun = dryRun
         periods = r.periods.map(\.description)
         tables = r.writes.map {
@@ -38,7 +40,11 @@ struct ImportResult: Codable, Sendable {
         changes = all.prefix(Self.listed).map {
             Change(table: $0.table, key: $0.key, column: $0.column, old: $0.old, new: $0.new)
         }
-        warnings = r.warnings.map(IssueView.init)
+        warnings = Self.visible(r.warnings, to: account).map(IssueView.init)
         self.version = version
+    }
+
+    static func visible(_ warnings: [Issue], to account: Account) -> [Issue] {
+        account.role == .admin ? warnings : warnings.filter { $0.unit != nil && $0.unit == account.unit }
     }
 }

@@ -1,66 +1,127 @@
 import Foundation
 
-/// Slows repeated failed logins of one account name: after `free` failures within a quarter of an hour, each
-/// attempt must wait 2, 4, 8 … seconds (at most 15 minutes) after the previous failure, so the right password
-/// always wins after a bounded wait. Kept in memory: a restart forgives, which a brute-force attacker cannot use
-/// faster than the waits allow.
+/// Slows failed logins, kept in three bounded tables:
 ///
-/// Checking and counting are one step (``attempt(_:now:)`` counts the try as a failure before the password is
-/// checked, ``succeeded(_:)`` forgives it), so parallel tries cannot slip past the count. The table is bounded: old
-/// entries expire, and past ``capacity`` the oldest go first, so failed logins under ever new names cannot grow the
-/// server's memory.
+/// - per name and client address: after `free` failures within a quarter of an hour each further try waits 2, 4,
+///   8 … seconds (at most 15 minutes) after the previous failure;
+/// - per client address, over all names: after ``perClientFree`` failures the same growing waits, so one client
+///   cannot try a password against many names;
+/// - per name, over all clients: after ``perNameFree`` failures each try waits at most ``perNameMaxWait`` (one
+///   minute), which bounds guessing from many addresses without letting anyone lock an account for good.
+///
+/// So the right password from its owner's address wins after at most a minute, however hard others try, and an
+/// admin can clear the lock of a name (``clear(_:)``). Kept in memory: a restart forgives, which an attacker cannot
+/// use faster than the waits allow.
+///
+/// Checking and counting are one step (``attempt(name:client:now:)`` counts the try as a failure before the password
+/// is checked, ``succeeded(name:client:)`` forgives it), so parallel tries cannot slip past the count. Each table is
+/// bounded: old entries expire, and past `capacity` the oldest go first, so failed logins under ever new names or
+/// addresses cannot grow the server's memory.
 actor LoginThrottle {
-    private struct Record {
-        var failures: Int
-        var last: Date
+    struct Table {
+        private struct Record {
+            var failures: Int
+            var last: Date
+        }
+        private var records: [String: Record] = [:]
+        let free: Int
+        let maxWait: TimeInterval
+        let capacity: Int
+        static let window: TimeInterval = 15 * 60
+
+        init(free: Int, maxWait: TimeInterval, capacity: Int) {
+            self.free = free
+            self.maxWait = maxWait
+            self.capacity = capacity
+        }
+
+        var count: Int { records.count }
+
+        /// Seconds to wait before `key` may try again, 0 when it may try now.
+        func wait(_ key: String, now: Date) -> Int {
+            guard let r = records[key], now.timeIntervalSince(r.last) < Self.window, r.failures >= free else {
+                return 0
+            }
+            let delay = min(maxWait, pow(2, Double(min(r.failures - free + 1, 20))))
+            let left = delay - now.timeIntervalSince(r.last)
+            return left > 0 ? Int(left.rounded(.up)) : 0
+        }
+
+        mutating func failed(_ key: String, now: Date) {
+            // A new key in a table half full first sweeps out the expired ones.
+            if records[key] == nil, records.count >= capacity / 2 { prune(now: now) }
+            var r = records[key] ?? Record(failures: 0, last: now)
+            if now.timeIntervalSince(r.last) >= Self.window { r.failures = 0 }
+            r.failures += 1
+            r.last = now
+            records[key] = r
+            if records.count > capacity { prune(now: now) }
+        }
+
+        /// Takes back one counted failure (a try that turned out right).
+        mutating func undo(_ key: String) {
+            guard var r = records[key] else { return }
+            r.failures -= 1
+            records[key] = r.failures > 0 ? r : nil
+        }
+
+        mutating func clear(where drop: (String) -> Bool) {
+            records = records.filter { !drop($0.key) }
+        }
+
+        /// Drops expired entries, then the oldest until under capacity.
+        private mutating func prune(now: Date) {
+            records = records.filter { now.timeIntervalSince($0.value.last) < Self.window }
+            guard records.count > capacity else { return }
+            let oldest = records.sorted { $0.value.last < $1.value.last }.prefix(records.count - capacity * 9 / 10)
+            for (key, _) in oldest { records[key] = nil }
+        }
     }
-    private var records: [String: Record] = [:]
-    private let free: Int
-    private let window: TimeInterval = 15 * 60
-    /// Names remembered at most.
-    let capacity: Int
+
+    /// Failures of one client over all names before its tries wait.
+    static let perClientFree = 20
+    /// Failures of one name over all clients before its tries wait, and the longest such wait.
+    static let perNameFree = 30
+    static let perNameMaxWait: TimeInterval = 60
+
+    private var byNameAndClient: Table
+    private var byClient: Table
+    private var byName: Table
 
     init(free: Int, capacity: Int = 10_000) {
-        self.free = free
-        self.capacity = capacity
+        byNameAndClient = Table(free: free, maxWait: Table.window, capacity: capacity)
+        byClient = Table(free: Self.perClientFree, maxWait: Table.window, capacity: capacity)
+        byName = Table(free: Self.perNameFree, maxWait: Self.perNameMaxWait, capacity: capacity)
     }
 
-    /// How many names are remembered (for tests of the bound).
-    var count: Int { records.count }
+    /// How many entries are remembered in all (for tests of the bound).
+    var count: Int { byNameAndClient.count + byClient.count + byName.count }
 
-    /// Seconds to wait before `name` may try again, 0 when it may try now.
-    func wait(_ name: String, now: Date) -> Int {
-        guard let r = records[name], now.timeIntervalSince(r.last) < window, r.failures >= free else { return 0 }
-        let delay = min(window, pow(2, Double(r.failures - free + 1)))
-        let left = delay - now.timeIntervalSince(r.last)
-        return left > 0 ? Int(left.rounded(.up)) : 0
-    }
+    private static func pair(_ name: String, _ client: String) -> String { client + "\u{0}" + name }
 
-    /// The wait, when `name` must wait; else 0, and the try is counted as a failure until it succeeds.
-    func attempt(_ name: String, now: Date) -> Int {
-        let w = wait(name, now: now)
-        if w == 0 { failed(name, now: now) }
+    /// The wait, when this try must wait; else 0, and the try is counted as a failure until it succeeds.
+    func attempt(name: String, client: String, now: Date) -> Int {
+        let w = max(
+            byNameAndClient.wait(Self.pair(name, client), now: now), byClient.wait(client, now: now),
+            byName.wait(name, now: now))
+        if w == 0 {
+            byNameAndClient.failed(Self.pair(name, client), now: now)
+            byClient.failed(client, now: now)
+            byName.failed(name, now: now)
+        }
         return w
     }
 
-    func failed(_ name: String, now: Date) {
-        // A new name in a table half full first sweeps out the expired ones.
-        if records[name] == nil, records.count >= capacity / 2 { prune(now: now) }
-        var r = records[name] ?? Record(failures: 0, last: now)
-        if now.timeIntervalSince(r.last) >= window { r.failures = 0 }
-        r.failures += 1
-        r.last = now
-        records[name] = r
-        if records.count > capacity { prune(now: now) }
+    /// A right password: the name's failures are forgiven, and this try is not held against the client.
+    func succeeded(name: String, client: String) {
+        byNameAndClient.clear { $0 == Self.pair(name, client) }
+        byName.clear { $0 == name }
+        byClient.undo(client)
     }
 
-    func succeeded(_ name: String) { records[name] = nil }
-
-    /// Drops expired entries, then the oldest until under capacity.
-    private func prune(now: Date) {
-        records = records.filter { now.timeIntervalSince($0.value.last) < window }
-        guard records.count > capacity else { return }
-        let oldest = records.sorted { $0.value.last < $1.value.last }.prefix(records.count - capacity * 9 / 10)
-        for (name, _) in oldest { records[name] = nil }
+    /// An admin lifts every wait on `name` (from any client).
+    func clear(_ name: String) {
+        byNameAndClient.clear { $0.hasSuffix("\u{0}" + name) }
+        byName.clear { $0 == name }
     }
 }

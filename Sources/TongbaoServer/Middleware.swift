@@ -12,6 +12,8 @@ extension HTTPField.Name {
     static let xContentTypeOptions = Self("X-Content-Type-Options")!
     static let xFrameOptions = Self("X-Frame-Options")!
     static let referrerPolicy = Self("Referrer-Policy")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
+    static let allow = Self("Allow")!
 }
 
 enum Cookies {
@@ -34,14 +36,23 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as HTTPError {
-            // The framework's own refusals: an unknown path, a body over the size limit, a malformed request.
-            let web: WebError =
-                switch error.status {
-                case .notFound: .notFound("该页面")
-                case .contentTooLarge: .badRequest("上传的内容过大")
-                default: .badRequest("请求无效（\(error.status.code)）")
-                }
-            response = try errorResponse(web, status: error.status, api: api, context: context)
+            // The framework's own refusals: an unknown path (or a known one with another method), a body over the
+            // size limit, a malformed request.
+            if error.status == .notFound, let url = SiteURL.matching(request.uri.path),
+                !url.methods.contains(request.method)
+            {
+                response = try errorResponse(
+                    .methodNotAllowed(request.method.rawValue), status: .methodNotAllowed, api: api, context: context)
+                response.headers[.allow] = url.methods.map(\.rawValue).joined(separator: ", ")
+            } else {
+                let web: WebError =
+                    switch error.status {
+                    case .notFound: .notFound("该页面")
+                    case .contentTooLarge: .badRequest("上传的内容过大")
+                    default: .badRequest("请求无效（\(error.status.code)）")
+                    }
+                response = try errorResponse(web, status: error.status, api: api, context: context)
+            }
         } catch {
             if let web = WebError.from(error) {
                 if case .unauthenticated = web, !api {
@@ -61,6 +72,9 @@ struct ErrorMiddleware: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.xFrameOptions] = "SAMEORIGIN"
         response.headers[.referrerPolicy] = "same-origin"
+        // Pages and documents carry figures and names: no shared or browser cache keeps them (the style sheet may
+        // be cached).
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }
 
@@ -97,11 +111,13 @@ struct IdentifyMiddleware: RouterMiddleware {
         if request.uri.path.hasPrefix("/api/") {
             if let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") {
                 let token = String(auth.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-                context.account = try await store.account(tokenHash: Secrets.sha256(token))
+                context.account = try await store.account(tokenHash: Secrets.sha256(token), now: config.now())
             }
         } else if let cookie = request.cookies[Cookies.session]?.value {
             let hash = Secrets.sha256(cookie)
-            if let (account, csrf) = try await store.session(tokenHash: hash, now: config.now()) {
+            if let (account, csrf) = try await store.session(
+                tokenHash: hash, now: config.now(), idle: config.idleTimeout)
+            {
                 context.account = account
                 context.csrf = csrf
                 context.sessionHash = hash
@@ -123,6 +139,13 @@ struct CSRFMiddleware: RouterMiddleware {
         guard request.method != .get, request.method != .head, !request.uri.path.hasPrefix("/api/") else {
             return try await next(request, context)
         }
+        // The upload form streams to disk: its `_csrf` field, first in the form, is checked there before any
+        // byte of the file is written (``Spool/form(_:csrf:limit:)``).
+        if request.uri.path == SiteURL.upload.rawValue, request.headers[.csrfToken] == nil,
+            (request.headers[.contentType] ?? "").hasPrefix("multipart/form-data")
+        {
+            return try await next(request, context)
+        }
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         let sent = try request.headers[.csrfToken] ?? Self.formToken(request, body: body)
@@ -134,13 +157,28 @@ struct CSRFMiddleware: RouterMiddleware {
 
     struct Token: Decodable { var _csrf: String? }
 
+    /// The value of the field `name` in a (small, already read) multipart body.
+    static func field(_ name: String, in body: ByteBuffer, boundary: String) throws -> String? {
+        let parser = MultipartParser(boundary: boundary)
+        var disposition = ""
+        var data: [UInt8] = []
+        var found: String?
+        parser.onHeader = { if $0.lowercased() == "content-disposition" { disposition = $1 } }
+        parser.onBody = { data += $0.readableBytesView }
+        parser.onPartComplete = {
+            if found == nil, Forms.param(disposition, "name") == name { found = String(decoding: data, as: UTF8.self) }
+            disposition = ""
+            data = []
+        }
+        try parser.execute(body)
+        return found
+    }
+
     static func formToken(_ request: Request, body: ByteBuffer) throws -> String? {
         let type = request.headers[.contentType] ?? ""
         if type.hasPrefix("multipart/form-data") {
             guard let boundary = Forms.param(type, "boundary") else { return nil }
-            return (try? UploadController.part(named: "_csrf", in: body, boundary: boundary))?.map {
-                String(decoding: $0.data, as: UTF8.self)
-            }
+            return try? Self.field("_csrf", in: body, boundary: boundary)
         }
         return try? URLEncodedFormDecoder().decode(Token.self, from: String(buffer: body))._csrf
     }

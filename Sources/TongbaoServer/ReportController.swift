@@ -77,7 +77,9 @@ struct ReportController {
                 let report = try await workbench.saveReport(
                     input, unit: unit.code, period: period, expectedVersion: version, as: account, source: "web",
                     dryRun: dryRun)
-                let warnings = report.warnings.filter { $0.unit == nil || $0.unit == unit.code }
+                let warnings = ImportResult.visible(report.warnings, to: account).filter {
+                    $0.unit == nil || $0.unit == unit.code
+                }
                 if dryRun {
                     return try await page(
                         account, unit, period, context: context, input: input,
@@ -102,7 +104,7 @@ struct ReportController {
     /// The signed-in account, the unit (which they may see) and the month of the request.
     func target(_ context: AppContext) async throws -> (Account, OrgUnit, Period) {
         let account = try context.requireAccount()
-        let code = try context.parameters.require("unit")
+        let code = try context.pathParameter("unit")
         let period = try context.parameters.require("period").period()
         guard account.role == .admin || (account.role == .reporter && account.unit == code) else {
             throw WebError.forbidden("无权查看单位 \(code) 的报表")

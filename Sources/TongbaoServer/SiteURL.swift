@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// Every path of the site and the API, declared once: routes are registered with ``pattern`` and links are built
@@ -27,6 +28,10 @@ enum SiteURL: String, CaseIterable {
     case calendar = "/calendar/:year"
     case accounts = "/accounts"
     case accountPassword = "/accounts/password"
+    case accountState = "/accounts/state"
+    case me = "/me"
+    case mePassword = "/me/password"
+    case meTokens = "/me/tokens"
     case city = "/city/:period"
     case style = "/assets/style.css"
 
@@ -44,6 +49,32 @@ enum SiteURL: String, CaseIterable {
     case apiUnfavourable = "/api/v1/periods/:period/unfavourable"
 
     var pattern: RouterPath { RouterPath(rawValue) }
+
+    /// The methods the path answers (HEAD with every GET); any other gets 405 with this list in `Allow`.
+    /// `SecurityTests` checks the list against the registered routes.
+    var methods: [HTTPRequest.Method] {
+        switch self {
+        case .accounts, .ancillary, .calendar, .events, .login, .report, .scores, .upload: [.get, .head, .post]
+        case .apiReport: [.get, .head, .put]
+        case .accountPassword, .accountState, .apiPackages, .apiPublish, .apiReopen, .eventDelete, .followUp,
+            .logout, .mePassword, .meTokens, .publish, .reopen, .uploadConfirm:
+            [.post]
+        case .apiAudit, .apiBulletin, .apiCity, .apiDashboard, .apiOpenAPI, .apiOverdue, .apiUnfavourable, .apiUnits,
+            .audit, .bulletin, .bulletinDocument, .city, .dashboard, .home, .me, .overdueList, .reportTemplate, .style,
+            .unfavourableList:
+            [.get, .head]
+        }
+    }
+
+    /// The route whose pattern `path` fits (`:name` segments fit any one segment).
+    static func matching(_ path: String) -> SiteURL? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return allCases.first { url in
+            let pattern = url.rawValue.split(separator: "/", omittingEmptySubsequences: false)
+            return pattern.count == parts.count
+                && zip(pattern, parts).allSatisfy { p, s in p.hasPrefix(":") ? !s.isEmpty : p == s }
+        }
+    }
 
     /// The path with each `:name` replaced, in order, by `values` (percent-encoded).
     func link(_ values: CustomStringConvertible...) -> String {

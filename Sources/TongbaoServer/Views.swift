@@ -9,7 +9,7 @@ public struct Views: Sendable {
 
     static let pages = [
         "layout", "error", "login", "dashboard", "report", "upload", "upload-preview", "scores", "events",
-        "ancillary", "bulletin", "audit", "accounts", "city", "lists", "calendar",
+        "ancillary", "bulletin", "audit", "accounts", "city", "lists", "calendar", "me",
     ]
 
     public static func load() async throws -> Views {

@@ -15,6 +15,10 @@ public enum WebError: Error, Sendable {
     case tooManyAttempts(retryAfter: Int)
     case invalid([TongbaoCore.Issue])
     case unavailable(String)
+    /// An upload past the limit, in bytes.
+    case tooLarge(limit: Int)
+    /// A path that exists, asked with a method it does not answer.
+    case methodNotAllowed(String)
 
     var status: HTTPResponse.Status {
         switch self {
@@ -26,6 +30,8 @@ public enum WebError: Error, Sendable {
         case .tooManyAttempts: return .tooManyRequests
         case .invalid: return .unprocessableContent
         case .unavailable: return .serviceUnavailable
+        case .tooLarge: return .contentTooLarge
+        case .methodNotAllowed: return .methodNotAllowed
         }
     }
 
@@ -40,6 +46,8 @@ public enum WebError: Error, Sendable {
         case .tooManyAttempts(let s): return "登录失败次数过多，请 \(s) 秒后再试"
         case .invalid(let issues): return "数据未通过校验（\(issues.filter { $0.severity == .error }.count) 处错误），未保存任何数据"
         case .unavailable(let why): return why
+        case .methodNotAllowed(let m): return "此地址不接受 \(m) 请求"
+        case .tooLarge(let limit): return "上传的文件超过 \(limit >> 20) MB 的上限，未保存任何数据；请拆分后分批上传"
         }
     }
 

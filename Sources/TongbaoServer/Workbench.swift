@@ -8,6 +8,14 @@ import TongbaoStore
 struct Workbench: Sendable {
     let store: any Store
     let config: ServerConfig
+    /// PDFs are printed by Chromium, a few at a time (``ServerConfig/pdfRenderers``).
+    let pdfGate: RenderGate
+
+    init(store: any Store, config: ServerConfig) {
+        self.store = store
+        self.config = config
+        self.pdfGate = RenderGate(width: config.pdfRenderers, queue: config.pdfQueue)
+    }
 
     func change(_ account: Account, source: String) -> Change {
         Change(actor: account.name, source: source, at: config.now())
@@ -41,8 +49,13 @@ struct Workbench: Sendable {
 
     /// The document in `format`: the published copy once the month is published, else rendered now.
     func document(_ account: Account, _ period: Period, format: BulletinFormat) async throws -> Data {
-        guard let doc = try await publishing.document(district: account.district, period: period, format: format)
-        else { throw WebError.notFound("\(period) 的数据") }
+        let publishing = self.publishing
+        let render = { @Sendable in
+            try await publishing.document(district: account.district, period: period, format: format)
+        }
+        guard let doc = format == .pdf ? try await pdfGate.run(render) : try await render() else {
+            throw WebError.notFound("\(period) 的数据")
+        }
         return doc
     }
 
@@ -57,17 +70,19 @@ struct Workbench: Sendable {
     func importFiles(_ files: [PackageFile], as account: Account, source: String, dryRun: Bool) async throws
         -> ImportReport
     {
+        let scopes = account.role == .admin ? [] : try await store.tongbanScopes(district: account.district)
         func run<S: Store>(_ store: S) async throws -> ImportReport {
             var importer = Importer(store: store, district: account.district, change: change(account, source: source))
             importer.settings = config.settings
-            if account.role != .admin { importer.authorize = { try Self.authorize(account, $0) } }
+            if account.role != .admin { importer.authorize = { try Self.authorize(account, $0, scopes: scopes) } }
             return try await importer.run(files: files, dryRun: dryRun)
         }
         return try await run(store)
     }
 
-    /// A reporter's package holds only their own unit's monthly figures, 通办 and case records.
-    static func authorize(_ account: Account, _ pkg: DataPackage) throws {
+    /// A reporter's package holds only their own unit's monthly figures, 通办 of the district's scopes (`scopes`:
+    /// those the admins' imports brought) and case records.
+    static func authorize(_ account: Account, _ pkg: DataPackage, scopes: Set<String>) throws {
         guard account.role == .reporter, let unit = account.unit else {
             throw WebError.forbidden("只有管理员和填报员可以导入数据")
         }
@@ -77,6 +92,13 @@ struct Workbench: Sendable {
         let units = Set(pkg.cases.map(\.unit) + pkg.tongban.map(\.unit) + pkg.caseRecords.map(\.unit))
         guard others == 0, units.subtracting([unit]).isEmpty else {
             throw WebError.forbidden("填报员只能导入本单位（\(unit)）的办件月报、通办和办件明细")
+        }
+        let unknown = Set(pkg.tongban.map(\.scope)).subtracting(scopes).sorted()
+        guard unknown.isEmpty else {
+            let known = scopes.sorted().prefix(10).joined(separator: "、")
+            throw WebError.forbidden(
+                "通办范围“\(unknown.prefix(3).joined(separator: "”“"))”不在本区县的通办范围中"
+                    + (known.isEmpty ? "" : "（现有：\(known)）") + "；新的通办范围请由管理员导入")
         }
     }
 
@@ -91,13 +113,8 @@ struct Workbench: Sendable {
         return try await store.transaction(commit: !dryRun) {
             let current = try await store.reportVersion(district: account.district, period: period, unit: unit)
             if current.version != expectedVersion { throw StoreError.versionConflict(current) }
-            let report = try await importFiles(files, as: account, source: source, dryRun: false)
-            if !dryRun {
-                try await store.advanceReportVersion(
-                    district: account.district, period: period, unit: unit, expected: expectedVersion,
-                    change: change(account, source: source))
-            }
-            return report
+            // The import moves the unit-month to its next version when it changes anything.
+            return try await importFiles(files, as: account, source: source, dryRun: false)
         }
     }
 

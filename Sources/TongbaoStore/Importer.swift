@@ -106,6 +106,13 @@ public struct Importer<S: Store>: Sendable {
         // Case records go through the same merge as `tongbao ingest`: one set of partitions, the latest state wins,
         // so a case can never count twice whichever way it came in.
         if !pkg.caseRecords.isEmpty { writes.append(try await ingest(pkg.caseRecords)) }
+        // A unit-month whose monthly figures changed moves to its next report version, so a form or API save
+        // based on what was there before gets a conflict instead of overwriting this import.
+        for key in Self.changedReports(pkg, writes).sorted() {
+            let current = try await store.reportVersion(district: district, period: key.period, unit: key.unit)
+            try await store.advanceReportVersion(
+                district: district, period: key.period, unit: key.unit, expected: current.version, change: change)
+        }
         let periods = pkg.periods.sorted()
         var warnings: [Issue] = []
         for p in periods {
@@ -118,6 +125,29 @@ public struct Importer<S: Store>: Sendable {
         report.units = try await store.units(district: district)
         report.unitsFrom = unitsFrom
         return report
+    }
+
+    /// The unit-months whose cases or 通办 rows this import inserted or changed (all of the package's, when the
+    /// listed changes were cut short).
+    static func changedReports(_ pkg: DataPackage, _ writes: [TableWrite]) -> Set<UnitMonth> {
+        var out = Set<UnitMonth>()
+        for write in writes where write.table == "cases" || write.table == "tongban" {
+            guard write.inserted + write.updated > 0 else { continue }
+            let keys =
+                write.table == "cases"
+                ? pkg.cases.map { UnitMonth(period: $0.period, unit: $0.unit) }
+                : pkg.tongban.map { UnitMonth(period: $0.period, unit: $0.unit) }
+            if write.changes.count >= TableWrite.listedChanges {
+                out.formUnion(keys)
+                continue
+            }
+            let changed = Set(write.changes.map(\.key))
+            for k in Set(keys) {
+                let prefix = "\(k.period) \(k.unit)"
+                if changed.contains(prefix) || changed.contains(where: { $0.hasPrefix(prefix + " ") }) { out.insert(k) }
+            }
+        }
+        return out
     }
 
     /// Case records of a package merged into the ingested partitions (``CaseIngester``), inside this import's

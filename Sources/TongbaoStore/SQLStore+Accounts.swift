@@ -90,18 +90,29 @@ extension SQLStore {
         }
     }
 
-    /// The account and CSRF token of a live session; an expired session is deleted.
-    public func session(tokenHash: String, now: Date) async throws -> (Account, csrf: String)? {
+    /// The account and CSRF token of a live session: not past its absolute end, and used within `idle` seconds
+    /// (its last use is written at most once a minute). An expired or idle session is deleted.
+    public func session(tokenHash: String, now: Date, idle: TimeInterval) async throws -> (Account, csrf: String)? {
         try await serialized {
             try await db.raw("DELETE FROM sessions WHERE expires_at < \(bind: Self.timestamp(now))").run()
             guard
                 let r = try await db.raw(
                     """
-                    SELECT u.*, s.csrf FROM sessions s JOIN users u ON u.name = s.user_name
+                    SELECT u.*, s.csrf, s.last_seen FROM sessions s JOIN users u ON u.name = s.user_name
                     WHERE s.token_hash = \(bind: tokenHash) AND u.disabled = 0
                     """
                 ).first()
             else { return nil }
+            let seen = try r.decode(column: "last_seen", as: String?.self).flatMap(Self.date)
+            if let seen, now.timeIntervalSince(seen) > idle {
+                try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
+                return nil
+            }
+            if seen.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
+                try await db.raw(
+                    "UPDATE sessions SET last_seen = \(bind: Self.timestamp(now)) WHERE token_hash = \(bind: tokenHash)"
+                ).run()
+            }
             return (try Self.account(r), try r.decode(column: "csrf", as: String.self))
         }
     }
@@ -112,27 +123,74 @@ extension SQLStore {
 
     // MARK: - API tokens
 
-    public func addToken(tokenHash: String, user: String, at: Date) async throws {
+    public func addToken(tokenHash: String, user: String, at: Date, expires: Date) async throws {
         try await serialized {
             try await db.raw(
                 """
-                INSERT INTO api_tokens (token_hash, user_name, created_at)
-                VALUES (\(bind: tokenHash), \(bind: user), \(bind: Self.timestamp(at)))
+                INSERT INTO api_tokens (token_hash, user_name, created_at, expires_at)
+                VALUES (\(bind: tokenHash), \(bind: user), \(bind: Self.timestamp(at)), \(bind: Self.timestamp(expires)))
                 """
             ).run()
         }
     }
 
-    public func account(tokenHash: String) async throws -> Account? {
+    /// The account of a live API token: its account enabled, the token not past its expiry (a token of before
+    /// expiries existed lives ``APIToken/defaultLifetime`` from its creation).
+    public func account(tokenHash: String, now: Date) async throws -> Account? {
         try await serialized {
-            try await db.raw(
-                """
-                SELECT u.* FROM api_tokens t JOIN users u ON u.name = t.user_name
-                WHERE t.token_hash = \(bind: tokenHash) AND u.disabled = 0
-                """
-            ).first().map(Self.account)
+            guard
+                let r = try await db.raw(
+                    """
+                    SELECT u.*, t.created_at AS token_created, t.expires_at AS token_expires
+                    FROM api_tokens t JOIN users u ON u.name = t.user_name
+                    WHERE t.token_hash = \(bind: tokenHash) AND u.disabled = 0
+                    """
+                ).first()
+            else { return nil }
+            let token = try Self.token(r, hash: tokenHash, created: "token_created", expires: "token_expires")
+            return token.expires > now ? try Self.account(r) : nil
         }
     }
+
+    /// The API tokens of an account, newest first (their ids, never the tokens).
+    public func tokens(user: String) async throws -> [APIToken] {
+        try await serialized {
+            try await db.raw("SELECT * FROM api_tokens WHERE user_name = \(bind: user) ORDER BY created_at DESC").all()
+                .map { try Self.token($0, hash: try $0.decode(column: "token_hash", as: String.self)) }
+        }
+    }
+
+    /// Revokes the token of `user` whose id is `id`; false when the account has none of that id.
+    public func revokeToken(user: String, id: String) async throws -> Bool {
+        try await transaction {
+            let hashes = try await db.raw("SELECT token_hash FROM api_tokens WHERE user_name = \(bind: user)").all()
+                .map { try $0.decode(column: "token_hash", as: String.self) }
+            guard let hash = hashes.first(where: { APIToken.id(ofHash: $0) == id.lowercased() }) else { return false }
+            try await db.raw("DELETE FROM api_tokens WHERE token_hash = \(bind: hash)").run()
+            return true
+        }
+    }
+
+    /// Deletes an account: its sessions and API tokens end with it. What it changed stays in the audit log
+    /// under its name.
+    public func deleteUser(_ name: String) async throws {
+        try await transaction {
+            try await endSessions(of: name)
+            try await db.raw("DELETE FROM users WHERE name = \(bind: name)").run()
+        }
+    }
+
+    static func token(_ r: any SQLRow, hash: String, created: String = "created_at", expires: String = "expires_at")
+        throws -> APIToken
+    {
+        let made = Self.date(try r.decode(column: created, as: String.self)) ?? .distantPast
+        let ends = try r.decode(column: expires, as: String?.self).flatMap(Self.date)
+        return APIToken(
+            id: APIToken.id(ofHash: hash), created: made,
+            expires: ends ?? made.addingTimeInterval(APIToken.defaultLifetime))
+    }
+
+    static func date(_ text: String) -> Date? { ISO8601DateFormatter().date(from: text) }
 
     static func timestamp(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 }

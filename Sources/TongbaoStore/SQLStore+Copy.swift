@@ -24,7 +24,7 @@ struct CopySpec: Sendable {
                 pageKey: spec.name == "case_records" ? "case_id" : nil)
         }
         let text = { (names: [String]) in names.map { ($0, false) } }
-        return [CopySpec(table: "districts", columns: text(["code", "name"]))] + domain + [
+        return [CopySpec(table: "districts", columns: text(["code", "name", "city"]))] + domain + [
             CopySpec(
                 table: "unit_versions",
                 columns: text(["district", "code", "from_period", "name", "tier", "window", "groups", "aliases"])
@@ -40,7 +40,9 @@ struct CopySpec: Sendable {
                 columns: text(["name", "district", "role", "unit", "password_hash", "created_at"]) + [
                     ("disabled", true)
                 ]),
-            CopySpec(table: "api_tokens", columns: text(["token_hash", "user_name", "created_at"]), byUser: true),
+            CopySpec(
+                table: "api_tokens", columns: text(["token_hash", "user_name", "created_at", "expires_at"]),
+                byUser: true),
             CopySpec(
                 table: "publications",
                 columns: text(["district", "period"]) + [("issue", true)]

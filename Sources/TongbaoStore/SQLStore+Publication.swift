@@ -163,12 +163,21 @@ extension SQLStore {
 
     // MARK: - Events
 
-    /// Deletes one work event, refused in a frozen month, audited.
-    public func deleteEvent(district: String, _ event: Event, change: Change) async throws {
+    /// Deletes one work event, refused in a frozen month, audited. An event that is not there changes nothing
+    /// and writes no audit entry: the result says whether one was deleted.
+    @discardableResult
+    public func deleteEvent(district: String, _ event: Event, change: Change) async throws -> Bool {
         try await transaction {
             if !(try await frozenPeriods(district: district, [event.date.period]).isEmpty) {
                 throw StoreError.periodFrozen(event.date.period.description)
             }
+            let found = try await db.raw(
+                """
+                SELECT 1 AS x FROM events
+                WHERE district = \(bind: district) AND date = \(bind: event.date.description) AND text = \(bind: event.text)
+                """
+            ).first()
+            guard found != nil else { return false }
             try await db.raw(
                 """
                 DELETE FROM events
@@ -178,6 +187,17 @@ extension SQLStore {
             try await appendAudit(
                 district: district, change: change, table: "events", key: "\(event.date) \(event.text)", column: "*",
                 old: event.text, new: nil)
+            return true
+        }
+    }
+
+    /// The 通办 scopes the district has figures for (any month): the list a reporter chooses from.
+    public func tongbanScopes(district: String) async throws -> Set<String> {
+        try await serialized {
+            Set(
+                try await db.raw("SELECT DISTINCT scope FROM tongban WHERE district = \(bind: district)").all().map {
+                    try $0.decode(column: "scope", as: String.self)
+                })
         }
     }
 

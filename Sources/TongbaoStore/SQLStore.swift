@@ -225,6 +225,28 @@ public final class SQLStore: @unchecked Sendable {
         }
     }
 
+    /// The districts of a city (``setCity(_:districts:)``), by code.
+    public func districts(ofCity city: String) async throws -> [District] {
+        try await serialized {
+            try await db.raw("SELECT code, name FROM districts WHERE city = \(bind: city) ORDER BY code").all().map(
+                Self.district)
+        }
+    }
+
+    /// Makes `districts` the city's list (in place of its earlier one). Each must exist and not be the city.
+    public func setCity(_ city: String, districts: [String]) async throws {
+        try await transaction {
+            for d in districts {
+                let known = try await districtUnlocked(d)
+                if d == city || known == nil { throw StoreError.unknownDistrict(d) }
+            }
+            try await db.raw("UPDATE districts SET city = NULL WHERE city = \(bind: city)").run()
+            for d in districts {
+                try await db.raw("UPDATE districts SET city = \(bind: city) WHERE code = \(bind: d)").run()
+            }
+        }
+    }
+
     public func district(_ code: String) async throws -> District? {
         try await serialized { try await districtUnlocked(code) }
     }

@@ -221,5 +221,19 @@ enum Schema {
             "009_disabled_accounts",
             ["ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0"]
         ),
+        (
+            // API tokens expire (a token of before this migration counts from its creation); a session ends after
+            // a spell of inactivity as well as at its absolute end.
+            "010_token_expiry_idle_sessions",
+            [
+                "ALTER TABLE api_tokens ADD COLUMN expires_at TEXT",
+                "ALTER TABLE sessions ADD COLUMN last_seen TEXT",
+            ]
+        ),
+        (
+            // A city's districts: a city account reads these, not every district of the store.
+            "011_city_districts",
+            ["ALTER TABLE districts ADD COLUMN city TEXT"]
+        ),
     ]
 }

@@ -12,6 +12,8 @@ public protocol Store: Sendable {
     @discardableResult
     func ensureDistrict(_ code: String, name: String?) async throws -> District
     func district(_ code: String) async throws -> District?
+    /// The districts a city account reads.
+    func districts(ofCity city: String) async throws -> [District]
     /// The shipped holidays with the district's own days (deadlines count its working days).
     func workCalendar(district: String) async throws -> WorkCalendar
     /// Every district (tenant) in the store.
@@ -55,10 +57,16 @@ public protocol Store: Sendable {
     func setPassword(_ name: String, passwordHash: String) async throws
     func users(district: String) async throws -> [Account]
     func createSession(tokenHash: String, user: String, csrf: String, expires: Date) async throws
-    func session(tokenHash: String, now: Date) async throws -> (Account, csrf: String)?
+    func session(tokenHash: String, now: Date, idle: TimeInterval) async throws -> (Account, csrf: String)?
     func deleteSession(tokenHash: String) async throws
-    func addToken(tokenHash: String, user: String, at: Date) async throws
-    func account(tokenHash: String) async throws -> Account?
+    func addToken(tokenHash: String, user: String, at: Date, expires: Date) async throws
+    func account(tokenHash: String, now: Date) async throws -> Account?
+    func tokens(user: String) async throws -> [APIToken]
+    func revokeToken(user: String, id: String) async throws -> Bool
+    func deleteUser(_ name: String) async throws
+    func setDisabled(_ name: String, _ disabled: Bool) async throws
+    func accountExists(_ name: String) async throws -> Bool
+    func tongbanScopes(district: String) async throws -> Set<String>
 
     // MARK: Publication and versions
     func publication(district: String, period: Period) async throws -> Publication?
@@ -74,7 +82,8 @@ public protocol Store: Sendable {
     @discardableResult
     func advanceReportVersion(district: String, period: Period, unit: String, expected: Int, change: Change)
         async throws -> Int
-    func deleteEvent(district: String, _ event: Event, change: Change) async throws
+    @discardableResult
+    func deleteEvent(district: String, _ event: Event, change: Change) async throws -> Bool
 
     // MARK: Ingested cases and their follow-up
     func casePartitionDays(district: String, in days: ClosedRange<Int>?) async throws -> [Int]

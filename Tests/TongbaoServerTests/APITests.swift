@@ -11,7 +11,10 @@ import TongbaoTestSupport
 struct APITests {
     static func token(_ web: Harness, _ user: String) async throws -> HTTPFields {
         let token = Secrets.token()
-        try await web.store.addToken(tokenHash: Secrets.sha256(token), user: user, at: Date())
+        let now = web.clock.read()
+        try await web.store.addToken(
+            tokenHash: Secrets.sha256(token), user: user, at: now,
+            expires: now.addingTimeInterval(APIToken.defaultLifetime))
         return [.authorization: "Bearer \(token)", .contentType: "application/json"]
     }
 
@@ -28,19 +31,19 @@ struct APITests {
             let get = try await b.request(.get, "/api/v1/reports/C01/2021-07", headers: h)
             #expect(get.status == .ok)
             var report = try Self.json(get.text)
-            #expect(report["version"] as? Int == 0)
+            #expect(report["version"] as? Int == 1)
             var cases = try #require(report["cases"] as? [String: String])
             cases["recv_immediate"] = "2468"
-            let body = try JSONSerialization.data(withJSONObject: ["version": 0, "cases": cases])
+            let body = try JSONSerialization.data(withJSONObject: ["version": 1, "cases": cases])
             let put = try await b.request(
                 .put, "/api/v1/reports/C01/2021-07", body: ByteBuffer(bytes: body), headers: h)
             #expect(put.status == .ok)
             report = try Self.json(put.text)
-            #expect(report["version"] as? Int == 1)
+            #expect(report["version"] as? Int == 2)
             #expect(try await web.caseRow("C01")?.recvImmediate == 2468)
             // The same stale version again: 409, nothing changed.
             cases["recv_immediate"] = "1"
-            let stale = try JSONSerialization.data(withJSONObject: ["version": 0, "cases": cases])
+            let stale = try JSONSerialization.data(withJSONObject: ["version": 1, "cases": cases])
             let conflict = try await b.request(
                 .put, "/api/v1/reports/C01/2021-07", body: ByteBuffer(bytes: stale), headers: h)
             #expect(conflict.status == .conflict)
@@ -52,7 +55,7 @@ struct APITests {
             #expect(try await b.request(.get, "/api/v1/reports/C02/2021-07", headers: h).status == .forbidden)
             // Bad figures: 422 with the code and column.
             cases["recv_immediate"] = "-3"
-            let bad = try JSONSerialization.data(withJSONObject: ["version": 1, "cases": cases])
+            let bad = try JSONSerialization.data(withJSONObject: ["version": 2, "cases": cases])
             let invalid = try await b.request(
                 .put, "/api/v1/reports/C01/2021-07", body: ByteBuffer(bytes: bad), headers: h)
             #expect(invalid.status == .unprocessableContent)
@@ -70,7 +73,7 @@ struct APITests {
             let b = web.browser()
             let h = try await Self.token(web, "rep1")
             let before = try #require(try await web.caseRow("C01"))
-            let body = try JSONSerialization.data(withJSONObject: ["version": 0, "cases": ["recv_promised": "77"]])
+            let body = try JSONSerialization.data(withJSONObject: ["version": 1, "cases": ["recv_promised": "77"]])
             let put = try await b.request(
                 .put, "/api/v1/reports/C01/2021-07", body: ByteBuffer(bytes: body), headers: h)
             #expect(put.status == .ok, "\(put.text)")
@@ -78,7 +81,7 @@ struct APITests {
             expected.recvPromised = 77
             #expect(try await web.caseRow("C01") == expected, "the other figures keep their values")
             // An empty string clears a figure (not reported).
-            let clear = try JSONSerialization.data(withJSONObject: ["version": 1, "cases": ["ytd_recv": ""]])
+            let clear = try JSONSerialization.data(withJSONObject: ["version": 2, "cases": ["ytd_recv": ""]])
             let cleared = try await b.request(
                 .put, "/api/v1/reports/C01/2021-07", body: ByteBuffer(bytes: clear), headers: h)
             #expect(cleared.status == .ok)

@@ -69,7 +69,7 @@ struct PublicationTests {
             #expect(log.last?.actor == "admin")
             let again = try await rep.post(
                 "/report/C01/2021-07",
-                ReportFormTests.fields(row, recvImmediate: "1").merging(["action": "save", "version": "0"]) { $1 })
+                ReportFormTests.fields(row, recvImmediate: "1").merging(["action": "save", "version": "1"]) { $1 })
             #expect(again.status == .seeOther)
             // Publishing again keeps the issue number.
             #expect(try await admin.post("/bulletin/2021-07/publish", [:]).status == .seeOther)

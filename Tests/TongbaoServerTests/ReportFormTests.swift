@@ -19,18 +19,18 @@ struct ReportFormTests {
             #expect(form.status == .ok)
             #expect(form.text.contains("区住房城乡建委"))
             #expect(form.text.contains("2021-06"))  // previous months beside the form
-            #expect(form.text.contains("name=\"version\" value=\"0\""))
+            #expect(form.text.contains("name=\"version\" value=\"1\""))
             let before = try #require(try await web.caseRow("C01"))
             let save = try await b.post(
                 "/report/C01/2021-07",
-                Self.fields(before, recvImmediate: "4321").merging(["action": "save", "version": "0"]) { $1 })
+                Self.fields(before, recvImmediate: "4321").merging(["action": "save", "version": "1"]) { $1 })
             #expect(save.status == .seeOther)
             #expect(try await web.caseRow("C01")?.recvImmediate == 4321)
             let audit = try await web.store.auditEntries(district: "yubei", table: "cases").last
             #expect(audit?.actor == "rep1")
             #expect(audit?.old == before.recvImmediate.map(String.init))
             #expect(audit?.new == "4321")
-            #expect(try await b.get("/report/C01/2021-07").text.contains("name=\"version\" value=\"1\""))
+            #expect(try await b.get("/report/C01/2021-07").text.contains("name=\"version\" value=\"2\""))
         }
     }
 
@@ -43,13 +43,13 @@ struct ReportFormTests {
             let fingerprint = try await web.store.fingerprint()
             let bad = try await b.post(
                 "/report/C01/2021-07",
-                Self.fields(before, recvImmediate: "12a").merging(["action": "save", "version": "0"]) { $1 })
+                Self.fields(before, recvImmediate: "12a").merging(["action": "save", "version": "1"]) { $1 })
             #expect(bad.status == .unprocessableContent)
             #expect(bad.text.contains("E006"))
             #expect(bad.text.contains("value=\"12a\""))  // what was typed is kept
             let check = try await b.post(
                 "/report/C01/2021-07",
-                Self.fields(before, recvImmediate: "99999").merging(["action": "check", "version": "0"]) { $1 })
+                Self.fields(before, recvImmediate: "99999").merging(["action": "check", "version": "1"]) { $1 })
             #expect(check.status == .ok)
             #expect(check.text.contains("校验通过"))
             #expect(try await web.store.fingerprint() == fingerprint)
@@ -68,10 +68,10 @@ struct ReportFormTests {
             let row = try #require(try await web.caseRow("C01"))
             async let first = a.post(
                 "/report/C01/2021-07",
-                Self.fields(row, recvImmediate: "1111").merging(["action": "save", "version": "0"]) { $1 })
+                Self.fields(row, recvImmediate: "1111").merging(["action": "save", "version": "1"]) { $1 })
             async let second = r.post(
                 "/report/C01/2021-07",
-                Self.fields(row, recvImmediate: "2222").merging(["action": "save", "version": "0"]) { $1 })
+                Self.fields(row, recvImmediate: "2222").merging(["action": "save", "version": "1"]) { $1 })
             let results = try await [first, second]
             let won = results.filter { $0.status == .seeOther }
             let lost = results.filter { $0.status == .conflict }
@@ -85,7 +85,7 @@ struct ReportFormTests {
             #expect(lost.first?.text.contains("value=\"\(loserTyped)\"") == true)
             #expect(
                 try await web.store.reportVersion(district: "yubei", period: Period(year: 2021, month: 7), unit: "C01")
-                    .version == 1)
+                    .version == 2)
         }
     }
 
@@ -184,7 +184,7 @@ struct ReportFormTests {
             let row = try #require(try await web.caseRow("C01"))
             _ = try await r.post(
                 "/report/C01/2021-07",
-                Self.fields(row, recvImmediate: "777").merging(["action": "save", "version": "0"]) { $1 })
+                Self.fields(row, recvImmediate: "777").merging(["action": "save", "version": "1"]) { $1 })
             let byPerson = try await a.get("/audit?actor=rep1")
             #expect(byPerson.text.contains("<td>777</td>") || byPerson.text.contains("class=\"new\">777<"))
             #expect(byPerson.text.contains("共 1 条"))

@@ -67,7 +67,7 @@ struct SecurityTests {
             #expect(set.contains("SameSite=Strict"))
             let session = try #require(b.cookie("tongbao_session"))
             // The store keeps a hash, not the token.
-            #expect(try await web.store.session(tokenHash: session, now: web.clock.read()) == nil)
+            #expect(try await web.store.session(tokenHash: session, now: web.clock.read(), idle: 1800) == nil)
             #expect(try await b.get("/dashboard/2021-07").status == .ok)
             #expect(try await b.post("/logout", [:]).status == .found)
             let stale = web.browser()

@@ -29,6 +29,7 @@ struct TenancyTests {
             Account(name: "jbadmin", district: "jb", role: .admin), passwordHash: hash, at: Date())
         try await web.store.ensureDistrict("cq", name: "重庆市")
         try await web.store.addUser(Account(name: "city", district: "cq", role: .city), passwordHash: hash, at: Date())
+        try await web.store.setCity("cq", districts: ["yubei", "jb"])
     }
 
     static let pages = [
@@ -75,11 +76,12 @@ struct TenancyTests {
             let row = try #require(try await web.caseRow("C01"))
             let save = try await b.post(
                 "/report/C01/2021-07",
-                ReportFormTests.fields(row, recvImmediate: "1").merging(["action": "save", "version": "0"]) { $1 })
+                ReportFormTests.fields(row, recvImmediate: "1").merging(["action": "save", "version": "1"]) { $1 })
             #expect(save.status == .seeOther)
+            // 江北's event is not in 渝北: nothing to delete there.
             #expect(
                 try await b.post("/events/2021-07/delete", ["date": "2021-07-30", "text": Self.event]).status
-                    == .seeOther)
+                    == .notFound)
             #expect(try await b.post("/bulletin/2021-07/publish", [:]).status == .seeOther)
             let token = try await APITests.token(web, "admin")
             let csv = ByteBuffer(string: "period,unit,recv_immediate\n2021-07,C02,2\n")
@@ -126,6 +128,12 @@ struct TenancyTests {
             // District accounts do not get the city view.
             let admin = try await web.signedIn("admin")
             #expect(try await admin.get("/city/2021-07").status == .forbidden)
+            // The city sees its own districts only, not every district of the store.
+            try await web.store.setCity("cq", districts: ["jb"])
+            let own = try await c.get("/city/2021-07")
+            #expect(own.text.contains("江北区") && !own.text.contains("渝北区"))
+            let ownAPI = try await c.request(.get, "/api/v1/city/2021-07", headers: token)
+            #expect(try #require(try APITests.json(ownAPI.text)["districts"] as? [[String: Any]]).count == 1)
         }
     }
 }

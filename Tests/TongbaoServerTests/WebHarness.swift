@@ -25,6 +25,7 @@ enum Web {
 
     static func run(
         _ backend: TestBackend, _ setup: TestingSetup = .router,
+        configure: @Sendable (inout ServerConfig) -> Void = { _ in },
         _ body: @escaping @Sendable (Harness) async throws -> Void
     ) async throws {
         try await Fixtures.withStore(backend) { store in
@@ -42,7 +43,8 @@ enum Web {
             ] {
                 try await store.addUser(account, passwordHash: hash, at: Date())
             }
-            let config = ServerConfig(port: 0, bcryptCost: 4, now: { clock.read() })
+            var config = ServerConfig(port: 0, bcryptCost: 4, now: { clock.read() })
+            configure(&config)
             let app = try await buildApplication(store: store, config: config)
             try await app.test(setup) { client in
                 try await body(Harness(client: client, store: store, clock: clock))

@@ -23,7 +23,8 @@ import TongbaoTestSupport
             _ = try await CaseIngester(store: source, district: "yubei", change: change).run([export.path])
             try await source.addUser(
                 Account(name: "li", district: "yubei", role: .admin), passwordHash: "$2b$04$x", at: Date())
-            try await source.addToken(tokenHash: "abc", user: "li", at: Date())
+            try await source.addToken(
+                tokenHash: "abc", user: "li", at: Date(), expires: Date().addingTimeInterval(86400))
             try await source.publish(
                 district: "yubei", period: Period(year: 2021, month: 7), issue: 7,
                 documents: PublishedCopy(md: "m", html: "h", json: "j", docx: nil, xlsx: nil), note: nil,

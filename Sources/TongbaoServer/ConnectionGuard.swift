@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTPTypes
+
+/// Open connections per client address, shared by every connection's ``ConnectionGuard``.
+final class ClientConnections: Sendable {
+    let limit: Int
+    private let counts = NIOLockedValueBox<[String: Int]>([:])
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Counts a new connection of `client`; false (and nothing counted) when the client holds `limit` already.
+    func open(_ client: String) -> Bool {
+        counts.withLockedValue { counts in
+            let n = counts[client, default: 0]
+            guard n < limit else { return false }
+            counts[client] = n + 1
+            return true
+        }
+    }
+
+    func close(_ client: String) {
+        counts.withLockedValue { counts in
+            let n = counts[client, default: 1] - 1
+            counts[client] = n > 0 ? n : nil
+        }
+    }
+
+    /// Connections open now (for tests).
+    var total: Int { counts.withLockedValue { $0.values.reduce(0, +) } }
+}
+
+/// Guards one connection: closes it on arrival when its client holds too many already, and whenever the client
+/// stalls: a request's headers not complete within `timeout` of the connection opening (or of the previous
+/// response), or its body sending nothing for `timeout`. Handlers of the server itself (a slow PDF) never count
+/// against the client.
+final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    let connections: ClientConnections
+    let timeout: TimeAmount
+    private var client: String?
+    private var timer: Scheduled<Void>?
+
+    init(connections: ClientConnections, timeout: TimeAmount) {
+        self.connections = connections
+        self.timeout = timeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let address = context.channel.remoteAddress?.ipAddress ?? "local"
+        guard connections.open(address) else {
+            context.close(promise: nil)
+            return
+        }
+        client = address
+        arm(context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { release() }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        release()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head, .body: arm(context)  // the body must keep coming
+        case .end: disarm()  // the server's turn
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { arm(context) }  // the next request's headers, in time
+        context.write(data, promise: promise)
+    }
+
+    private func arm(_ context: ChannelHandlerContext) {
+        timer?.cancel()
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: timeout) { bound.value.close(promise: nil) }
+    }
+
+    private func disarm() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func release() {
+        disarm()
+        if let client {
+            connections.close(client)
+            self.client = nil
+        }
+    }
+}

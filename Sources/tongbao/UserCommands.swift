@@ -1,0 +1,209 @@
+import ArgumentParser
+import Foundation
+import TongbaoCore
+import TongbaoServer
+import TongbaoStore
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "管理账号。",
+        subcommands: [
+            UserAdd.self, UserToken.self, UserPassword.self, UserDisable.self, UserEnable.self, UserDelete.self,
+        ])
+}
+
+extension Role: ExpressibleByArgument {}
+
+struct UserAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "新建账号（密码以 bcrypt 散列保存）。")
+
+    @Argument(help: "用户名。") var name: String
+    @Option(help: "角色：admin（管理员）、reporter（填报员）、viewer（查阅）、city（市级查阅，属于市的编码）。") var role: Role
+    @Option(help: "填报员所属单位编码。") var unit: String?
+    @Option(help: "密码；省略时在终端输入。") var password: String?
+    @Option(name: .long, help: "数据库文件。") var db: String
+    @Option(name: .long, help: "区县编码；数据库中只有一个区县时可省略。") var district: String?
+    @Option(name: .customLong("district-name"), help: "区县名称（区县不存在时创建）。") var districtName: String?
+
+    func validate() throws {
+        if role == .reporter && unit == nil { throw ValidationError("填报员须用 --unit 指定所属单位") }
+        if role != .reporter && unit != nil { throw ValidationError("只有填报员（reporter）属于某个单位") }
+        guard Account.isValidName(name) else { throw ValidationError("用户名不能为空、不超过64个字符、不含控制字符") }
+    }
+
+    func run() async throws {
+        let secret = try password ?? Passwords.prompt()
+        if let problem = Account.passwordProblem(secret, name: name) { throw ValidationError(problem) }
+        try await SQLStore.with(db) { store in
+            // Without --district: the only district of the store (an account in a new empty one sees nothing).
+            var chosen = self.district
+            if chosen == nil {
+                let all = try await store.districts()
+                guard all.count <= 1 else { throw StoreOptionsError.district(all) }
+                chosen = all.first?.code
+            }
+            let district = chosen ?? "default"
+            try await store.ensureDistrict(district, name: districtName)
+            if let unit, !(try await store.units(district: district).contains { $0.code == unit }) {
+                throw ValidationError("区县“\(district)”中没有单位 \(unit)；请先导入机构目录（units.csv）")
+            }
+            try await store.addUser(
+                Account(name: name, district: district, role: role, unit: unit),
+                passwordHash: Secrets.hashPassword(secret), at: Date())
+        }
+        print("已新建账号 \(name)（\(role.label)\(unit.map { "，单位 \($0)" } ?? "")）")
+    }
+}
+
+struct UserToken: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "为账号生成 API 令牌（只显示这一次），或列出、吊销其令牌。",
+        discussion: "令牌默认 90 天后失效。列出的只是令牌编号（其散列的前 8 位），不是令牌本身。")
+    @Argument(help: "用户名。") var name: String
+    @Option(name: .long, help: "数据库文件。") var db: String
+    @Option(help: "有效天数（默认 90）。") var days: Int = 90
+    @Flag(help: "列出该账号的令牌（编号、生成时间、失效时间）。") var list = false
+    @Option(help: "吊销编号为此的令牌。") var revoke: String?
+
+    func validate() throws {
+        guard (1...3650).contains(days) else { throw ValidationError("--days 须在 1 到 3650 之间") }
+        if list && revoke != nil { throw ValidationError("--list 与 --revoke 不能同时使用") }
+    }
+
+    func run() async throws {
+        try await SQLStore.with(db) { store in
+            guard try await store.accountExists(name) else { throw ValidationError("没有账号 \(name)") }
+            if list {
+                let tokens = try await store.tokens(user: name)
+                if tokens.isEmpty { print("\(name) 没有 API 令牌") }
+                for t in tokens {
+                    let state = t.expires > Date() ? "" : "（已失效）"
+                    print("\(t.id)  生成 \(ChinaTime.display(t.created))  失效 \(ChinaTime.display(t.expires))\(state)")
+                }
+            } else if let revoke {
+                guard try await store.revokeToken(user: name, id: revoke) else {
+                    throw ValidationError("\(name) 没有编号为 \(revoke) 的令牌；用 --list 查看")
+                }
+                print("已吊销 \(name) 的令牌 \(revoke.lowercased())")
+            } else {
+                guard try await store.account(name) != nil else { throw ValidationError("账号 \(name) 已停用") }
+                let token = Secrets.token()
+                let now = Date()
+                try await store.addToken(
+                    tokenHash: Secrets.sha256(token), user: name, at: now,
+                    expires: now.addingTimeInterval(TimeInterval(days) * 86400))
+                print(token)
+            }
+        }
+    }
+}
+
+struct UserPassword: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "password", abstract: "重设账号密码。")
+    @Argument(help: "用户名。") var name: String
+    @Option(help: "新密码；省略时在终端输入。") var password: String?
+    @Option(name: .long, help: "数据库文件。") var db: String
+
+    func run() async throws {
+        let secret = try password ?? Passwords.prompt()
+        if let problem = Account.passwordProblem(secret, name: name) { throw ValidationError(problem) }
+        try await SQLStore.with(db) { store in
+            guard try await store.account(name) != nil else { throw ValidationError("没有账号 \(name)") }
+            try await store.setPassword(name, passwordHash: Secrets.hashPassword(secret))
+        }
+        print("已重设 \(name) 的密码；该账号原有的登录和 API 令牌已全部失效")
+    }
+}
+
+/// `tongbao user disable|enable|delete NAME`: one change to an existing account, said back in one line.
+enum AccountChange {
+    static func run(_ db: String, _ name: String, done: String, _ body: @Sendable (SQLStore) async throws -> Void)
+        async throws
+    {
+        try await SQLStore.with(db) { store in
+            guard try await store.accountExists(name) else { throw ValidationError("没有账号 \(name)") }
+            try await body(store)
+        }
+        print(done)
+    }
+}
+
+/// `tongbao user disable NAME`: the account signs in nowhere; its sessions and API tokens end.
+struct UserDisable: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disable", abstract: "停用账号：不能再登录，已有的登录和 API 令牌立即失效。")
+    @Argument(help: "用户名。") var name: String
+    @Option(name: .long, help: "数据库文件。") var db: String
+
+    func run() async throws {
+        try await AccountChange.run(db, name, done: "已停用账号 \(name)；其登录和 API 令牌已全部失效") { [name] in
+            try await $0.setDisabled(name, true)
+        }
+    }
+}
+
+/// `tongbao user enable NAME`: a disabled account may sign in again (with a new login and new tokens).
+struct UserEnable: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "enable", abstract: "重新启用停用的账号。")
+    @Argument(help: "用户名。") var name: String
+    @Option(name: .long, help: "数据库文件。") var db: String
+
+    func run() async throws {
+        try await AccountChange.run(db, name, done: "已重新启用账号 \(name)") { [name] in
+            try await $0.setDisabled(name, false)
+        }
+    }
+}
+
+/// `tongbao user delete NAME`: the account is gone with its sessions and tokens; its changes stay in the audit
+/// log under its name.
+struct UserDelete: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete", abstract: "删除账号：其登录和 API 令牌立即失效；审计日志中的记录保留。")
+    @Argument(help: "用户名。") var name: String
+    @Option(name: .long, help: "数据库文件。") var db: String
+
+    func run() async throws {
+        try await AccountChange.run(db, name, done: "已删除账号 \(name)") { [name] in try await $0.deleteUser(name) }
+    }
+}
+
+enum Passwords {
+    /// Reads a password twice from the terminal without echo.
+    static func prompt() throws -> String {
+        guard let first = getpass("密码："), let second = getpass("再输入一次：") else {
+            throw ValidationError("无法读取密码；请用 --password 给出")
+        }
+        let (a, b) = (String(cString: first), String(cString: second))
+        guard a == b else { throw ValidationError("两次输入的密码不一致") }
+        return a
+    }
+}
+
+/// `tongbao city CITY [DISTRICT ...]`: the districts a city's accounts read (given: the new list; none: the list).
+struct CityCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "city", abstract: "设置或查看市（省）所辖的区县：市级账号只能看到这些区县。")
+    @Argument(help: "市的编码（市级账号所属的编码）。") var city: String
+    @Argument(help: "所辖区县的编码；给出时取代原有列表，省略时列出现有列表。") var districts: [String] = []
+    @Option(name: .customLong("name"), help: "市的名称（不存在时创建）。") var name: String?
+    @Option(name: .long, help: "数据库文件。") var db: String
+
+    func run() async throws {
+        try await SQLStore.with(db) { store in
+            if districts.isEmpty {
+                let list = try await store.districts(ofCity: city)
+                print(list.isEmpty ? "\(city) 尚未设置所辖区县" : list.map { "\($0.code)\t\($0.name)" }.joined(separator: "\n"))
+                return
+            }
+            _ = try await store.ensureDistrict(city, name: name)
+            do {
+                try await store.setCity(city, districts: districts)
+            } catch StoreError.unknownDistrict(let d) {
+                throw ValidationError("没有区县 \(d)（或与市的编码相同）；先导入该区县的数据")
+            }
+            print("\(city) 所辖区县：\(districts.joined(separator: "、"))")
+        }
+    }
+}
