@@ -129,7 +129,7 @@ struct APIController {
                     ? "package.xlsx" : type.contains("zip") ? "package.zip" : "package.csv")
             let path = try await Spool.body(request, name: name, limit: workbench.config.uploadLimit)
             defer { Spool.discard(path) }
-            let files = try PackageReader.read(path.path)
+            let files = try PackageReader.read(path.path, limits: workbench.config.unpackLimits)
             let report = try await workbench.importFiles(files, as: account, source: "api:\(name)", dryRun: dryRun)
             return try JSON.response(ImportResult(report, dryRun: dryRun, for: account))
         }

@@ -40,7 +40,7 @@ struct UploadController {
             let name = path.lastPathComponent
             let report: ImportReport
             do {
-                let files = try PackageReader.read(path.path)
+                let files = try PackageReader.read(path.path, limits: workbench.config.unpackLimits)
                 report = try await workbench.importFiles(files, as: account, source: "web:\(name)", dryRun: true)
             } catch {
                 Spool.discard(path)
@@ -64,7 +64,8 @@ struct UploadController {
             }
             defer { Spool.discard(entry.path) }
             let report = try await workbench.importFiles(
-                try PackageReader.read(entry.path.path), as: account, source: "web:\(entry.name)", dryRun: false)
+                try PackageReader.read(entry.path.path, limits: workbench.config.unpackLimits), as: account,
+                source: "web:\(entry.name)", dryRun: false)
             let target =
                 account.role == .reporter
                 ? SiteURL.report.link(account.unit ?? "", report.periods.last ?? Period(containing: Date()))

@@ -90,7 +90,9 @@ enum Spool {
                 if state.pending > 64 << 10 { throw WebError.badRequest("表单字段过长") }
                 if let name = state.startFile {
                     state.startFile = nil
-                    guard let sent = state.csrf, let expected, !expected.isEmpty, Secrets.equal(sent, expected) else {
+                    guard let sent = state.csrfBeforeFile, let expected, !expected.isEmpty,
+                        Secrets.equal(sent, expected)
+                    else {
                         throw WebError.csrf
                     }
                     let path = dir.appendingPathComponent(try fileName(name))
@@ -116,6 +118,8 @@ enum Spool {
         var field = ""
         var fieldBytes: [UInt8] = []
         var csrf: String?
+        /// The token as it stood when the file part began: only a token sent before the file counts.
+        var csrfBeforeFile: String?
         var startFile: String?
         var inFile = false
         var fileDone = false
@@ -137,6 +141,7 @@ enum Spool {
                 if field == "file", path == nil, !fileDone {
                     inFile = true
                     startFile = Forms.param(disposition, "filename") ?? ""
+                    csrfBeforeFile = csrf
                 }
             }
             if inFile {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import NIOCore
 import TongbaoCore
 import TongbaoReport
 import TongbaoStore
@@ -47,7 +48,9 @@ public enum WebError: Error, Sendable {
         case .invalid(let issues): return "数据未通过校验（\(issues.filter { $0.severity == .error }.count) 处错误），未保存任何数据"
         case .unavailable(let why): return why
         case .methodNotAllowed(let m): return "此地址不接受 \(m) 请求"
-        case .tooLarge(let limit): return "上传的文件超过 \(limit >> 20) MB 的上限，未保存任何数据；请拆分后分批上传"
+        case .tooLarge(let limit):
+            let size = limit >= 1 << 20 ? "\(limit >> 20) MB" : "\(max(1, limit >> 10)) KB"
+            return "上传的内容超过 \(size) 的上限，未保存任何数据；请拆分后分批上传"
         }
     }
 
@@ -68,6 +71,9 @@ public enum WebError: Error, Sendable {
             case .connectionLost: return .unavailable(e.errorDescription ?? "")
             case .cannotOpen, .corruptRow: return nil
             }
+        case let e as NIOTooManyBytesError:
+            // A form or JSON body past the limit it is read to.
+            return .tooLarge(limit: e.maxBytes ?? (1 << 20))
         case let e as PDFError:
             // Chromium missing or failing is the server's state, named so the administrator can install it.
             return .unavailable(e.errorDescription ?? "")

@@ -15,16 +15,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("secure-cookies"), help: "经 HTTPS（反向代理）提供服务时加上，使会话 Cookie 仅经 HTTPS 发送。")
     var secureCookies = false
     @Option(name: .customLong("idle-minutes"), help: "会话闲置多少分钟后失效（默认 30）。") var idleMinutes: Int = 30
-    @Option(name: .customLong("upload-limit-mb"), help: "单次上传的上限，MB（默认 256）。") var uploadLimitMB: Int = 256
+    @Option(name: .customLong("upload-limit-mb"), help: "单次上传的上限，MB（默认 64；zip 解压后每个文件不超过此数，合计不超过其两倍）。")
+    var uploadLimitMB: Int = 64
     @Option(name: .customLong("pdf-renderers"), help: "同时生成 PDF 的 Chromium 进程数（默认 2）。") var pdfRenderers: Int = 2
     @Option(name: .customLong("connections-per-client"), help: "每个客户端地址同时可开的连接数（默认 32）。")
     var connectionsPerClient: Int = 32
+    @Option(name: .customLong("read-timeout-seconds"), help: "请求头须在多少秒内收完，请求体停顿多少秒即断开（默认 30）。")
+    var readTimeout: Int = 30
     @Flag(name: .customLong("trust-proxy"), help: "在反向代理之后运行时加上：登录限制按代理在 X-Forwarded-For 中写入的地址计算。")
     var trustProxy = false
 
     func validate() throws {
-        guard idleMinutes >= 1, uploadLimitMB >= 1, pdfRenderers >= 1, connectionsPerClient >= 1 else {
-            throw ValidationError("--idle-minutes、--upload-limit-mb、--pdf-renderers 和 --connections-per-client 须为正整数")
+        guard idleMinutes >= 1, uploadLimitMB >= 1, pdfRenderers >= 1, connectionsPerClient >= 1, readTimeout >= 1
+        else {
+            throw ValidationError(
+                "--idle-minutes、--upload-limit-mb、--pdf-renderers、--connections-per-client 和 --read-timeout-seconds 须为正整数"
+            )
         }
     }
 
@@ -34,7 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
             config: ServerConfig(
                 host: host, port: port, secureCookies: secureCookies, idleTimeout: TimeInterval(idleMinutes * 60),
                 uploadLimit: uploadLimitMB << 20, pdfRenderers: pdfRenderers,
-                connectionsPerClient: connectionsPerClient, trustProxy: trustProxy))
+                connectionsPerClient: connectionsPerClient, readTimeout: TimeInterval(readTimeout),
+                trustProxy: trustProxy))
     }
 }
 

@@ -263,4 +263,43 @@ extension CLITests {
         let unknown = try CLI.run(["user", "disable", "nobody", "--db", db])
         #expect(unknown.status != 0 && unknown.stderr.contains("没有账号 nobody"))
     }
+
+    @Test func tokensAreListedRevokedAndExpireAndAccountsAreDeleted() throws {
+        let db = try Fixtures.tempDir().appendingPathComponent("t.sqlite").path
+        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"]).status == 0)
+        let short = try CLI.run(["user", "add", "li", "--role", "viewer", "--password", "short-pw", "--db", db])
+        #expect(short.status != 0 && short.stderr.contains("至少 10 个字符"))
+        let same = try CLI.run([
+            "user", "add", "li-longname", "--role", "viewer", "--password", "li-longname", "--db", db,
+        ])
+        #expect(same.status != 0 && same.stderr.contains("不能与用户名相同"))
+        #expect(
+            try CLI.run(["user", "add", "li", "--role", "viewer", "--password", "long-enough-1", "--db", db]).status
+                == 0)
+        let token = try CLI.run(["user", "token", "li", "--days", "7", "--db", db]).stdout
+        #expect(token.trimmingCharacters(in: .whitespacesAndNewlines).count == 43)
+        let list = try CLI.run(["user", "token", "li", "--list", "--db", db])
+        #expect(list.status == 0)
+        let id = try #require(list.stdout.split(separator: " ").first.map(String.init))
+        #expect(id.count == 8 && list.stdout.contains("失效"))
+        let revoke = try CLI.run(["user", "token", "li", "--revoke", id, "--db", db])
+        #expect(revoke.status == 0 && revoke.stdout.contains("已吊销"), "\(revoke.stderr)")
+        #expect(try CLI.run(["user", "token", "li", "--list", "--db", db]).stdout.contains("没有 API 令牌"))
+        let again = try CLI.run(["user", "token", "li", "--revoke", id, "--db", db])
+        #expect(again.status != 0 && again.stderr.contains("没有编号为"))
+        #expect(try CLI.run(["user", "token", "li", "--days", "0", "--db", db]).status != 0)
+        #expect(try CLI.run(["user", "delete", "li", "--db", db]).stdout.contains("已删除账号 li"))
+        #expect(try CLI.run(["user", "token", "li", "--list", "--db", db]).stderr.contains("没有账号 li"))
+    }
+
+    @Test func aCityListsItsDistricts() throws {
+        let db = try Fixtures.tempDir().appendingPathComponent("c.sqlite").path
+        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"]).status == 0)
+        #expect(try CLI.run(["city", "cq", "--db", db]).stdout.contains("尚未设置"))
+        let set = try CLI.run(["city", "cq", "yubei", "--name", "重庆市", "--db", db])
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(try CLI.run(["city", "cq", "--db", db]).stdout.contains("yubei"))
+        let unknown = try CLI.run(["city", "cq", "nowhere", "--db", db])
+        #expect(unknown.status != 0 && unknown.stderr.contains("没有区县 nowhere"))
+    }
 }

@@ -79,4 +79,40 @@ import TongbaoCore
         _ = await throttle.attempt(name: "late", client: "10.9.9.9", now: now.addingTimeInterval(16 * 60))
         #expect(await throttle.count == 3)
     }
+
+    /// Logs in through the login form as a client at `address` (behind the trusted proxy).
+    static func login(_ web: Harness, _ name: String, _ password: String, from address: String) async throws
+        -> HTTPResponse.Status
+    {
+        let b = web.browser()
+        let form = try await b.get("/login")
+        return try await b.request(
+            .post, "/login",
+            body: ByteBuffer(
+                string: Browser.encode([
+                    "_csrf": Browser.csrfToken(form.text) ?? "", "name": name, "password": password,
+                ])),
+            type: "application/x-www-form-urlencoded", headers: [.init("X-Forwarded-For")!: "203.0.113.9, \(address)"]
+        ).status
+    }
+
+    @Test func attackersFromManyAddressesDelayTheOwnerByAMinuteAtMost() async throws {
+        try await Web.run(.sqlite, configure: { $0.trustProxy = true }, Self.manyAddresses)
+    }
+
+    @Sendable static func manyAddresses(_ web: Harness) async throws {
+        // One client trying many names waits after 20.
+        var statuses: [HTTPResponse.Status] = []
+        for i in 0..<25 {
+            statuses.append(try await Self.login(web, "name-\(i)", "wrong-password", from: "10.0.0.1"))
+        }
+        #expect(statuses.prefix(20).allSatisfy { $0 == .unauthorized })
+        #expect(statuses.suffix(5).allSatisfy { $0 == .tooManyRequests })
+        // Forty addresses, one wrong password each, against one name.
+        for i in 0..<40 { _ = try await Self.login(web, "admin", "wrong-password", from: "10.1.0.\(i)") }
+        let waited = try await Self.login(web, "admin", Web.password, from: "192.168.1.5")
+        #expect(waited == .tooManyRequests || waited == .found)
+        web.clock.advance(61)
+        #expect(try await Self.login(web, "admin", Web.password, from: "192.168.1.5") == .found)
+    }
 }
