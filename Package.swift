@@ -76,6 +76,8 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
             ]
         ),
+        // Fuzz targets: bench/fuzz.sh builds it for libFuzzer; a plain build replays inputs (Fuzz/regressions).
+        .executableTarget(name: "tongbao-fuzz", dependencies: ["TongbaoTestSupport"], path: "Fuzz/TongbaoFuzz"),
         .testTarget(name: "TongbaoCoreTests", dependencies: ["TongbaoCore", "TongbaoTestSupport"]),
         .testTarget(name: "TongbaoOfficeTests", dependencies: ["TongbaoOffice", "TongbaoTestSupport"]),
         .testTarget(name: "TongbaoStoreTests", dependencies: ["TongbaoStore", "TongbaoTestSupport"]),

@@ -14,6 +14,7 @@ public func buildApplication(store: any Store, config: ServerConfig, logger: Log
     let openAPI = String(decoding: try Views.asset("openapi.json"), as: UTF8.self)
     let style = try Views.asset("style.css")
     let workbench = Workbench(store: store, config: config)
+    Spool.sweep(olderThan: config.previewLifetime)
     let router = Router(context: AppContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorMiddleware(views: views))
     router.add(middleware: IdentifyMiddleware(store: store, config: config))

@@ -229,6 +229,17 @@ actor PendingUploads {
 }
 
 extension Spool {
+    /// Removes uploads left older than `age` (by a server that stopped with previews pending). Newer ones may be
+    /// another server's on this machine and stay.
+    static func sweep(olderThan age: TimeInterval, now: Date = Date()) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: root.path)) ?? [] {
+            let dir = root.appendingPathComponent(name)
+            let modified = (try? fm.attributesOfItem(atPath: dir.path)[.modificationDate] as? Date) ?? now
+            if now.timeIntervalSince(modified) > age { try? fm.removeItem(at: dir) }
+        }
+    }
+
     /// Removes an upload's directory.
     static func discard(_ file: URL) {
         try? FileManager.default.removeItem(at: file.deletingLastPathComponent())
