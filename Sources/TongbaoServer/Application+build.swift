@@ -16,6 +16,10 @@ public func buildApplication(store: any Store, config: ServerConfig, logger: Log
     let workbench = Workbench(store: store, config: config)
     Spool.sweep(olderThan: config.previewLifetime)
     let router = Router(context: AppContext.self, options: .autoGenerateHeadEndpoints)
+    var log = logger ?? Logger(label: "tongbao")
+    if logger == nil { log.logLevel = .info }
+    router.add(middleware: AccessLogMiddleware(logger: log))
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMiddleware(views: views))
     router.add(middleware: IdentifyMiddleware(store: store, config: config))
     router.add(middleware: CSRFMiddleware())
@@ -44,8 +48,7 @@ public func buildApplication(store: any Store, config: ServerConfig, logger: Log
     MeController(store: store, config: config, views: views).register(router)
     CityController(store: store, config: config, views: views).register(router)
     APIController(store: store, workbench: workbench, openAPI: openAPI).register(router)
-    var log = logger ?? Logger(label: "tongbao")
-    if logger == nil { log.logLevel = .info }
+    Operations.register(router, store: store)
     // Behind a trusted proxy every connection comes from the proxy: the proxy limits its clients.
     let connections = ClientConnections(limit: config.trustProxy ? Int.max : config.connectionsPerClient)
     let timeout = TimeAmount.milliseconds(Int64(config.readTimeout * 1000))

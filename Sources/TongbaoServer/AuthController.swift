@@ -82,6 +82,7 @@ struct AuthController {
         // An unknown name costs the same bcrypt check as a wrong password, so timing does not tell names apart.
         let verified = Secrets.verify(password, hash: found?.passwordHash ?? decoyHash)
         guard let (account, _) = found, verified else {
+            Operations.count(.loginFailures)
             return try loginPage(context, next: next, name: name, error: "用户名或密码错误", status: .unauthorized)
         }
         await throttle.succeeded(name: name, client: client)

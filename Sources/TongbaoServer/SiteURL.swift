@@ -34,6 +34,8 @@ enum SiteURL: String, CaseIterable {
     case meTokens = "/me/tokens"
     case city = "/city/:period"
     case style = "/assets/style.css"
+    case healthz = "/healthz"
+    case metrics = "/metrics"
 
     case apiOpenAPI = "/api/v1/openapi.json"
     case apiUnits = "/api/v1/units"
@@ -61,6 +63,7 @@ enum SiteURL: String, CaseIterable {
             [.post]
         case .apiAudit, .apiBulletin, .apiCity, .apiDashboard, .apiOpenAPI, .apiOverdue, .apiUnfavourable, .apiUnits,
             .audit, .bulletin, .bulletinDocument, .city, .dashboard, .home, .me, .overdueList, .reportTemplate, .style,
+            .healthz, .metrics,
             .unfavourableList:
             [.get, .head]
         }

@@ -188,8 +188,11 @@ actor PendingUploads {
         var name: String
         var path: URL
         var at: Date
+        /// Order of arrival (times may tie).
+        var sequence = 0
     }
     private var entries: [String: Entry] = [:]
+    private var arrivals = 0
     let perUser: Int
     let lifetime: TimeInterval
 
@@ -203,9 +206,12 @@ actor PendingUploads {
 
     func add(_ entry: Entry) -> String {
         sweep(now: entry.at)
-        let mine = entries.filter { $0.value.owner == entry.owner }.sorted { $0.value.at < $1.value.at }
+        let mine = entries.filter { $0.value.owner == entry.owner }.sorted { $0.value.sequence < $1.value.sequence }
         for (id, old) in mine.prefix(max(0, mine.count - perUser + 1)) { drop(id, old) }
         let id = Secrets.token()
+        arrivals += 1
+        var entry = entry
+        entry.sequence = arrivals
         entries[id] = entry
         return id
     }

@@ -53,6 +53,7 @@ struct Workbench: Sendable {
         let render = { @Sendable in
             try await publishing.document(district: account.district, period: period, format: format)
         }
+        if format == .pdf { Operations.count(.pdfRenders) }
         guard let doc = format == .pdf ? try await pdfGate.run(render) : try await render() else {
             throw WebError.notFound("\(period) 的数据")
         }
@@ -77,7 +78,16 @@ struct Workbench: Sendable {
             if account.role != .admin { importer.authorize = { try Self.authorize(account, $0, scopes: scopes) } }
             return try await importer.run(files: files, dryRun: dryRun)
         }
-        return try await run(store)
+        let report = try await run(store)
+        if !dryRun {
+            Operations.count(.imports)
+            for w in report.writes {
+                let n = w.inserted + w.updated
+                Operations.count(
+                    w.table == "case_records" ? .ingestedCases : .importedRows, by: n, [("table", w.table)])
+            }
+        }
+        return report
     }
 
     /// A reporter's package holds only their own unit's monthly figures, 通办 of the district's scopes (`scopes`:
@@ -114,7 +124,9 @@ struct Workbench: Sendable {
             let current = try await store.reportVersion(district: account.district, period: period, unit: unit)
             if current.version != expectedVersion { throw StoreError.versionConflict(current) }
             // The import moves the unit-month to its next version when it changes anything.
-            return try await importFiles(files, as: account, source: source, dryRun: false)
+            let report = try await importFiles(files, as: account, source: source, dryRun: false)
+            if !dryRun { Operations.count(.saves) }
+            return report
         }
     }
 

@@ -125,6 +125,35 @@ public final class SQLStore: @unchecked Sendable {
         }
     }
 
+    /// The migrations this release has that the database has not run (empty when current). Answers only when the
+    /// database does: a health check.
+    public func pendingMigrations() async throws -> [String] {
+        try await serialized {
+            let done = Set(
+                try await db.raw("SELECT id FROM schema_migrations").all().map {
+                    try $0.decode(column: "id", as: String.self)
+                })
+            return Schema.migrations.map(\.id).filter { !done.contains($0) }
+        }
+    }
+
+    /// A consistent copy of a SQLite database written to `path` while others may be writing (`VACUUM INTO`: one
+    /// read transaction, the copy compacted). PostgreSQL is copied with its own `pg_dump`.
+    public func backup(to path: String) async throws {
+        guard backend == .sqlite else {
+            throw StoreError.cannotOpen(path, "PostgreSQL 请用 pg_dump 备份（见 docs/operations.md）")
+        }
+        try await serialized { try await db.raw("VACUUM INTO \(bind: path)").run() }
+    }
+
+    /// SQLite's own check of every page and index: "ok" when sound.
+    public func quickCheck() async throws -> String {
+        guard backend == .sqlite else { return "ok" }
+        return try await serialized {
+            try await db.raw("PRAGMA quick_check").first()?.decode(column: "quick_check", as: String.self) ?? ""
+        }
+    }
+
     // MARK: - Transactions
 
     /// Runs `body` with this store to itself: one request at a time uses the connection, so a read never sees

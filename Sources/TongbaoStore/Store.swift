@@ -67,6 +67,8 @@ public protocol Store: Sendable {
     func setDisabled(_ name: String, _ disabled: Bool) async throws
     func accountExists(_ name: String) async throws -> Bool
     func tongbanScopes(district: String) async throws -> Set<String>
+    /// Migrations not run yet (a health check: the database answers and its schema is current when empty).
+    func pendingMigrations() async throws -> [String]
 
     // MARK: Publication and versions
     func publication(district: String, period: Period) async throws -> Publication?

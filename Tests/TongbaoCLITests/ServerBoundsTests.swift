@@ -228,4 +228,30 @@ import TongbaoTestSupport
         #expect(again.read() > 0)
         withExtendedLifetime(held) {}
     }
+
+    /// Issue 15: a backup taken while the server runs is consistent and restores to the same store; the server
+    /// logs each request.
+    @Test func aBackupWhileServingRestoresTheSameStore() async throws {
+        let server = try await Served()
+        defer { server.stop() }
+        let db = server.dir.appendingPathComponent("t.sqlite").path
+        let copy = server.dir.appendingPathComponent("copy.sqlite").path
+        let backup = try CLI.run(["backup", "--db", db, "--out", copy])
+        #expect(backup.status == 0 && backup.stdout.contains("完整性检查通过"), "\(backup.stderr)")
+        #expect(try CLI.run(["backup", "--db", db, "--out", copy]).stderr.contains("已存在"))
+        let restored = server.dir.appendingPathComponent("restored.sqlite").path
+        let restore = try CLI.run(["restore", "--from", copy, "--db", restored])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(try CLI.run(["restore", "--from", copy, "--db", restored]).stderr.contains("--force"))
+        let garbage = server.dir.appendingPathComponent("garbage.sqlite")
+        try Data("not a database".utf8).write(to: garbage)
+        let bad = try CLI.run(["restore", "--from", garbage.path, "--db", restored, "--force"])
+        #expect(bad.status != 0)
+        let a = try CLI.run(["bulletin", "--db", db, "--district", "yubei", "--period", "2021-07", "--format", "json"])
+        let b = try CLI.run([
+            "bulletin", "--db", restored, "--district", "yubei", "--period", "2021-07", "--format", "json",
+        ])
+        #expect(a.status == 0 && a.stdout == b.stdout && !a.stdout.isEmpty)
+        #expect(try await server.get("/healthz") == (200, "ok\n"))
+    }
 }
