@@ -42,10 +42,7 @@ let package = Package(
         ),
         .target(
             name: "TongbaoReport",
-            dependencies: [
-                "TongbaoCore", "TongbaoOffice",
-                .product(name: "Mustache", package: "swift-mustache"),
-            ]
+            dependencies: ["TongbaoCore", "TongbaoOffice"]
         ),
         .target(
             name: "TongbaoServer",
@@ -84,7 +81,12 @@ let package = Package(
         .executableTarget(name: "tongbao-fuzz", dependencies: ["TongbaoTestSupport"], path: "Fuzz/TongbaoFuzz"),
         .testTarget(name: "TongbaoCoreTests", dependencies: ["TongbaoCore", "TongbaoTestSupport"]),
         .testTarget(name: "TongbaoOfficeTests", dependencies: ["TongbaoOffice", "TongbaoTestSupport"]),
-        .testTarget(name: "TongbaoStoreTests", dependencies: ["TongbaoStore", "TongbaoTestSupport"]),
+        .testTarget(
+            name: "TongbaoStoreTests",
+            dependencies: [
+                "TongbaoStore", "TongbaoTestSupport", "TongbaoOffice",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .testTarget(
             name: "TongbaoReportTests",
             dependencies: [

@@ -67,7 +67,13 @@ public enum XLSXReader {
             throw head.contains("<html") || head.contains("<table") || head.contains("<!doctype") ? .html : .notXLSX
         }
         let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch { throw .damaged("不是完整的 zip 文件") }
+        // Opened from a file, not from memory: ZIPFoundation's in-memory archive keeps a copy of the data for good
+        // when the zip has no end record (found by fuzzing: every damaged upload leaked its whole size).
+        if let entry = ZipCheck.entryPastTheEnd(data) { throw .damaged("\(entry) 的数据超出文件末尾（文件不完整）") }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tongbao-xlsx-\(UUID().uuidString)")
+        guard (try? data.write(to: file)) != nil else { throw .damaged("无法写入临时文件") }
+        defer { try? FileManager.default.removeItem(at: file) }
+        do { archive = try Archive(url: file, accessMode: .read) } catch { throw .damaged("不是完整的 zip 文件") }
         func part(_ path: String) throws(SpreadsheetError) -> Data? {
             guard let entry = archive[path] else { return nil }
             // A few kilobytes uploaded can inflate to gigabytes (a zip bomb): refuse a part past the limit, and

@@ -1,12 +1,116 @@
 import Foundation
-import Mustache
 
 /// Renders a ``BulletinView`` as a print-ready A4 HTML page (Chinese official-document look, system fonts, no
-/// external asset). User text is escaped by Mustache; only Tongbao's own SVG is inserted unescaped.
+/// external asset). Written directly, not through a template engine (a reflecting engine took 85 ms a bulletin):
+/// every text is escaped as Mustache escapes it (`& < > " '`); only Tongbao's own SVG is inserted as it is.
 public enum HTMLWriter {
     public static func render(_ v: BulletinView) throws -> String {
-        let template = try MustacheTemplate(string: Self.template)
-        return template.render(v)
+        var out = ""
+        out.reserveCapacity(64 << 10)
+        func text(_ s: String?) { if let s { escape(s, into: &out) } }
+        /// `open`, the escaped text and `close` when there is a text; nothing otherwise.
+        func element(_ s: String?, _ open: String, _ close: String) {
+            guard let s else { return }
+            out += open
+            escape(s, into: &out)
+            out += close
+        }
+        out += "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
+        text(v.title)
+        out += "</title>\n<style>\n" + css + "\n</style>\n</head>\n<body>"
+        element(v.notice, "<p class=\"notice\"><strong>", "</strong></p>")
+        out += "\n<header>\n<h1>"
+        text(v.title)
+        out += "</h1>\n"
+        element(v.issueLine, "<p class=\"issue\">", "</p>")
+        out += "\n<div class=\"sign\"><span>"
+        text(v.issuer)
+        out += "</span><span>"
+        text(v.date)
+        out += "</span></div>\n</header>\n"
+        element(v.lead, "<p>", "</p>")
+        out += "\n"
+        for section in v.sections {
+            out += "<section>\n<h2>"
+            text(section.heading)
+            out += "</h2>\n"
+            for b in section.blocks {
+                element(b.paragraph, "<p>", "</p>")
+                out += "\n"
+                if let c = b.chart {
+                    out += "<figure>" + c.svg + "<figcaption>"
+                    text(c.title)
+                    out += "</figcaption></figure>"
+                }
+                out += "\n"
+                element(b.note, "<p class=\"note\">", "</p>")
+                out += "\n"
+                if let t = b.table { table(t, into: &out) }
+            }
+            out += "</section>\n"
+        }
+        if v.hasWarnings {
+            out += "<aside class=\"warnings\"><strong>数据校验提示（打印时不显示）</strong>\n<ul>"
+            for w in v.warnings { element(w, "<li>", "</li>") }
+            out += "</ul>\n</aside>\n"
+        }
+        out += "</body>\n</html>"
+        return out
+    }
+
+    static func table(_ t: TableView, into out: inout String) {
+        out += "<table>\n<caption>"
+        escape(t.title, into: &out)
+        out += "</caption>\n<thead>\n"
+        for row in t.header { Self.row(row, cell: "th", into: &out) }
+        out += "</thead>\n<tbody>\n"
+        for row in t.body { Self.row(row, cell: "td", into: &out) }
+        out += "</tbody>\n</table>\n"
+        if let n = t.note {
+            out += "<p class=\"note\">"
+            escape(n, into: &out)
+            out += "</p>"
+        }
+        out += "\n"
+    }
+
+    static func row(_ r: TableView.Row, cell tag: String, into out: inout String) {
+        out += r.total && tag == "td" ? "<tr class=\"total\">" : "<tr>"
+        for c in r.cells where !c.covered {
+            out += "<" + tag
+            if let span = c.colspan { out += " colspan=\"\(span)\"" }
+            if let span = c.rowspan { out += " rowspan=\"\(span)\"" }
+            if c.numeric && tag == "td" { out += " class=\"num\"" }
+            out += ">"
+            escape(c.text, into: &out)
+            out += "</" + tag + ">"
+        }
+        out += "</tr>\n"
+    }
+
+    /// HTML's five special characters as entities, the rest as it is.
+    static func escape(_ s: String, into out: inout String) {
+        var start = s.utf8.startIndex
+        let utf8 = s.utf8
+        var i = start
+        while i != utf8.endIndex {
+            let replacement: String? =
+                switch utf8[i] {
+                case UInt8(ascii: "&"): "&amp;"
+                case UInt8(ascii: "<"): "&lt;"
+                case UInt8(ascii: ">"): "&gt;"
+                case UInt8(ascii: "\""): "&quot;"
+                case UInt8(ascii: "'"): "&#39;"
+                default: nil
+                }
+            if let replacement {
+                out += s[start..<i]
+                out += replacement
+                start = utf8.index(after: i)
+            }
+            i = utf8.index(after: i)
+        }
+        out += s[start..<utf8.endIndex]
     }
 
     static let css = """
@@ -37,55 +141,5 @@ public enum HTMLWriter {
         tr.total td { font-weight: 700; }
         .warnings { font-size: 11pt; color: #7a4b00; border: 1px solid #e0c080; padding: 0.5em; }
         @media print { .warnings { display: none; } body { margin: 0; max-width: none; } }
-        """
-
-    static let template = """
-        <!DOCTYPE html>
-        <html lang="zh-CN">
-        <head>
-        <meta charset="utf-8">
-        <title>{{title}}</title>
-        <style>
-        \(css)
-        </style>
-        </head>
-        <body>{{#notice}}<p class="notice"><strong>{{.}}</strong></p>{{/notice}}
-        <header>
-        <h1>{{title}}</h1>
-        {{#issueLine}}<p class="issue">{{.}}</p>{{/issueLine}}
-        <div class="sign"><span>{{issuer}}</span><span>{{date}}</span></div>
-        </header>
-        {{#lead}}<p>{{.}}</p>{{/lead}}
-        {{#sections}}
-        <section>
-        <h2>{{heading}}</h2>
-        {{#blocks}}
-        {{#paragraph}}<p>{{.}}</p>{{/paragraph}}
-        {{#chart}}<figure>{{{svg}}}<figcaption>{{title}}</figcaption></figure>{{/chart}}
-        {{#note}}<p class="note">{{.}}</p>{{/note}}
-        {{#table}}
-        <table>
-        <caption>{{title}}</caption>
-        <thead>
-        {{#header}}<tr>{{#cells}}{{^covered}}<th{{#colspan}} colspan="{{.}}"{{/colspan}}{{#rowspan}} rowspan="{{.}}"{{/rowspan}}>{{text}}</th>{{/covered}}{{/cells}}</tr>
-        {{/header}}
-        </thead>
-        <tbody>
-        {{#body}}<tr{{#total}} class="total"{{/total}}>{{#cells}}{{^covered}}<td{{#colspan}} colspan="{{.}}"{{/colspan}}{{#rowspan}} rowspan="{{.}}"{{/rowspan}}{{#numeric}} class="num"{{/numeric}}>{{text}}</td>{{/covered}}{{/cells}}</tr>
-        {{/body}}
-        </tbody>
-        </table>
-        {{#note}}<p class="note">{{.}}</p>{{/note}}
-        {{/table}}
-        {{/blocks}}
-        </section>
-        {{/sections}}
-        {{#hasWarnings}}
-        <aside class="warnings"><strong>数据校验提示（打印时不显示）</strong>
-        <ul>{{#warnings}}<li>{{.}}</li>{{/warnings}}</ul>
-        </aside>
-        {{/hasWarnings}}
-        </body>
-        </html>
         """
 }

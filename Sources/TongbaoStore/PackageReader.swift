@@ -1,5 +1,6 @@
 import Foundation
 import TongbaoCore
+import TongbaoOffice
 import ZIPFoundation
 
 /// Reads a data package from a folder (with its subfolders), a .zip of one, or a single file; several paths make
@@ -107,6 +108,9 @@ public enum PackageReader {
         let zip = url.lastPathComponent
         func refuse(_ why: String, _ entry: String? = nil) -> ImportFailed {
             ImportFailed([Issue(.unreadablePackage, file: entry.map { "\(zip)/\($0)" } ?? zip, value: why)])
+        }
+        if let bytes = try? Data(contentsOf: url, options: .mappedIfSafe), let entry = ZipCheck.entryPastTheEnd(bytes) {
+            throw refuse("zip 文件不完整或已损坏（\(entry) 的数据超出文件末尾）")
         }
         let archive: Archive
         do {
