@@ -21,6 +21,14 @@ public struct CSVTable: Sendable {
     public var rows: [Record] { [Record(line: headerLine, cells: header)] + records }
 
     /// One field as RFC 4180 writes it: quoted (inner quotes doubled) when it holds a comma, a quote or a line break.
+    /// A cell of a CSV people open in Excel or WPS: a text starting with `=`, `+`, `-`, `@`, a tab or a carriage
+    /// return would run as a formula, so it gets a leading `'` (shown as text). Figures written by Tongbao itself
+    /// (numbers, dates) never start so.
+    public static func spreadsheetField(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return field(s) }
+        return field("'" + s)
+    }
+
     public static func field(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
@@ -29,6 +37,9 @@ public struct CSVTable: Sendable {
     /// Cells a record may have, and bytes a record may span, before the file is refused (``CSVError/tooWide(line:)``).
     public static let maxCells = 1_000
     public static let maxRecordBytes = 1 << 20
+    /// Cells a whole file may have (about 400,000 case records of 13 columns): a package file held in memory
+    /// stays near 100 MB. A platform's larger export goes through `tongbao ingest`, which streams.
+    public static let maxTotalCells = 5_000_000
 
     /// Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF). Blank lines are skipped; unquoted cells
     /// are trimmed. Works on the UTF-8 bytes: every delimiter is ASCII, so cells split at character boundaries.
@@ -54,8 +65,12 @@ public struct CSVTable: Sendable {
             while j < n, bytes[j] != comma, bytes[j] != cr, bytes[j] != lf { j += 1 }
             return j
         }
+        var total = 0
         func endRecord() {
-            if !(cells.count == 1 && cells[0].isEmpty) { rows.append(Record(line: recordLine, cells: cells)) }
+            if !(cells.count == 1 && cells[0].isEmpty) {
+                rows.append(Record(line: recordLine, cells: cells))
+                total += cells.count
+            }
             cells = []
         }
 
@@ -103,6 +118,7 @@ public struct CSVTable: Sendable {
             if cells.count > maxCells || i - recordStart > maxRecordBytes {
                 return .failure(.tooWide(line: recordLine))
             }
+            if total > maxTotalCells { return .failure(.tooLarge(line: recordLine)) }
             // After a cell: a comma, an end of line, or the end of the text.
             if i >= n {
                 endRecord()
@@ -134,4 +150,6 @@ public enum CSVError: Error, Equatable {
     /// A record past ``CSVTable/maxCells`` cells or ``CSVTable/maxRecordBytes`` bytes: no table of a package is
     /// that wide, and reading on would only fill memory (a file of commas).
     case tooWide(line: Int)
+    /// A file past ``CSVTable/maxTotalCells`` cells.
+    case tooLarge(line: Int)
 }

@@ -65,7 +65,8 @@ public enum CaseLists {
             unit, c.caseID, c.item, c.immediate ? "即办" : "承诺", t.received, t.limit, t.due, t.completed, t.rating,
             t.level, t.late, c.channel,
         ]
-        return fields.map(CSVTable.field).joined(separator: ",")
+        // Names and items come from the platform's export, which anyone may have typed into.
+        return fields.map(CSVTable.spreadsheetField).joined(separator: ",")
     }
 
     /// A listed case as a clerk reads it, for the CSV and the pages alike: limit, deadline, and as of a day its

@@ -119,6 +119,16 @@ public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+extension Array where Element == Issue {
+    /// Errors in all: those listed, plus those an E035 counted without listing.
+    public var errorCount: Int {
+        reduce(0) {
+            guard $1.severity == .error else { return $0 }
+            return $0 + ($1.code == .tooManyIssues ? Int($1.value ?? "") ?? 0 : 1)
+        }
+    }
+}
+
 /// Stable issue codes. `E…` are errors, `W…` warnings.
 public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case unknownEncoding = "E001"
@@ -155,6 +165,8 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case duplicateTable = "E032"
     case noCalendar = "E033"
     case tooManyIssues = "E035"
+    case unitNotAllowed = "E036"
+    case futureMonth = "E037"
     case reportedDiffers = "W101"
     case reportedYTDDiffers = "W102"
     case doneExceedsReceived = "W103"
@@ -216,6 +228,9 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
             return "单元格是没有计算结果的公式\(v)；请在 Excel 或 WPS 中打开并保存后再导入，或填入数值"
         case .tooManyIssues: return "另有 \(i.value ?? "?") 处问题未列出：请先改正以上错误（往往是同一个原因）"
         case .noCalendar: return WorkCalendar.MissingYear(year: Int(i.value ?? "") ?? 0).message
+        case .unitNotAllowed: return "不能修改其他单位的数据" + (i.value.map { "：" + $0 } ?? "")
+        case .futureMonth:
+            return "\(i.period ?? "该月")尚未到来，不能填报\(i.value.map { "（\($0)）" } ?? "")"
         case .duplicateTable:
             return "\(i.key.map { "“\($0)”" } ?? "本行")已在 \(i.value ?? "另一个文件") 第\(i.computed ?? "?")行出现；"
                 + "同一单位同一月份只能报送一次，请删去其中一份"

@@ -23,8 +23,8 @@ public struct PackageParser: Sendable {
         var records: [CSVTable.Record]
     }
 
-    /// Issues kept at most; the rest are counted (E035).
-    public static let maxIssues = 100
+    /// Issues kept at most; the rest are counted (E035), which makes 100 with the ones kept.
+    public static let maxIssues = 99
 
     public func parse(_ files: [PackageFile]) -> (DataPackage, [Issue]) {
         var issues: [Issue] = []
@@ -168,6 +168,13 @@ public struct PackageParser: Sendable {
                 Issue(
                     .notCSV, file: f.name, line: line,
                     value: "一行超过 \(CSVTable.maxCells) 个单元格或 \(CSVTable.maxRecordBytes >> 20) MB，不是数据包的表"))
+            return nil
+        case .failure(.tooLarge(let line)):
+            issues.append(
+                Issue(
+                    .unreadablePackage, file: f.name, line: line,
+                    value:
+                        "文件超过 \(CSVTable.maxTotalCells / 10_000) 万个单元格；办件明细导出请用 tongbao ingest 导入，其他表请拆分"))
             return nil
         case .success(let t): csv = t
         }

@@ -66,29 +66,24 @@ public enum XLSXReader {
             let head = String(decoding: data.prefix(512), as: UTF8.self).lowercased()
             throw head.contains("<html") || head.contains("<table") || head.contains("<!doctype") ? .html : .notXLSX
         }
-        let archive: Archive
-        // Opened from a file, not from memory: ZIPFoundation's in-memory archive keeps a copy of the data for good
-        // when the zip has no end record (found by fuzzing: every damaged upload leaked its whole size).
-        if let entry = ZipCheck.entryPastTheEnd(data) { throw .damaged("\(entry) 的数据超出文件末尾（文件不完整）") }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tongbao-xlsx-\(UUID().uuidString)")
-        guard (try? data.write(to: file)) != nil else { throw .damaged("无法写入临时文件") }
-        defer { try? FileManager.default.removeItem(at: file) }
-        do { archive = try Archive(url: file, accessMode: .read) } catch { throw .damaged("不是完整的 zip 文件") }
+        // The parts come out through ZipCheck, bounded and without ZIPFoundation's extraction, which spins for
+        // ever on a damaged deflate stream and leaks a damaged in-memory archive (both found by fuzzing).
+        let entries: [ZipCheck.Entry]
+        do { entries = try ZipCheck.list(data) } catch {
+            throw .damaged("文件不完整（部分内容超出文件末尾）")
+        }
+        guard !entries.isEmpty else { throw .damaged("不是完整的 zip 文件") }
+        let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         func part(_ path: String) throws(SpreadsheetError) -> Data? {
-            guard let entry = archive[path] else { return nil }
+            guard let entry = byName[path] else { return nil }
             // A few kilobytes uploaded can inflate to gigabytes (a zip bomb): refuse a part past the limit, and
-            // stop extracting one whose header understates its size.
+            // stop inflating one whose header understates its size.
             guard entry.uncompressedSize <= maxPartSize else { throw .damaged("\(path) 解压后超过 \(maxPartSize >> 20) MB") }
-            var out = Data()
             do {
-                _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                    guard out.count + chunk.count <= maxPartSize else { throw CocoaError(.fileReadTooLarge) }
-                    out.append(chunk)
-                }
+                return try ZipCheck.extract(entry, from: data, limit: Int(maxPartSize))
             } catch {
                 throw .damaged("\(path) 内容损坏或过大")
             }
-            return out
         }
         guard let workbookXML = try part("xl/workbook.xml") else { throw .damaged("缺少 xl/workbook.xml") }
         let book = try parse(workbookXML, WorkbookHandler(), "xl/workbook.xml")

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import TongbaoCore
 import TongbaoReport
 import TongbaoStore
@@ -51,7 +52,10 @@ struct APIController {
         case .keyNotFound(let key, let context)?:
             return "缺少字段“\(path(context.codingPath + [key]))”"
         case .typeMismatch(_, let context)?:
-            return "字段“\(path(context.codingPath))”的类型不对（数字也请写成文本，如 \"12\"）"
+            let field = path(context.codingPath)
+            return field == "version"
+                ? "字段“version”应为整数（读取报表时得到的版本号）"
+                : "字段“\(field)”的类型不对（数字也请写成文本，如 \"12\"）"
         case .valueNotFound(_, let context)?:
             return "字段“\(path(context.codingPath))”不能为 null"
         case .dataCorrupted(let context)?:
@@ -121,7 +125,7 @@ struct APIController {
         router.post(SiteURL.apiPackages.pattern) { request, context -> Response in
             let account = try context.requireImporter()
             let q = request.uri.queryParameters
-            let dryRun = q.get("dryRun") == "true"
+            let dryRun = try Self.flag(q.get("dryRun"), name: "dryRun")
             let type = request.headers[.contentType] ?? ""
             let name =
                 q.get("name")
@@ -129,8 +133,7 @@ struct APIController {
                     ? "package.xlsx" : type.contains("zip") ? "package.zip" : "package.csv")
             let path = try await Spool.body(request, name: name, limit: workbench.config.uploadLimit)
             defer { Spool.discard(path) }
-            let files = try PackageReader.read(path.path, limits: workbench.config.unpackLimits)
-            let report = try await workbench.importFiles(files, as: account, source: "api:\(name)", dryRun: dryRun)
+            let report = try await workbench.importUpload(path, as: account, source: "api:\(name)", dryRun: dryRun)
             return try JSON.response(ImportResult(report, dryRun: dryRun, for: account))
         }
         router.get(SiteURL.apiAudit.pattern) { request, context -> Response in
@@ -143,6 +146,17 @@ struct APIController {
         }
     }
 
+    /// A yes/no query parameter: absent, `false`, `0`, `no` or `off` is no; `true`, `1`, `yes` or `on` is yes;
+    /// anything else is refused (a misspelt `dryRun` must not save).
+    static func flag(_ value: String?, name: String) throws -> Bool {
+        guard let value else { return false }
+        switch value.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off", "": return false
+        default: throw WebError.badRequest("参数 \(name) 应为 true 或 false，实际为“\(value.prefix(20))”；未保存任何数据")
+        }
+    }
+
     func target(_ context: AppContext) throws -> (Account, String, Period) {
         let account = try context.requireAccount()
         return (account, try context.pathParameter("unit"), try context.parameters.require("period").period())
@@ -151,6 +165,8 @@ struct APIController {
     func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: AppContext) async throws -> T {
         do {
             return try await JSONDecoder().decode(type, from: request, context: context)
+        } catch let tooMany as NIOTooManyBytesError {
+            throw WebError.tooLarge(limit: tooMany.maxBytes ?? context.maxUploadSize)
         } catch {
             throw WebError.badRequest("请求体不是有效的 JSON：" + Self.reason(error))
         }

@@ -45,7 +45,7 @@ public func buildApplication(store: any Store, config: ServerConfig, logger: Log
     ListsController(store: store, views: views).register(router)
     CalendarController(store: store, views: views).register(router)
     AccountsController(store: store, config: config, views: views, throttle: throttle).register(router)
-    MeController(store: store, config: config, views: views).register(router)
+    MeController(store: store, config: config, views: views, throttle: throttle).register(router)
     CityController(store: store, config: config, views: views).register(router)
     APIController(store: store, workbench: workbench, openAPI: openAPI).register(router)
     Operations.register(router, store: store)

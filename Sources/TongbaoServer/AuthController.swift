@@ -85,10 +85,10 @@ struct AuthController {
             Operations.count(.loginFailures)
             return try loginPage(context, next: next, name: name, error: "用户名或密码错误", status: .unauthorized)
         }
-        await throttle.succeeded(name: name, client: client)
+        await throttle.succeeded(name: name, client: client, now: now)
         let token = Secrets.token()
         try await store.createSession(
-            tokenHash: Secrets.sha256(token), user: account.name, csrf: Secrets.token(),
+            tokenHash: Secrets.sha256(token), user: account.name, csrf: Secrets.token(), created: now,
             expires: now.addingTimeInterval(config.sessionLifetime))
         var response = Response.redirect(to: Self.safeNext(next).isEmpty ? "/" : Self.safeNext(next), type: .found)
         response.setCookie(cookie(Cookies.session, token, maxAge: Int(config.sessionLifetime)))

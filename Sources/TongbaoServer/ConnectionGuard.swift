@@ -34,8 +34,9 @@ final class ClientConnections: Sendable {
 
 /// Guards one connection: closes it on arrival when its client holds too many already, and whenever the client
 /// stalls: a request's headers not complete within `timeout` of the connection opening (or of the previous
-/// response), or its body sending nothing for `timeout`. Handlers of the server itself (a slow PDF) never count
-/// against the client.
+/// response), its body sending nothing for `timeout`, or its body as a whole slower than ``minimumRate`` (a byte
+/// every few seconds keeps the connection from idling, not from this deadline). Handlers of the server itself (a
+/// slow PDF) never count against the client.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -46,6 +47,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     let timeout: TimeAmount
     private var client: String?
     private var timer: Scheduled<Void>?
+    private var deadline: Scheduled<Void>?
+    /// Bytes a second a request body must average (on top of `timeout`).
+    static let minimumRate = 50_000
 
     init(connections: ClientConnections, timeout: TimeAmount) {
         self.connections = connections
@@ -71,14 +75,26 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head, .body: arm(context)  // the body must keep coming
+        case .head(let head):
+            arm(context)  // the body must keep coming
+            // … and arrive in full in time for its length (unknown length: the time of 64 KB).
+            let length = head.headerFields[.contentLength].flatMap { Int($0) } ?? (64 << 10)
+            let allowed = timeout + .seconds(Int64(length / Self.minimumRate))
+            deadline?.cancel()
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            deadline = context.eventLoop.scheduleTask(in: allowed) { bound.value.close(promise: nil) }
+        case .body: arm(context)
         case .end: disarm()  // the server's turn
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { arm(context) }  // the next request's headers, in time
+        if case .end = unwrapOutboundIn(data) {
+            deadline?.cancel()
+            deadline = nil
+            arm(context)  // the next request's headers, in time
+        }
         context.write(data, promise: promise)
     }
 
@@ -91,6 +107,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func disarm() {
         timer?.cancel()
         timer = nil
+        deadline?.cancel()
+        deadline = nil
     }
 
     private func release() {

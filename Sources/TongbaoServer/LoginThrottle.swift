@@ -9,8 +9,10 @@ import Foundation
 /// - per name, over all clients: after ``perNameFree`` failures each try waits at most ``perNameMaxWait`` (one
 ///   minute), which bounds guessing from many addresses without letting anyone lock an account for good.
 ///
-/// So the right password from its owner's address wins after at most a minute, however hard others try, and an
-/// admin can clear the lock of a name (``clear(_:)``). Kept in memory: a restart forgives, which an attacker cannot
+/// An address that signed in to a name before (remembered 90 days, in a bounded table) is not held by the per-name
+/// wait: however many addresses try wrong passwords, the owner at their usual address gets in (after the per-name
+/// and address wait of their own failures only). From a new address the owner waits at most a minute after the
+/// attackers' last counted try, and an admin can clear the lock of a name (``clear(_:)``). Kept in memory: a restart forgives, which an attacker cannot
 /// use faster than the waits allow.
 ///
 /// Checking and counting are one step (``attempt(name:client:now:)`` counts the try as a failure before the password
@@ -87,23 +89,30 @@ actor LoginThrottle {
     private var byNameAndClient: Table
     private var byClient: Table
     private var byName: Table
+    /// Name and address pairs that signed in, and when last.
+    private var known: [String: Date] = [:]
+    static let knownFor: TimeInterval = 90 * 86400
+    private let capacity: Int
 
     init(free: Int, capacity: Int = 10_000) {
         byNameAndClient = Table(free: free, maxWait: Table.window, capacity: capacity)
         byClient = Table(free: Self.perClientFree, maxWait: Table.window, capacity: capacity)
         byName = Table(free: Self.perNameFree, maxWait: Self.perNameMaxWait, capacity: capacity)
+        self.capacity = capacity
     }
 
     /// How many entries are remembered in all (for tests of the bound).
-    var count: Int { byNameAndClient.count + byClient.count + byName.count }
+    var count: Int { byNameAndClient.count + byClient.count + byName.count + known.count }
 
     private static func pair(_ name: String, _ client: String) -> String { client + "\u{0}" + name }
 
     /// The wait, when this try must wait; else 0, and the try is counted as a failure until it succeeds.
     func attempt(name: String, client: String, now: Date) -> Int {
+        let pair = Self.pair(name, client)
+        let trusted = known[pair].map { now.timeIntervalSince($0) < Self.knownFor } ?? false
         let w = max(
-            byNameAndClient.wait(Self.pair(name, client), now: now), byClient.wait(client, now: now),
-            byName.wait(name, now: now))
+            byNameAndClient.wait(pair, now: now), byClient.wait(client, now: now),
+            trusted ? 0 : byName.wait(name, now: now))
         if w == 0 {
             byNameAndClient.failed(Self.pair(name, client), now: now)
             byClient.failed(client, now: now)
@@ -113,8 +122,14 @@ actor LoginThrottle {
     }
 
     /// A right password: the name's failures are forgiven, and this try is not held against the client.
-    func succeeded(name: String, client: String) {
-        byNameAndClient.clear { $0 == Self.pair(name, client) }
+    func succeeded(name: String, client: String, now: Date = Date()) {
+        let pair = Self.pair(name, client)
+        if known[pair] == nil, known.count >= capacity {
+            known = known.filter { now.timeIntervalSince($0.value) < Self.knownFor }
+            if known.count >= capacity, let oldest = known.min(by: { $0.value < $1.value }) { known[oldest.key] = nil }
+        }
+        known[pair] = now
+        byNameAndClient.clear { $0 == pair }
         byName.clear { $0 == name }
         byClient.undo(client)
     }

@@ -8,6 +8,8 @@ struct MeController {
     let store: any Store
     let config: ServerConfig
     let views: Views
+    /// The login throttle: a wrong old password counts as a failed login of the account.
+    let throttle: LoginThrottle
 
     struct TokenRow: Sendable {
         var id: String
@@ -32,10 +34,18 @@ struct MeController {
             let account = try context.requireAccount()
             let form = try await Forms.fields(request, context: context)
             let new = form["password"] ?? ""
+            let client = context.client(request, trustProxy: config.trustProxy)
+            let wait = await throttle.attempt(name: account.name, client: client, now: config.now())
+            if wait > 0 { throw WebError.tooManyAttempts(retryAfter: wait) }
             guard let (_, hash) = try await store.account(account.name),
                 Secrets.verify(form["old"] ?? "", hash: hash)
             else {
+                Operations.count(.loginFailures)
                 return try await page(context, error: "原密码不正确", status: .unprocessableContent)
+            }
+            await throttle.succeeded(name: account.name, client: client, now: config.now())
+            if Secrets.verify(new, hash: hash) {
+                return try await page(context, error: "新密码不能与原密码相同", status: .unprocessableContent)
             }
             if let problem = Account.passwordProblem(new, name: account.name) {
                 return try await page(context, error: problem, status: .unprocessableContent)

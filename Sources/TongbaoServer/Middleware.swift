@@ -112,6 +112,8 @@ struct IdentifyMiddleware: RouterMiddleware {
             if let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") {
                 let token = String(auth.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
                 context.account = try await store.account(tokenHash: Secrets.sha256(token), now: config.now())
+                // A token sent and not taken is said as such, not as "please sign in".
+                if context.account == nil { throw WebError.badToken }
             }
         } else if let cookie = request.cookies[Cookies.session]?.value {
             let hash = Secrets.sha256(cookie)
@@ -137,6 +139,10 @@ struct CSRFMiddleware: RouterMiddleware {
         -> Response
     {
         guard request.method != .get, request.method != .head, !request.uri.path.hasPrefix("/api/") else {
+            return try await next(request, context)
+        }
+        // A path or method no route answers changes nothing: it gets its 404 or 405, not a CSRF refusal.
+        guard let url = SiteURL.matching(request.uri.path), url.methods.contains(request.method) else {
             return try await next(request, context)
         }
         // The upload form streams to disk: its `_csrf` field, first in the form, is checked there before any

@@ -40,8 +40,7 @@ struct UploadController {
             let name = path.lastPathComponent
             let report: ImportReport
             do {
-                let files = try PackageReader.read(path.path, limits: workbench.config.unpackLimits)
-                report = try await workbench.importFiles(files, as: account, source: "web:\(name)", dryRun: true)
+                report = try await workbench.importUpload(path, as: account, source: "web:\(name)", dryRun: true)
             } catch {
                 Spool.discard(path)
                 throw error
@@ -63,9 +62,8 @@ struct UploadController {
                 throw WebError.notFound("待确认的上传（已确认、已过期或不属于您）")
             }
             defer { Spool.discard(entry.path) }
-            let report = try await workbench.importFiles(
-                try PackageReader.read(entry.path.path, limits: workbench.config.unpackLimits), as: account,
-                source: "web:\(entry.name)", dryRun: false)
+            let report = try await workbench.importUpload(
+                entry.path, as: account, source: "web:\(entry.name)", dryRun: false)
             let target =
                 account.role == .reporter
                 ? SiteURL.report.link(account.unit ?? "", report.periods.last ?? Period(containing: Date()))

@@ -22,10 +22,19 @@ enum Spool {
     /// over 255 bytes, control characters) are refused with 400 before anything is written.
     static func fileName(_ name: String) throws -> String {
         let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        guard !last.isEmpty, last != ".", last != "..", last.utf8.count <= 255,
+        guard last.utf8.count <= 255 else {
+            throw WebError.badRequest("文件名过长（\(last.count) 个字符）：请改短后再上传")
+        }
+        guard !last.isEmpty, last != ".", last != "..",
             !last.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else {
-            throw WebError.badRequest("文件名“\(name.prefix(40))”无效：请用 .zip、.xlsx 或 .csv 文件原来的名字上传")
+            let shown = String(
+                String.UnicodeScalarView(
+                    name.unicodeScalars.map {
+                        $0.properties.generalCategory == .control ? "?" : $0
+                    }
+                ).prefix(40))
+            throw WebError.badRequest("文件名“\(shown)”无效（空、“.”或含控制字符）：请用 .zip、.xlsx 或 .csv 文件原来的名字上传")
         }
         return last
     }
@@ -53,8 +62,16 @@ enum Spool {
         func close() { try? handle.close() }
     }
 
+    /// Refuses at once a request whose declared length is past `limit` (plus room for a form's other fields).
+    static func checkLength(_ request: Request, limit: Int) throws {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit + (64 << 10) {
+            throw WebError.tooLarge(limit: limit)
+        }
+    }
+
     /// Streams a raw request body into `name` inside a new directory; returns the file's path.
     static func body(_ request: Request, name: String, limit: Int) async throws -> URL {
+        try checkLength(request, limit: limit)
         let dir = try directory()
         do {
             let path = dir.appendingPathComponent(try fileName(name))
@@ -76,6 +93,7 @@ enum Spool {
         guard let boundary = Forms.param(request.headers[.contentType] ?? "", "boundary"), boundary.count <= 200 else {
             throw WebError.badRequest("请选择要上传的文件")
         }
+        try checkLength(request, limit: limit)
         let dir = try directory()
         let parser = MultipartParser(boundary: boundary)
         var state = FormState()

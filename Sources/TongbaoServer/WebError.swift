@@ -8,6 +8,8 @@ import TongbaoStore
 /// Errors of the web application and the API, each with its HTTP status and a Chinese message for the user.
 public enum WebError: Error, Sendable {
     case unauthenticated
+    /// An API token that is unknown, expired, revoked, or of a disabled account.
+    case badToken
     case forbidden(String)
     case notFound(String)
     case badRequest(String)
@@ -23,7 +25,7 @@ public enum WebError: Error, Sendable {
 
     var status: HTTPResponse.Status {
         switch self {
-        case .unauthenticated: return .unauthorized
+        case .unauthenticated, .badToken: return .unauthorized
         case .forbidden, .csrf: return .forbidden
         case .notFound: return .notFound
         case .badRequest: return .badRequest
@@ -39,13 +41,14 @@ public enum WebError: Error, Sendable {
     var userMessage: String {
         switch self {
         case .unauthenticated: return "请先登录"
+        case .badToken: return "API 令牌无效、已过期或已被吊销：请向管理员申请新的令牌（tongbao user token）或在“我的账号”中生成"
         case .forbidden(let why): return why
         case .notFound(let what): return "找不到\(what)"
         case .badRequest(let why): return why
         case .csrf: return "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试"
         case .conflict(let why): return why
         case .tooManyAttempts(let s): return "登录失败次数过多，请 \(s) 秒后再试"
-        case .invalid(let issues): return "数据未通过校验（\(issues.filter { $0.severity == .error }.count) 处错误），未保存任何数据"
+        case .invalid(let issues): return "数据未通过校验（\(issues.errorCount) 处错误），未保存任何数据"
         case .unavailable(let why): return why
         case .methodNotAllowed(let m): return "此地址不接受 \(m) 请求"
         case .tooLarge(let limit):

@@ -10,11 +10,22 @@ struct Workbench: Sendable {
     let config: ServerConfig
     /// PDFs are printed by Chromium, a few at a time (``ServerConfig/pdfRenderers``).
     let pdfGate: RenderGate
+    /// Uploaded files are read and imported two at a time (each may hold its package in memory), 16 waiting.
+    let uploadGate = RenderGate(width: 2, queue: 16, busy: "同时上传的文件过多，请稍后重试")
 
     init(store: any Store, config: ServerConfig) {
         self.store = store
         self.config = config
         self.pdfGate = RenderGate(width: config.pdfRenderers, queue: config.pdfQueue)
+    }
+
+    /// Reads an uploaded file (spooled at `path`) and imports it as `account`, a few uploads at a time.
+    func importUpload(_ path: URL, as account: Account, source: String, dryRun: Bool) async throws -> ImportReport {
+        let limits = config.unpackLimits
+        return try await uploadGate.run {
+            try await importFiles(
+                try PackageReader.read(path.path, limits: limits), as: account, source: source, dryRun: dryRun)
+        }
     }
 
     func change(_ account: Account, source: String) -> Change {
@@ -72,10 +83,15 @@ struct Workbench: Sendable {
         -> ImportReport
     {
         let scopes = account.role == .admin ? [] : try await store.tongbanScopes(district: account.district)
+        let now = Period(containing: config.now())
         func run<S: Store>(_ store: S) async throws -> ImportReport {
             var importer = Importer(store: store, district: account.district, change: change(account, source: source))
             importer.settings = config.settings
-            if account.role != .admin { importer.authorize = { try Self.authorize(account, $0, scopes: scopes) } }
+            importer.authorize = {
+                try Self.checkMonths(account, $0, now: now)
+                if account.role != .admin { try Self.authorize(account, $0, scopes: scopes) }
+            }
+            if account.role != .admin { importer.onlyUnit = account.unit ?? "" }
             return try await importer.run(files: files, dryRun: dryRun)
         }
         let report = try await run(store)
@@ -88,6 +104,21 @@ struct Workbench: Sendable {
             }
         }
         return report
+    }
+
+    /// No month after the current one through the web or the API (it would become everyone's default month), and
+    /// a reporter's monthly figures within the last 12 months.
+    static func checkMonths(_ account: Account, _ pkg: DataPackage, now: Period) throws {
+        let earliest = (0..<12).reduce(now) { p, _ in p.previous }
+        // A reporter's monthly figures (not case records: a case may have been received long ago).
+        let reported = Set(pkg.cases.map(\.period) + pkg.tongban.map(\.period))
+        let wrong = pkg.periods.union(reported).sorted().filter {
+            $0 > now || (account.role != .admin && reported.contains($0) && $0 < earliest)
+        }
+        guard wrong.isEmpty else {
+            let why = wrong.contains { $0 > now } ? "最晚为本月 \(now)" : "填报员可填报 \(earliest) 至 \(now)"
+            throw ImportFailed(wrong.prefix(5).map { Issue(.futureMonth, period: $0.description, value: why) })
+        }
     }
 
     /// A reporter's package holds only their own unit's monthly figures, 通办 of the district's scopes (`scopes`:

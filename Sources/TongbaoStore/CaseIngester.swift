@@ -45,6 +45,9 @@ public struct CaseIngester: Sendable {
     public var spillEvery = 200_000
     /// How the platform's export names its columns and codes; nil reads Tongbao's own names and synonyms.
     public var profile: ExportProfile?
+    /// A reporter's import: the only unit whose figures it may change. A case id already stored under another
+    /// unit would move that unit's case (and its figures): refused.
+    public var onlyUnit: String?
 
     public init(store: SQLStore, district: String, districtName: String? = nil, change: Change) {
         self.store = store
@@ -366,6 +369,13 @@ public struct CaseIngester: Sendable {
         if let p = pending { try await write(p.day, p.bucket, try await p.task.value) }
         report.days = touchedDays.count
         let keys = Set(delta.figures.filter { !$0.value.isZero }.keys).union(delta.days.keys).union(delta.scopes.keys)
+        if let onlyUnit, let other = keys.first(where: { $0.unit != onlyUnit }) {
+            throw ImportFailed([
+                Issue(
+                    .unitNotAllowed, period: other.period.description, unit: other.unit,
+                    value: "办件明细中有编号已属于单位 \(other.unit) 的办件；填报员只能报送本单位（\(onlyUnit)）的办件")
+            ])
+        }
         let periods = Set(keys.map(\.period))
         report.periods = periods.sorted()
         let frozen = try await store.frozenPeriods(district: district, periods)

@@ -34,6 +34,8 @@ public struct Importer<S: Store>: Sendable {
     /// Called with the parsed package before anything is written; throwing refuses the whole import (the web
     /// application lets a reporter import their own unit's rows only).
     public var authorize: (@Sendable (DataPackage) throws -> Void)?
+    /// A reporter's import: case records may change this unit's figures only (``CaseIngester/onlyUnit``).
+    public var onlyUnit: String?
     /// Called with a short English-free status line per step (for a terminal).
     public var progress: (@Sendable (String) -> Void)?
 
@@ -183,7 +185,8 @@ public struct Importer<S: Store>: Sendable {
         try spill.flush()
         var report = IngestReport()
         report.rows = records.count
-        let ingester = CaseIngester(store: sql, district: district, change: change)
+        var ingester = CaseIngester(store: sql, district: district, change: change)
+        ingester.onlyUnit = onlyUnit
         let done = try await ingester.merge(
             spill, report: report, calendar: try await store.workCalendar(district: district),
             satisfied: try await sql.satisfiedRatings(district: district))

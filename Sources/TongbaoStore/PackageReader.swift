@@ -109,8 +109,17 @@ public enum PackageReader {
         func refuse(_ why: String, _ entry: String? = nil) -> ImportFailed {
             ImportFailed([Issue(.unreadablePackage, file: entry.map { "\(zip)/\($0)" } ?? zip, value: why)])
         }
-        if let bytes = try? Data(contentsOf: url, options: .mappedIfSafe), let entry = ZipCheck.entryPastTheEnd(bytes) {
+        // ZIPFoundation lists the entries (their names in any code page); their bytes come out through ZipCheck,
+        // bounded, without ZIPFoundation's extraction, which spins for ever on a damaged deflate stream.
+        let bytes: Data
+        let located: [ZipCheck.Entry]
+        do {
+            bytes = try Data(contentsOf: url, options: .mappedIfSafe)
+            located = try ZipCheck.list(bytes)
+        } catch ZipCheck.ExtractError.pastTheEnd(let entry) {
             throw refuse("zip 文件不完整或已损坏（\(entry) 的数据超出文件末尾）")
+        } catch {
+            throw refuse("无法读取")
         }
         let archive: Archive
         do {
@@ -121,29 +130,28 @@ public enum PackageReader {
         var files: [PackageFile] = []
         var count = 0
         var total: UInt64 = 0
-        for item in archive where item.type == .file {
+        for (index, item) in archive.enumerated() where item.type == .file {
             count += 1
             guard count <= limits.entries else { throw refuse("zip 中的文件超过 \(limits.entries) 个") }
             let name = entryName(item)
             files.append(
                 try entry(name) {
-                    guard item.uncompressedSize <= limits.entrySize else {
+                    guard index < located.count, item.uncompressedSize <= limits.entrySize else {
                         throw refuse("解压后超过 \(limits.entrySize >> 20) MB", name)
                     }
-                    var data = Data()
+                    let left = limits.totalSize - min(total, limits.totalSize)
+                    let data: Data
                     do {
-                        _ = try archive.extract(item, skipCRC32: false) { chunk in
-                            total += UInt64(chunk.count)
-                            guard data.count + chunk.count <= limits.entrySize, total <= limits.totalSize else {
-                                throw refuse("解压后超过 \(limits.totalSize >> 20) MB", name)
-                            }
-                            data.append(chunk)
-                        }
-                    } catch let failed as ImportFailed {
-                        throw failed
+                        data = try ZipCheck.extract(
+                            located[index], from: bytes, limit: Int(min(limits.entrySize, left)))
+                    } catch ZipCheck.ExtractError.tooLarge {
+                        throw refuse("解压后超过 \(min(limits.entrySize, limits.totalSize) >> 20) MB", name)
+                    } catch ZipCheck.ExtractError.encrypted {
+                        throw refuse("文件已加密，请解密后重新压缩", name)
                     } catch {
                         throw refuse("zip 内容损坏", name)
                     }
+                    total += UInt64(data.count)
                     return data
                 })
         }
@@ -171,7 +179,7 @@ public struct ImportFailed: Error, LocalizedError {
 
     public var errorDescription: String? {
         let errors = self.errors
-        var lines = ["数据包有 \(errors.count) 处错误，未导入任何数据："]
+        var lines = ["数据包有 \(issues.errorCount) 处错误，未导入任何数据："]
         lines += errors.prefix(Self.listed).map { "  " + $0.description }
         if errors.count > Self.listed { lines.append("  ……另有 \(errors.count - Self.listed) 处错误未列出（请先改正以上错误）") }
         return lines.joined(separator: "\n")

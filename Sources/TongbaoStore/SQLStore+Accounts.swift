@@ -79,19 +79,22 @@ extension SQLStore {
 
     // MARK: - Sessions
 
-    public func createSession(tokenHash: String, user: String, csrf: String, expires: Date) async throws {
+    public func createSession(tokenHash: String, user: String, csrf: String, created: Date, expires: Date) async throws
+    {
         try await serialized {
             try await db.raw(
                 """
-                INSERT INTO sessions (token_hash, user_name, csrf, expires_at)
-                VALUES (\(bind: tokenHash), \(bind: user), \(bind: csrf), \(bind: Self.timestamp(expires)))
+                INSERT INTO sessions (token_hash, user_name, csrf, expires_at, last_seen)
+                VALUES (\(bind: tokenHash), \(bind: user), \(bind: csrf), \(bind: Self.timestamp(expires)),
+                \(bind: Self.timestamp(created)))
                 """
             ).run()
         }
     }
 
     /// The account and CSRF token of a live session: not past its absolute end, and used within `idle` seconds
-    /// (its last use is written at most once a minute). An expired or idle session is deleted.
+    /// (its last use is written at most once a minute, or a quarter of `idle`). An expired or idle session is
+    /// deleted. A session starts as used at its creation.
     public func session(tokenHash: String, now: Date, idle: TimeInterval) async throws -> (Account, csrf: String)? {
         try await serialized {
             try await db.raw("DELETE FROM sessions WHERE expires_at < \(bind: Self.timestamp(now))").run()
@@ -108,7 +111,8 @@ extension SQLStore {
                 try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
                 return nil
             }
-            if seen.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
+            // Written at most once a minute (every request would be a write), more often for a short idle time.
+            if seen.map({ now.timeIntervalSince($0) >= min(60, idle / 4) }) ?? true {
                 try await db.raw(
                     "UPDATE sessions SET last_seen = \(bind: Self.timestamp(now)) WHERE token_hash = \(bind: tokenHash)"
                 ).run()

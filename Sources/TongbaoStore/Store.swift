@@ -56,7 +56,7 @@ public protocol Store: Sendable {
     func account(_ name: String) async throws -> (Account, passwordHash: String)?
     func setPassword(_ name: String, passwordHash: String) async throws
     func users(district: String) async throws -> [Account]
-    func createSession(tokenHash: String, user: String, csrf: String, expires: Date) async throws
+    func createSession(tokenHash: String, user: String, csrf: String, created: Date, expires: Date) async throws
     func session(tokenHash: String, now: Date, idle: TimeInterval) async throws -> (Account, csrf: String)?
     func deleteSession(tokenHash: String) async throws
     func addToken(tokenHash: String, user: String, at: Date, expires: Date) async throws

@@ -29,6 +29,11 @@ import TongbaoTestSupport
                 in: .whitespacesAndNewlines)
             port = Int.random(in: 20_000..<60_000)
             let (p, _, _) = CLI.process(["serve", "--db", db, "--port", "\(port)"] + extra)
+            // The access log goes to a file: a pipe nobody reads fills up and blocks the server's writes.
+            let log = dir.appendingPathComponent("serve.log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            p.standardOutput = try FileHandle(forWritingTo: log)
+            p.standardError = p.standardOutput
             process = p
             try p.run()
             for _ in 0..<100 {
@@ -38,8 +43,13 @@ import TongbaoTestSupport
             Issue.record("the server did not start")
         }
 
+        /// Stops the server: SIGTERM, and SIGKILL when it has not exited within 10 s (a graceful shutdown waits for
+        /// open connections, and the test's HTTP client may keep one).
         func stop() {
             process.terminate()
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning, Date() < deadline { usleep(50_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
 
@@ -205,6 +215,16 @@ import TongbaoTestSupport
         stalled.send("POST /api/v1/packages HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
         let answer = stalled.read()
         #expect(answer != -1, "closed or answered, not left hanging")
+        // A body trickling a byte a second is closed at its deadline (2 s + 100,000 bytes at 50 KB/s).
+        let trickle = try RawConnection(port: server.port, timeout: 1)
+        trickle.send("POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+        let start = ContinuousClock.now
+        var closed = false
+        while !closed, ContinuousClock.now - start < .seconds(12) {
+            trickle.send("a")
+            closed = trickle.read() == 0
+        }
+        #expect(closed && ContinuousClock.now - start < .seconds(8), "\(ContinuousClock.now - start)")
         // A complete request is answered.
         let fine = try RawConnection(port: server.port)
         fine.send("GET /login HTTP/1.1\r\nHost: x\r\n\r\n")

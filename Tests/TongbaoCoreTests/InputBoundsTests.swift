@@ -18,7 +18,17 @@ import TongbaoCore
         for i in 0..<5_000 { text += "U\(i),单位\(i),county\n" }
         let (_, issues) = PackageParser().parse([PackageFile(name: "units.csv", data: Data(text.utf8))])
         #expect(issues.count == PackageParser.maxIssues + 1)
-        #expect(issues.last?.code == .tooManyIssues && issues.last?.value == "4900")
-        #expect(issues.last?.message.contains("另有 4900 处问题未列出") == true)
+        #expect(issues.last?.code == .tooManyIssues && issues.last?.value == "4901")
+        #expect(issues.last?.message.contains("另有 4901 处问题未列出") == true)
+        #expect(issues.errorCount == 5_000)
+    }
+
+    @Test func aFileOfMoreThanFiveMillionCellsIsRefused() {
+        let row = String(repeating: "1,", count: 999) + "1\n"
+        let text = String(repeating: row, count: CSVTable.maxTotalCells / 1_000 + 2)
+        guard case .failure(.tooLarge) = CSVTable.parse(text) else {
+            Issue.record("a file past \(CSVTable.maxTotalCells) cells was read")
+            return
+        }
     }
 }
