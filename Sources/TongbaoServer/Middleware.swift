@@ -141,10 +141,6 @@ struct CSRFMiddleware: RouterMiddleware {
         guard request.method != .get, request.method != .head, !request.uri.path.hasPrefix("/api/") else {
             return try await next(request, context)
         }
-        // A path or method no route answers changes nothing: it gets its 404 or 405, not a CSRF refusal.
-        guard let url = SiteURL.matching(request.uri.path), url.methods.contains(request.method) else {
-            return try await next(request, context)
-        }
         // The upload form streams to disk: its `_csrf` field, first in the form, is checked there before any
         // byte of the file is written (``Spool/form(_:csrf:limit:)``).
         if request.uri.path == SiteURL.upload.rawValue, request.headers[.csrfToken] == nil,
@@ -157,7 +153,14 @@ struct CSRFMiddleware: RouterMiddleware {
         let sent = try request.headers[.csrfToken] ?? Self.formToken(request, body: body)
         let expected =
             request.uri.path == SiteURL.login.rawValue ? request.cookies[Cookies.loginCSRF]?.value : context.csrf
-        guard let sent, let expected, !expected.isEmpty, Secrets.equal(sent, expected) else { throw WebError.csrf }
+        guard let sent, let expected, !expected.isEmpty, Secrets.equal(sent, expected) else {
+            // A path or method no route answers changes nothing: it gets its 404 or 405 (ErrorMiddleware), not a
+            // CSRF refusal. Checked after the token, so a route missing from SiteURL.methods stays protected.
+            if SiteURL.matching(request.uri.path).map({ !$0.methods.contains(request.method) }) ?? true {
+                throw HTTPError(.notFound)
+            }
+            throw WebError.csrf
+        }
         return try await next(request, context)
     }
 
