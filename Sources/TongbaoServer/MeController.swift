@@ -93,14 +93,12 @@ struct MeController {
                 id: $0.id, created: ChinaTime.display($0.created), expires: ChinaTime.display($0.expires),
                 expired: $0.expires <= now)
         }
-        var response = try views.page(
+        return try views.page(
             "me",
             Page(
                 chrome: Chrome(context, title: "我的账号", active: nil, period: nil, flash: flash), error: error,
                 newToken: newToken, tokens: tokens, passwordAction: SiteURL.mePassword.link(),
                 tokensAction: SiteURL.meTokens.link()),
             status: status)
-        response.headers[.cacheControl] = "no-store"
-        return response
     }
 }
