@@ -8,6 +8,9 @@ public struct Issue: Codable, Sendable, Equatable, CustomStringConvertible {
     /// rows skipped, files of no table).
     public enum Severity: String, Codable, Sendable { case error, warning, notice }
 
+    /// The value of an E012 for a zip inside the uploaded zip: its message says to unpack it, not to save as CSV.
+    static let nestedZip = "压缩包中的压缩包"
+
     public var code: IssueCode
     public var severity: Severity { code.severity }
     /// Where: file name, 1-based line, column header and 1-based column number.
@@ -209,6 +212,8 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .scoreAboveMax: return "得分\(v)超过该指标满分 \(i.computed ?? "")"
         case .duplicateKey: return "与第\(i.computed ?? "?")行重复（\(i.key ?? "")）"
         case .emptyFile: return "文件为空" + (i.value.map { "：" + $0 } ?? "，至少需要表头行")
+        case .notCSV where i.value == Issue.nestedZip:
+            return "是压缩包中的压缩包，不会读取；请把其中的文件解压出来，直接放进要上传的压缩包"
         case .notCSV: return "不是 CSV 文本文件\(i.value.map { "（看起来是 \($0)）" } ?? "")；请在 Excel 中“另存为 CSV”"
         case .unknownCriterion: return "未知测评指标\(v)；须为测评细则中的编码或名称"
         case .notANumber: return "应为数字，实际为\(v)"

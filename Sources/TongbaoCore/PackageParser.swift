@@ -148,7 +148,8 @@ public struct PackageParser: Sendable {
         let text: String
         switch TextDecoding.decode(f.data) {
         case .failure(.notText(let what)):
-            issues.append(Issue(.notCSV, file: f.name, value: what))
+            let nested = f.name.lowercased().hasSuffix(".zip") && what.hasPrefix("ZIP")
+            issues.append(Issue(.notCSV, file: f.name, value: nested ? Issue.nestedZip : what))
             return nil
         case .failure(.unknownEncoding):
             issues.append(Issue(.unknownEncoding, file: f.name))

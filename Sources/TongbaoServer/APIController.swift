@@ -37,13 +37,52 @@ struct APIController {
         var cases: [String: String]
         var tongban: [String: ReportInput.TongbanInput]?
         var dryRun: Bool?
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case version, cases, tongban, dryRun }
+
+        init(from decoder: any Decoder) throws {
+            try StrictKeys.check(decoder, CodingKeys.allCases.map(\.rawValue))
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            version = try c.decode(Int.self, forKey: .version)
+            cases = try c.decode([String: String].self, forKey: .cases)
+            tongban = try c.decodeIfPresent([String: ReportInput.TongbanInput].self, forKey: .tongban)
+            dryRun = try c.decodeIfPresent(Bool.self, forKey: .dryRun)
+        }
     }
     struct PublicationBody: Codable, Sendable {
         var period: String
         var issue: Int
         var state: String
     }
-    struct Reason: Codable, Sendable { var reason: String }
+    struct Reason: Codable, Sendable {
+        var reason: String
+
+        init(from decoder: any Decoder) throws {
+            try StrictKeys.check(decoder, ["reason"])
+            reason = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .reason)
+        }
+    }
+
+    /// A JSON object with a key the API does not know is refused, not read past: a misspelt `dryrun` would
+    /// otherwise save, and a misspelt figure would silently keep its old value.
+    enum StrictKeys {
+        struct Unknown: Error {}
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        static func check(_ decoder: any Decoder, _ known: [String]) throws {
+            let c = try decoder.container(keyedBy: Key.self)
+            guard let bad = c.allKeys.first(where: { !known.contains($0.stringValue) }) else { return }
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath + [bad], debugDescription: known.joined(separator: "、"),
+                    underlyingError: Unknown()))
+        }
+    }
 
     /// A decoding error in Chinese, naming the field (Foundation's own text is English).
     static func reason(_ error: any Error) -> String {
@@ -58,6 +97,8 @@ struct APIController {
                 : "字段“\(field)”的类型不对（数字也请写成文本，如 \"12\"）"
         case .valueNotFound(_, let context)?:
             return "字段“\(path(context.codingPath))”不能为 null"
+        case .dataCorrupted(let context)? where context.underlyingError is StrictKeys.Unknown:
+            return "未知字段“\(path(context.codingPath))”；可用的字段：\(context.debugDescription)"
         case .dataCorrupted(let context)?:
             return context.codingPath.isEmpty ? "不是合法的 JSON" : "字段“\(path(context.codingPath))”的值无法读取"
         default: return "不是合法的 JSON"
@@ -115,6 +156,11 @@ struct APIController {
             let (account, unit, period) = try target(context)
             guard account.mayEdit(unit: unit) else { throw WebError.forbidden("无权修改单位 \(unit) 的数据") }
             let body = try await decode(ReportSave.self, request, context)
+            if let bad = body.cases.keys.sorted().first(where: { !ReportInput.caseColumns.contains($0) }) {
+                throw WebError.badRequest(
+                    "请求体不是有效的 JSON：未知字段“cases.\(bad)”；可用的字段："
+                        + ReportInput.caseColumns.joined(separator: "、"))
+            }
             let dryRun = body.dryRun ?? false
             let result = try await workbench.saveReport(
                 ReportInput(cases: body.cases, tongban: body.tongban ?? [:]), unit: unit, period: period,

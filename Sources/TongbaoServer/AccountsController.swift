@@ -58,7 +58,7 @@ struct AccountsController {
                 try await store.addUser(
                     Account(name: name, district: admin.district, role: role, unit: role == .reporter ? unit : nil),
                     passwordHash: Secrets.hashPassword(form["password"] ?? "", cost: config.bcryptCost),
-                    at: config.now())
+                    at: config.now(), change: Change(actor: admin.name, source: "web", at: config.now()))
             } catch StoreError.userExists {
                 return try await page(context, error: "用户“\(name)”已存在", flash: nil, status: .conflict)
             }
@@ -75,7 +75,8 @@ struct AccountsController {
                 return try await page(context, error: problem, flash: nil, status: .unprocessableContent)
             }
             try await store.setPassword(
-                name, passwordHash: Secrets.hashPassword(form["password"] ?? "", cost: config.bcryptCost))
+                name, passwordHash: Secrets.hashPassword(form["password"] ?? "", cost: config.bcryptCost),
+                change: Change(actor: admin.name, source: "web", at: config.now()))
             return .redirect(to: SiteURL.accounts.link() + "?done=1", type: .normal)
         }
         // Disable, enable or delete an account of the admin's district (not their own: an office keeps an admin).
@@ -90,10 +91,11 @@ struct AccountsController {
                 return try await page(
                     context, error: "不能停用或删除自己的账号", flash: nil, status: .unprocessableContent)
             }
+            let change = Change(actor: admin.name, source: "web", at: config.now())
             switch form["action"] {
-            case "disable": try await store.setDisabled(name, true)
-            case "enable": try await store.setDisabled(name, false)
-            case "delete": try await store.deleteUser(name)
+            case "disable": try await store.setDisabled(name, true, change: change)
+            case "enable": try await store.setDisabled(name, false, change: change)
+            case "delete": try await store.deleteUser(name, change: change)
             case "unlock": await throttle.clear(name)
             default: throw WebError.badRequest("操作无效")
             }

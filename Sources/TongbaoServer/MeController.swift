@@ -54,7 +54,9 @@ struct MeController {
                 return try await page(context, error: "两次输入的新密码不一致", status: .unprocessableContent)
             }
             // Every session ends with the old password, this one too: sign in again with the new one.
-            try await store.setPassword(account.name, passwordHash: Secrets.hashPassword(new, cost: config.bcryptCost))
+            try await store.setPassword(
+                account.name, passwordHash: Secrets.hashPassword(new, cost: config.bcryptCost),
+                change: Change(actor: account.name, source: "web", at: config.now()))
             return .redirect(to: SiteURL.login.link(), type: .normal)
         }
         router.post(SiteURL.meTokens.pattern) { request, context -> Response in
@@ -69,10 +71,15 @@ struct MeController {
                 let now = config.now()
                 try await store.addToken(
                     tokenHash: Secrets.sha256(token), user: account.name, at: now,
-                    expires: now.addingTimeInterval(TimeInterval(days) * 86400))
+                    expires: now.addingTimeInterval(TimeInterval(days) * 86400),
+                    change: Change(actor: account.name, source: "web", at: now))
                 return try await page(context, newToken: token)
             case "revoke":
-                guard try await store.revokeToken(user: account.name, id: form["id"] ?? "") else {
+                guard
+                    try await store.revokeToken(
+                        user: account.name, id: form["id"] ?? "",
+                        change: Change(actor: account.name, source: "web", at: config.now()))
+                else {
                     throw WebError.notFound("该令牌")
                 }
                 return .redirect(to: SiteURL.me.link() + "?done=1", type: .normal)

@@ -207,6 +207,18 @@ struct ReportInput: Codable, Sendable {
     struct TongbanInput: Codable, Sendable {
         var count: String?
         var ytd: String?
+
+        init(count: String?, ytd: String?) {
+            self.count = count
+            self.ytd = ytd
+        }
+
+        init(from decoder: any Decoder) throws {
+            try APIController.StrictKeys.check(decoder, ["count", "ytd"])
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            count = try c.decodeIfPresent(String.self, forKey: .count)
+            ytd = try c.decodeIfPresent(String.self, forKey: .ytd)
+        }
     }
 
     /// The input as package files. Only the fields it names are written: a figure left out of an API body keeps

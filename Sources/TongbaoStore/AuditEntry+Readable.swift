@@ -47,6 +47,7 @@ extension AuditEntry {
         "approval": "审批类办结", "service": "服务类办结", "on_time": "按时办结", "rated": "已评价",
         "satisfied": "满意", "days_total": "办理天数合计", "working": "放假或上班", "rejected": "不予受理",
         "returned": "退件", "early": "提前办结", "unfavourable": "差评", "online": "网办", "work_days_total": "办理工作日合计",
+        "role": "角色", "password": "密码", "disabled": "停用", "token": "API 令牌",
     ]
 
     /// The entry with codes and column keys turned into names. `units` resolves unit codes in the row's key.

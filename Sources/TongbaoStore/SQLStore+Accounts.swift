@@ -5,8 +5,8 @@ import TongbaoCore
 /// Accounts, sessions and API tokens. The store keeps only hashes: a bcrypt hash of each password, and a
 /// SHA-256 hash of each session and API token, which the server computes.
 extension SQLStore {
-    public func addUser(_ account: Account, passwordHash: String, at: Date) async throws {
-        try await serialized {
+    public func addUser(_ account: Account, passwordHash: String, at: Date, change: Change?) async throws {
+        try await transaction {
             if try await db.raw("SELECT 1 AS x FROM users WHERE name = \(bind: account.name)").first() != nil {
                 throw StoreError.userExists(account.name)
             }
@@ -20,6 +20,8 @@ extension SQLStore {
                 \(bind: account.unit), \(bind: passwordHash), \(bind: Self.timestamp(at)))
                 """
             ).run()
+            let role = [account.role.rawValue, account.unit].compactMap { $0 }.joined(separator: " ")
+            try await auditAccount(account.name, "role", old: nil, new: role, change)
         }
     }
 
@@ -41,19 +43,36 @@ extension SQLStore {
     }
 
     /// A new password ends every session and API token of the account: whoever knew the old one is out.
-    public func setPassword(_ name: String, passwordHash: String) async throws {
+    public func setPassword(_ name: String, passwordHash: String, change: Change?) async throws {
         try await transaction {
             try await db.raw("UPDATE users SET password_hash = \(bind: passwordHash) WHERE name = \(bind: name)").run()
             try await endSessions(of: name)
+            try await auditAccount(name, "password", old: nil, new: "已更改", change)
         }
     }
 
     /// Disables (or enables again) an account; disabling ends its sessions and API tokens.
-    public func setDisabled(_ name: String, _ disabled: Bool) async throws {
+    public func setDisabled(_ name: String, _ disabled: Bool, change: Change?) async throws {
         try await transaction {
+            let was = try await db.raw("SELECT disabled FROM users WHERE name = \(bind: name)").first()?.decode(
+                column: "disabled", as: Int.self)
             try await db.raw("UPDATE users SET disabled = \(bind: disabled ? 1 : 0) WHERE name = \(bind: name)").run()
             if disabled { try await endSessions(of: name) }
+            if let was, (was != 0) != disabled {
+                try await auditAccount(name, "disabled", old: was != 0 ? "是" : "否", new: disabled ? "是" : "否", change)
+            }
         }
+    }
+
+    /// Writes one audit entry of an account change (in the account's district) when the change names who made it.
+    /// A password is never written, only that it changed; a token by its id.
+    func auditAccount(_ name: String, _ column: String, old: String?, new: String?, _ change: Change?) async throws {
+        guard let change,
+            let district = try await db.raw("SELECT district FROM users WHERE name = \(bind: name)").first()?.decode(
+                column: "district", as: String.self)
+        else { return }
+        try await appendAudit(
+            district: district, change: change, table: "users", key: name, column: column, old: old, new: new)
     }
 
     func endSessions(of name: String) async throws {
@@ -127,14 +146,15 @@ extension SQLStore {
 
     // MARK: - API tokens
 
-    public func addToken(tokenHash: String, user: String, at: Date, expires: Date) async throws {
-        try await serialized {
+    public func addToken(tokenHash: String, user: String, at: Date, expires: Date, change: Change?) async throws {
+        try await transaction {
             try await db.raw(
                 """
                 INSERT INTO api_tokens (token_hash, user_name, created_at, expires_at)
                 VALUES (\(bind: tokenHash), \(bind: user), \(bind: Self.timestamp(at)), \(bind: Self.timestamp(expires)))
                 """
             ).run()
+            try await auditAccount(user, "token", old: nil, new: APIToken.id(ofHash: tokenHash), change)
         }
     }
 
@@ -165,20 +185,22 @@ extension SQLStore {
     }
 
     /// Revokes the token of `user` whose id is `id`; false when the account has none of that id.
-    public func revokeToken(user: String, id: String) async throws -> Bool {
+    public func revokeToken(user: String, id: String, change: Change?) async throws -> Bool {
         try await transaction {
             let hashes = try await db.raw("SELECT token_hash FROM api_tokens WHERE user_name = \(bind: user)").all()
                 .map { try $0.decode(column: "token_hash", as: String.self) }
             guard let hash = hashes.first(where: { APIToken.id(ofHash: $0) == id.lowercased() }) else { return false }
             try await db.raw("DELETE FROM api_tokens WHERE token_hash = \(bind: hash)").run()
+            try await auditAccount(user, "token", old: APIToken.id(ofHash: hash), new: nil, change)
             return true
         }
     }
 
     /// Deletes an account: its sessions and API tokens end with it. What it changed stays in the audit log
     /// under its name.
-    public func deleteUser(_ name: String) async throws {
+    public func deleteUser(_ name: String, change: Change?) async throws {
         try await transaction {
+            try await auditAccount(name, "*", old: "账号", new: nil, change)
             try await endSessions(of: name)
             try await db.raw("DELETE FROM users WHERE name = \(bind: name)").run()
         }

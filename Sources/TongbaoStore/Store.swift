@@ -52,19 +52,19 @@ public protocol Store: Sendable {
     func serialized<T>(_ body: () async throws -> T) async throws -> T
 
     // MARK: Accounts (hashes only)
-    func addUser(_ account: Account, passwordHash: String, at: Date) async throws
+    func addUser(_ account: Account, passwordHash: String, at: Date, change: Change?) async throws
     func account(_ name: String) async throws -> (Account, passwordHash: String)?
-    func setPassword(_ name: String, passwordHash: String) async throws
+    func setPassword(_ name: String, passwordHash: String, change: Change?) async throws
     func users(district: String) async throws -> [Account]
     func createSession(tokenHash: String, user: String, csrf: String, created: Date, expires: Date) async throws
     func session(tokenHash: String, now: Date, idle: TimeInterval) async throws -> (Account, csrf: String)?
     func deleteSession(tokenHash: String) async throws
-    func addToken(tokenHash: String, user: String, at: Date, expires: Date) async throws
+    func addToken(tokenHash: String, user: String, at: Date, expires: Date, change: Change?) async throws
     func account(tokenHash: String, now: Date) async throws -> Account?
     func tokens(user: String) async throws -> [APIToken]
-    func revokeToken(user: String, id: String) async throws -> Bool
-    func deleteUser(_ name: String) async throws
-    func setDisabled(_ name: String, _ disabled: Bool) async throws
+    func revokeToken(user: String, id: String, change: Change?) async throws -> Bool
+    func deleteUser(_ name: String, change: Change?) async throws
+    func setDisabled(_ name: String, _ disabled: Bool, change: Change?) async throws
     func accountExists(_ name: String) async throws -> Bool
     func tongbanScopes(district: String) async throws -> Set<String>
     /// Migrations not run yet (a health check: the database answers and its schema is current when empty).
@@ -98,3 +98,20 @@ public protocol Store: Sendable {
 }
 
 extension SQLStore: Store {}
+
+/// Account changes without anyone to name in the audit log: set-up and tests. The product's every path names
+/// who made the change.
+extension Store {
+    public func addUser(_ account: Account, passwordHash: String, at: Date) async throws {
+        try await addUser(account, passwordHash: passwordHash, at: at, change: nil)
+    }
+    public func setPassword(_ name: String, passwordHash: String) async throws {
+        try await setPassword(name, passwordHash: passwordHash, change: nil)
+    }
+    public func addToken(tokenHash: String, user: String, at: Date, expires: Date) async throws {
+        try await addToken(tokenHash: tokenHash, user: user, at: at, expires: expires, change: nil)
+    }
+    public func setDisabled(_ name: String, _ disabled: Bool) async throws {
+        try await setDisabled(name, disabled, change: nil)
+    }
+}

@@ -49,7 +49,7 @@ struct UserAdd: AsyncParsableCommand {
             }
             try await store.addUser(
                 Account(name: name, district: district, role: role, unit: unit),
-                passwordHash: Secrets.hashPassword(secret), at: Date())
+                passwordHash: Secrets.hashPassword(secret), at: Date(), change: AccountChange.change)
         }
         print("已新建账号 \(name)（\(role.label)\(unit.map { "，单位 \($0)" } ?? "")）")
     }
@@ -82,7 +82,7 @@ struct UserToken: AsyncParsableCommand {
                     print("\(t.id)  生成 \(ChinaTime.display(t.created))  失效 \(ChinaTime.display(t.expires))\(state)")
                 }
             } else if let revoke {
-                guard try await store.revokeToken(user: name, id: revoke) else {
+                guard try await store.revokeToken(user: name, id: revoke, change: AccountChange.change) else {
                     throw ValidationError("\(name) 没有编号为 \(revoke) 的令牌；用 --list 查看")
                 }
                 print("已吊销 \(name) 的令牌 \(revoke.lowercased())")
@@ -92,7 +92,7 @@ struct UserToken: AsyncParsableCommand {
                 let now = Date()
                 try await store.addToken(
                     tokenHash: Secrets.sha256(token), user: name, at: now,
-                    expires: now.addingTimeInterval(TimeInterval(days) * 86400))
+                    expires: now.addingTimeInterval(TimeInterval(days) * 86400), change: AccountChange.change)
                 print(token)
             }
         }
@@ -110,7 +110,7 @@ struct UserPassword: AsyncParsableCommand {
         if let problem = Account.passwordProblem(secret, name: name) { throw ValidationError(problem) }
         try await SQLStore.with(db) { store in
             guard try await store.account(name) != nil else { throw ValidationError("没有账号 \(name)") }
-            try await store.setPassword(name, passwordHash: Secrets.hashPassword(secret))
+            try await store.setPassword(name, passwordHash: Secrets.hashPassword(secret), change: AccountChange.change)
         }
         print("已重设 \(name) 的密码；该账号原有的登录和 API 令牌已全部失效")
     }
@@ -118,6 +118,11 @@ struct UserPassword: AsyncParsableCommand {
 
 /// `tongbao user disable|enable|delete NAME`: one change to an existing account, said back in one line.
 enum AccountChange {
+    /// Who the audit log names for a change from the command line: the system user.
+    static var change: Change {
+        Change(actor: ProcessInfo.processInfo.environment["USER"] ?? "cli", source: "cli user")
+    }
+
     static func run(_ db: String, _ name: String, done: String, _ body: @Sendable (SQLStore) async throws -> Void)
         async throws
     {
@@ -138,7 +143,7 @@ struct UserDisable: AsyncParsableCommand {
 
     func run() async throws {
         try await AccountChange.run(db, name, done: "已停用账号 \(name)；其登录和 API 令牌已全部失效") { [name] in
-            try await $0.setDisabled(name, true)
+            try await $0.setDisabled(name, true, change: AccountChange.change)
         }
     }
 }
@@ -151,7 +156,7 @@ struct UserEnable: AsyncParsableCommand {
 
     func run() async throws {
         try await AccountChange.run(db, name, done: "已重新启用账号 \(name)") { [name] in
-            try await $0.setDisabled(name, false)
+            try await $0.setDisabled(name, false, change: AccountChange.change)
         }
     }
 }
@@ -165,7 +170,9 @@ struct UserDelete: AsyncParsableCommand {
     @Option(name: .long, help: "数据库文件。") var db: String
 
     func run() async throws {
-        try await AccountChange.run(db, name, done: "已删除账号 \(name)") { [name] in try await $0.deleteUser(name) }
+        try await AccountChange.run(db, name, done: "已删除账号 \(name)") { [name] in
+            try await $0.deleteUser(name, change: AccountChange.change)
+        }
     }
 }
 

@@ -73,6 +73,19 @@ extension CLITests {
         #expect(r.stdout.contains("办件月报 52 行"))
         #expect(r.stdout.contains("41101"))
     }
+
+    /// A zip inside the zip is named as such, with the fix (unpack it), not "save as CSV".
+    @Test func aZipInsideTheZipSaysToUnpackIt() async throws {
+        let folder = try Fixtures.tempDir().appendingPathComponent("outer")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: try Fixtures.zip(Fixtures.sample), to: folder.appendingPathComponent("inner.zip"))
+        let db = try Fixtures.tempDir().appendingPathComponent("n.sqlite").path
+        let r = try CLI.run(["import", try Fixtures.zip(folder).path, "--db", db, "--district", "yubei"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("inner.zip") && r.stderr.contains("压缩包中的压缩包"), "\(r.stderr)")
+        #expect(!r.stderr.contains("另存为 CSV"))
+    }
 }
 
 extension CLITests {

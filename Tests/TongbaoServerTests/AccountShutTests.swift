@@ -37,6 +37,36 @@ import TongbaoTestSupport
         }
     }
 
+    /// Every account change through the web is in the audit log: who made it, on which account, old and new
+    /// value; a password only as 已更改, a token by its id.
+    @Test func accountChangesAreAudited() async throws {
+        try await Web.run(.sqlite) { web in
+            let admin = try await web.signedIn("admin")
+            let made = try await admin.post(
+                "/accounts", ["name": "newperson1", "role": "viewer", "password": "a-long-password-1"])
+            #expect(made.status == .seeOther)
+            #expect(
+                try await admin.post("/accounts/password", ["name": "viewer", "password": "another-password-2"]).status
+                    == .seeOther)
+            #expect(try await admin.post("/accounts/state", ["name": "rep1", "action": "disable"]).status == .seeOther)
+            #expect(try await admin.post("/accounts/state", ["name": "rep1", "action": "enable"]).status == .seeOther)
+            #expect(
+                try await admin.post("/accounts/state", ["name": "newperson1", "action": "delete"]).status == .seeOther)
+            let me = try await web.signedIn("rep2")
+            #expect(try await me.post("/me/tokens", ["action": "create", "days": "30"]).status == .ok)
+
+            let log = try await web.store.auditEntries(district: "yubei", table: "users")
+            let lines = log.map { "\($0.actor) \($0.key) \($0.column) \($0.old ?? "-") \($0.new ?? "-")" }
+            #expect(lines.contains("admin newperson1 role - viewer"))
+            #expect(lines.contains("admin viewer password - 已更改"))
+            #expect(lines.contains("admin rep1 disabled 否 是"))
+            #expect(lines.contains("admin rep1 disabled 是 否"))
+            #expect(lines.contains("admin newperson1 * 账号 -"))
+            #expect(log.contains { $0.actor == "rep2" && $0.column == "token" && $0.new?.count == 8 })
+            #expect(!log.contains { ($0.new ?? "").hasPrefix("$2") }, "no password hash in the log")
+        }
+    }
+
     @Test func passwordRulesHoldOnEveryPath() async throws {
         #expect(Account.passwordProblem("short-9", name: "li") != nil)
         #expect(Account.passwordProblem("          ", name: "li") != nil)

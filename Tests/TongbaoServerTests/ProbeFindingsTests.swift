@@ -51,6 +51,27 @@ import TongbaoTestSupport
         }
     }
 
+    /// A misspelt field is refused by name, at any level: `dryrun` would otherwise save, `recv_promise` would
+    /// silently keep the old figure.
+    @Test func unknownJSONFieldsAreRefusedByName() async throws {
+        try await Web.run(.sqlite) { web in
+            let h = try await APITests.token(web, "rep1")
+            let b = web.browser()
+            let before = try await web.caseRow("C01")
+            let bodies: [(Any, String)] = [
+                (["version": 1, "cases": ["recv_promised": "77"], "dryrun": true], "dryrun"),
+                (["version": 1, "cases": ["recv_promise": "77"]], "cases.recv_promise"),
+                (["version": 1, "cases": [:], "tongban": ["全市通办": ["count": "3", "ytdd": "9"]]], "ytdd"),
+            ]
+            for (json, field) in bodies {
+                let body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+                let r = try await b.request(.put, "/api/v1/reports/C01/2021-07", body: body, headers: h)
+                #expect(r.status == .badRequest && r.text.contains("未知字段") && r.text.contains(field), "\(r.text)")
+            }
+            #expect(try await web.caseRow("C01") == before, "nothing saved")
+        }
+    }
+
     @Test func noMonthAfterThisOneAndReportersWithinAYear() async throws {
         try await Web.run(.sqlite) { web in
             let rep = try await APITests.token(web, "rep1")
