@@ -78,6 +78,8 @@ public struct Publication: Sendable, Equatable {
     public var reopenedAt: String?
     public var reopenedBy: String?
     public var reason: String?
+    /// The template the published documents were written with.
+    public var template: TemplateStamp?
 
     public init(period: Period, issue: Int, state: State, publishedAt: String, publishedBy: String) {
         self.period = period

@@ -33,6 +33,23 @@ public struct Bulletin: Codable, Sendable {
     /// Units that reported last month and have nothing this month (未报送), by name; nil when none. Every format
     /// opens with them, so an incomplete month never reads as complete.
     public var missing: [String]?
+    /// Every unit's figures and the case-record figures, for bulletin templates; nil in a bulletin kept before.
+    public var detail: MonthDetail?
+    /// The template the documents were written with (name and version); set when rendered.
+    public var template: TemplateStamp?
+}
+
+/// Which template wrote a bulletin: its name and version (the JSON document and the publication record it).
+public struct TemplateStamp: Codable, Sendable, Equatable {
+    public var name: String
+    public var version: Int
+    public init(name: String, version: Int) {
+        self.name = name
+        self.version = version
+    }
+
+    /// `“市级月报”第3版`; version 0 is a template shipped with Tongbao: `“标准通报”（系统自带）`.
+    public var label: String { version == 0 ? "“\(name)”（系统自带）" : "“\(name)”第\(version)版" }
 }
 
 /// Section 一 and the lead figures of section 二.

@@ -48,6 +48,7 @@ public struct BulletinBuilder {
         b.warnings = ledger.warnings.filter { $0.period == nil || $0.period == p.description }
         let missing = missingUnits().map(\.name)
         b.missing = missing.isEmpty ? nil : missing
+        b.detail = detail()
         return b
     }
 
@@ -81,21 +82,25 @@ public struct BulletinBuilder {
                 previousDone: ledger.total(.init($0), .done, p.previous),
                 lastYearDone: ledger.total(.init($0), .done, p.sameMonthLastYear))
         }
-        let rateNames: [(FigureKey.Measure, String)] = [
-            (.ontimeRate, "按时办结率"), (.accuracyRate, "办件准确率"), (.satisfactionRate, "群众满意率"),
-        ]
-        let rates = rateNames.compactMap { m, name in
-            ledger.rate(m, p).map {
-                RateFigure(name: name, key: FigureKey(.all, m).description, value: $0.value, note: $0.note)
-            }
-        }
         return Overview(
             total: ledger.total(.all, .done, p), previousTotal: ledger.total(.all, .done, p.previous),
-            lastYearTotal: ledger.total(.all, .done, p.sameMonthLastYear), tiers: tiers, rates: rates,
+            lastYearTotal: ledger.total(.all, .done, p.sameMonthLastYear), tiers: tiers, rates: rates(p),
             centerApproval: ledger.category(.center, approval: true, p),
             centerService: ledger.category(.center, approval: false, p),
             centerImmediate: center.total.doneImmediate, centerPromised: center.total.donePromised,
             groups: groups(center))
+    }
+
+    /// The reported rates of section 一 (按时办结率, 办件准确率, 群众满意率) of month `p`.
+    func rates(_ p: Period) -> [RateFigure] {
+        let rateNames: [(FigureKey.Measure, String)] = [
+            (.ontimeRate, "按时办结率"), (.accuracyRate, "办件准确率"), (.satisfactionRate, "群众满意率"),
+        ]
+        return rateNames.compactMap { m, name in
+            ledger.rate(m, p).map {
+                RateFigure(name: name, key: FigureKey(.all, m).description, value: $0.value, note: $0.note)
+            }
+        }
     }
 
     func groups(_ center: UnitTable) -> [NamedCount] {

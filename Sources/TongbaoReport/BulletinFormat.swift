@@ -30,15 +30,21 @@ public enum BulletinFormat: String, CaseIterable, Sendable {
     /// Text formats can be printed to a terminal; the others are files.
     public var isText: Bool { [.md, .html, .json].contains(self) }
 
-    /// Renders `b`. PDF runs Chromium (seconds); every other format is Tongbao's own code (milliseconds).
-    public func render(_ b: Bulletin) async throws -> Data {
+    /// Renders `b` in the words of `template`. PDF runs Chromium (seconds); every other format is Tongbao's own
+    /// code (milliseconds). JSON names the template.
+    public func render(_ b: Bulletin, template: BulletinTemplate = .standard) async throws -> Data {
+        try await render(try template.view(b))
+    }
+
+    /// Renders a bulletin already in a template's words.
+    public func render(_ v: BulletinView) async throws -> Data {
         switch self {
-        case .md: return Data(MarkdownWriter.render(BulletinView(b)).utf8)
-        case .html: return Data(try HTMLWriter.render(BulletinView(b)).utf8)
-        case .json: return Data(try JSONWriter.render(b).utf8)
-        case .docx: return try DOCXWriter.render(BulletinView(b))
-        case .xlsx: return try XLSXBulletinWriter.render(BulletinView(b))
-        case .pdf: return try await PDFWriter.render(html: try HTMLWriter.render(BulletinView(b)))
+        case .md: return Data(MarkdownWriter.render(v).utf8)
+        case .html: return Data(try HTMLWriter.render(v).utf8)
+        case .json: return Data(try JSONWriter.render(v.source).utf8)
+        case .docx: return try DOCXWriter.render(v)
+        case .xlsx: return try XLSXBulletinWriter.render(v)
+        case .pdf: return try await PDFWriter.render(html: try HTMLWriter.render(v))
         }
     }
 }

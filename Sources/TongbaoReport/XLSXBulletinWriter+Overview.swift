@@ -5,7 +5,8 @@ import TongbaoOffice
 extension XLSXBulletinWriter {
     /// The 概况 sheet that opens the Excel bulletin: the units still missing, the district total and the three
     /// tiers against last month and last year, the rates, the top ten departments' sum and share with the top
-    /// three, and the figures of the three charts, all as numbers a clerk can compute with.
+    /// three, the figures of the charts, and every figure the template names, all as numbers a clerk can compute
+    /// with.
     static func overviewSheet(_ v: BulletinView) -> Sheet {
         let b = v.source
         let o = b.overview
@@ -55,6 +56,16 @@ extension XLSXBulletinWriter {
             blank()
             rows.append([.text(chart.title, .header)] + chart.data.categories.map { .text($0, .header) })
             for s in chart.data.series { rows.append([.text(s.name, .text)] + s.values.map(number)) }
+        }
+        if !v.figures.isEmpty {
+            blank()
+            let name = b.template.map { "模板\($0.label)中的数字" } ?? "模板中的数字"
+            rows.append([.text(name, .header), .text("数值", .header)])
+            for f in v.figures {
+                rows.append([
+                    .text(f.name, .text), Double(f.value).map { .number($0, .number) } ?? .text(f.value, .text),
+                ])
+            }
         }
         let width = rows.map(\.count).max() ?? 1
         return Sheet(

@@ -22,6 +22,8 @@ public struct Publishing: Sendable {
         /// Units are missing and no reason was given to publish anyway.
         case incomplete([String])
         case noData(String)
+        /// The district's saved template does not read (its problems).
+        case badTemplate(String, TemplateErrors)
 
         public var errorDescription: String? {
             switch self {
@@ -30,6 +32,9 @@ public struct Publishing: Sendable {
                     "尚有\(names.count)个单位未报送（\(names.prefix(10).joined(separator: "、"))\(names.count > 10 ? "等" : "")），"
                     + "如确需发布，请说明原因（命令行 --allow-missing 原因，网页勾选“仍然发布”并填写原因）"
             case .noData(let period): return "\(period) 没有任何数据，无法发布"
+            case .badTemplate(let label, let errors):
+                return "通报模板\(label)有错误，请在“通报模板”页修改："
+                    + errors.problems.prefix(3).map(\.description).joined(separator: "；")
             }
         }
     }
@@ -62,7 +67,25 @@ public struct Publishing: Sendable {
             }
         }
         guard let b = try await bulletin(district: district, period: period) else { return nil }
-        return try await format.render(b)
+        return try await format.render(b, template: try await template(district: district))
+    }
+
+    /// The template the district's bulletins use now: its saved choice (its own, else its city's), a template
+    /// shipped with Tongbao of that name, or the standard one. A saved template this release cannot read is an
+    /// error that names it, not a silent change of wording.
+    public func template(district: String) async throws -> BulletinTemplate {
+        let choice = try await store.templateChoice(district: district)
+        if let s = choice.stored {
+            do {
+                return try BulletinTemplate(name: s.name, version: s.version, text: s.body)
+            } catch {
+                throw Failure.badTemplate(TemplateStamp(name: s.name, version: s.version).label, error)
+            }
+        }
+        if let name = choice.name, let shipped = BulletinTemplate.shipped.first(where: { $0.name == name }) {
+            return shipped
+        }
+        return .standard
     }
 
     /// Publishes the month: gives it its issue number, keeps its documents and freezes it. With units missing it
@@ -76,10 +99,12 @@ public struct Publishing: Sendable {
         }
         let reason = allowMissing?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let missing = b.missing, (reason ?? "").isEmpty { throw Failure.incomplete(missing) }
-        let view = BulletinView(b)
+        let template = try await template(district: district)
+        let view = try template.view(b)
         let copy = PublishedCopy(
-            md: MarkdownWriter.render(view), html: try HTMLWriter.render(view), json: try JSONWriter.render(b),
-            docx: try DOCXWriter.render(view), xlsx: try XLSXBulletinWriter.render(view))
+            md: MarkdownWriter.render(view), html: try HTMLWriter.render(view),
+            json: try JSONWriter.render(view.source),
+            docx: try DOCXWriter.render(view), xlsx: try XLSXBulletinWriter.render(view), template: template.stamp)
         let note = b.missing.map { "\($0.count)个单位未报送，仍然发布：\(reason ?? "")" }
         try await store.publish(
             district: district, period: period, issue: b.issue ?? 1, documents: copy, note: note, change: change)

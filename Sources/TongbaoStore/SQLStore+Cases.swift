@@ -318,6 +318,8 @@ extension SQLStore {
         case profile = "ingest.profile"
         case satisfied = "ratings.satisfied"
         case required = "reports.required"
+        /// The name of the bulletin template the district (or, set on a city, its districts) uses.
+        case template = "bulletin.template"
     }
 
     public func setting(district: String, _ key: SettingKey) async throws -> String? {

@@ -64,15 +64,20 @@ extension SQLStore {
             try await db.raw(
                 """
                 INSERT INTO publications
-                    (district, period, issue, state, published_at, published_by, markdown, html, json, docx, xlsx)
+                    (district, period, issue, state, published_at, published_by, markdown, html, json, docx, xlsx,
+                    template_name, template_version)
                 VALUES (\(bind: district), \(bind: period.description), \(bind: issue), 'published', \(bind: at),
                 \(bind: change.actor), \(bind: documents.md), \(bind: documents.html), \(bind: documents.json),
-                \(bind: documents.docx), \(bind: documents.xlsx))
+                \(bind: documents.docx), \(bind: documents.xlsx), \(bind: documents.template?.name),
+                \(bind: documents.template?.version))
                 """
             ).run()
             try await appendAudit(
                 district: district, change: change, table: "publications", key: period.description, column: "state",
-                old: old.map { $0.isFrozen ? "已发布" : "已撤回" }, new: "已发布 第\(issue)期" + (note.map { "：" + $0 } ?? ""))
+                old: old.map { $0.isFrozen ? "已发布" : "已撤回" },
+                new: "已发布 第\(issue)期"
+                    + (documents.template.map { "（模板\($0.label)）" } ?? "")
+                    + (note.map { "：" + $0 } ?? ""))
         }
     }
 
@@ -113,6 +118,11 @@ extension SQLStore {
         p.reopenedAt = try r.decode(column: "reopened_at", as: String?.self)
         p.reopenedBy = try r.decode(column: "reopened_by", as: String?.self)
         p.reason = try r.decode(column: "reason", as: String?.self)
+        if let name = try r.decode(column: "template_name", as: String?.self),
+            let version = try r.decode(column: "template_version", as: Int?.self)
+        {
+            p.template = TemplateStamp(name: name, version: version)
+        }
         return p
     }
 
@@ -222,8 +232,11 @@ public struct PublishedCopy: Sendable {
     public var json: String
     public var docx: Data?
     public var xlsx: Data?
+    /// The template they were written with.
+    public var template: TemplateStamp?
 
-    public init(md: String, html: String, json: String, docx: Data?, xlsx: Data?) {
+    public init(md: String, html: String, json: String, docx: Data?, xlsx: Data?, template: TemplateStamp? = nil) {
+        self.template = template
         self.md = md
         self.html = html
         self.json = json

@@ -235,5 +235,19 @@ enum Schema {
             "011_city_districts",
             ["ALTER TABLE districts ADD COLUMN city TEXT"]
         ),
+        (
+            // Bulletin templates (issue 16): every saved version kept; a publication names the one it used.
+            "012_bulletin_templates",
+            [
+                """
+                CREATE TABLE bulletin_templates (
+                    owner TEXT NOT NULL REFERENCES districts(code), name TEXT NOT NULL, version INTEGER NOT NULL,
+                    body TEXT NOT NULL, saved_by TEXT NOT NULL, saved_at TEXT NOT NULL,
+                    PRIMARY KEY (owner, name, version))
+                """,
+                "ALTER TABLE publications ADD COLUMN template_name TEXT",
+                "ALTER TABLE publications ADD COLUMN template_version INTEGER",
+            ]
+        ),
     ]
 }

@@ -14,6 +14,7 @@ public protocol Store: Sendable {
     func district(_ code: String) async throws -> District?
     /// The districts a city account reads.
     func districts(ofCity city: String) async throws -> [District]
+    func templateChoice(district: String) async throws -> TemplateChoice
     /// The shipped holidays with the district's own days (deadlines count its working days).
     func workCalendar(district: String) async throws -> WorkCalendar
     /// Every district (tenant) in the store.

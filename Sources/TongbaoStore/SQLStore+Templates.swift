@@ -1,0 +1,128 @@
+import Foundation
+import SQLKit
+import TongbaoCore
+
+/// A saved version of a bulletin template (docs/templates.md). Versions are never changed or removed: saving
+/// makes the next one, and a publication names the version it was written with.
+public struct StoredTemplate: Sendable, Equatable {
+    /// The district (or city) that keeps it.
+    public var owner: String
+    public var name: String
+    public var version: Int
+    public var body: String
+    public var savedBy: String
+    public var savedAt: String
+}
+
+/// Which template a district's bulletins use: the name its settings (or its city's) choose, and the newest saved
+/// version of that name, the district's own before its city's. No saved version: a template shipped with Tongbao
+/// of that name, or the standard one.
+public struct TemplateChoice: Sendable, Equatable {
+    public var name: String?
+    public var stored: StoredTemplate?
+    /// Whose setting chose it: the district, its city, or nobody (the standard template).
+    public var chosenBy: String?
+}
+
+extension SQLStore {
+    /// Saves `body` as the next version of the owner's template `name` and returns its version (from 1); audited.
+    /// The caller has checked the body (a template with mistakes is never saved).
+    public func saveTemplate(owner: String, name: String, body: String, change: Change) async throws -> Int {
+        try await transaction {
+            let last =
+                try await db.raw(
+                    """
+                    SELECT MAX(version) AS v FROM bulletin_templates WHERE owner = \(bind: owner) AND name = \(bind: name)
+                    """
+                ).first()?.decode(column: "v", as: Int?.self) ?? 0
+            let version = last + 1
+            try await db.raw(
+                """
+                INSERT INTO bulletin_templates (owner, name, version, body, saved_by, saved_at)
+                VALUES (\(bind: owner), \(bind: name), \(bind: version), \(bind: body), \(bind: change.actor),
+                \(bind: Self.timestamp(change.at)))
+                """
+            ).run()
+            try await appendAudit(
+                district: owner, change: change, table: "bulletin_templates", key: name, column: "version",
+                old: last == 0 ? nil : "第\(last)版", new: "第\(version)版（\(body.count)字）")
+            return version
+        }
+    }
+
+    /// The newest version of each of the owner's templates, by name.
+    public func templates(owner: String) async throws -> [StoredTemplate] {
+        try await serialized {
+            try await db.raw(
+                """
+                SELECT t.* FROM bulletin_templates t
+                WHERE t.owner = \(bind: owner) AND t.version = (
+                    SELECT MAX(version) FROM bulletin_templates u WHERE u.owner = t.owner AND u.name = t.name)
+                ORDER BY t.name
+                """
+            ).all().map(Self.template)
+        }
+    }
+
+    /// Every version of one template, newest first.
+    public func templateVersions(owner: String, name: String) async throws -> [StoredTemplate] {
+        try await serialized {
+            try await db.raw(
+                """
+                SELECT * FROM bulletin_templates WHERE owner = \(bind: owner) AND name = \(bind: name)
+                ORDER BY version DESC
+                """
+            ).all().map(Self.template)
+        }
+    }
+
+    /// One version of a template, the newest when `version` is nil.
+    public func template(owner: String, name: String, version: Int? = nil) async throws -> StoredTemplate? {
+        try await serialized { try await templateUnlocked(owner: owner, name: name, version: version) }
+    }
+
+    func templateUnlocked(owner: String, name: String, version: Int?) async throws -> StoredTemplate? {
+        let query =
+            version.map {
+                db.raw(
+                    """
+                    SELECT * FROM bulletin_templates
+                    WHERE owner = \(bind: owner) AND name = \(bind: name) AND version = \(bind: $0)
+                    """)
+            }
+            ?? db.raw(
+                """
+                SELECT * FROM bulletin_templates WHERE owner = \(bind: owner) AND name = \(bind: name)
+                ORDER BY version DESC LIMIT 1
+                """)
+        return try await query.first().map(Self.template)
+    }
+
+    /// The template a district's bulletins use now (``TemplateChoice``).
+    public func templateChoice(district: String) async throws -> TemplateChoice {
+        let city = try await serialized {
+            try await db.raw("SELECT city FROM districts WHERE code = \(bind: district)").first()?.decode(
+                column: "city", as: String?.self)
+        }
+        var chooser: String?
+        var name = try await setting(district: district, .template)
+        if name != nil {
+            chooser = district
+        } else if let city, let common = try await setting(district: city, .template) {
+            name = common
+            chooser = city
+        }
+        guard let name else { return TemplateChoice() }
+        var stored = try await template(owner: district, name: name)
+        if stored == nil, let city { stored = try await template(owner: city, name: name) }
+        return TemplateChoice(name: name, stored: stored, chosenBy: chooser)
+    }
+
+    static func template(_ r: any SQLRow) throws -> StoredTemplate {
+        StoredTemplate(
+            owner: try r.decode(column: "owner", as: String.self), name: try r.decode(column: "name", as: String.self),
+            version: try r.decode(column: "version", as: Int.self), body: try r.decode(column: "body", as: String.self),
+            savedBy: try r.decode(column: "saved_by", as: String.self),
+            savedAt: try r.decode(column: "saved_at", as: String.self))
+    }
+}
