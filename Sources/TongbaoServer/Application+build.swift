@@ -44,6 +44,7 @@ public func buildApplication(store: any Store, config: ServerConfig, logger: Log
     AuditController(store: store, views: views).register(router)
     ListsController(store: store, views: views).register(router)
     CalendarController(store: store, views: views).register(router)
+    TemplatesController(store: store, views: views, workbench: workbench).register(router)
     AccountsController(store: store, config: config, views: views, throttle: throttle).register(router)
     MeController(store: store, config: config, views: views, throttle: throttle).register(router)
     CityController(store: store, config: config, views: views).register(router)

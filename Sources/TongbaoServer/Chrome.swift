@@ -33,6 +33,7 @@ struct Chrome: Sendable {
                 ("概览", SiteURL.dashboard.link(p)), ("上传数据", SiteURL.upload.link()),
                 ("测评打分", SiteURL.scores.link(p)), ("工作动态", SiteURL.events.link(p)),
                 ("配套服务", SiteURL.ancillary.link(p)), ("通报", SiteURL.bulletin.link(p)),
+                ("通报模板", SiteURL.templates.link()),
                 ("超期预警", SiteURL.overdueList.link(p)), ("差评整改", SiteURL.unfavourableList.link(p)),
                 ("节假日", SiteURL.calendar.link(String(p.prefix(4)))), ("审计日志", SiteURL.audit.link()),
                 ("账号", SiteURL.accounts.link()),

@@ -88,6 +88,20 @@ public struct Publishing: Sendable {
         return .standard
     }
 
+    /// Chooses the template `name` for the district's bulletins from now on: its own, its city's or one shipped
+    /// with Tongbao (the standard one clears the choice). False, and nothing changed, when none has that name.
+    public func useTemplate(_ name: String, district: String, change: Change) async throws -> Bool {
+        let shipped = BulletinTemplate.shipped.contains { $0.name == name }
+        var known = try await store.template(owner: district, name: name, version: nil) != nil
+        if !shipped, !known, let city = try await store.city(of: district) {
+            known = try await store.template(owner: city, name: name, version: nil) != nil
+        }
+        guard shipped || known else { return false }
+        try await store.setSetting(
+            district: district, .template, name == BulletinTemplate.standard.name ? nil : name, change: change)
+        return true
+    }
+
     /// Publishes the month: gives it its issue number, keeps its documents and freezes it. With units missing it
     /// needs `allowMissing` (why it is published anyway), which goes to the audit log.
     @discardableResult

@@ -33,6 +33,8 @@ enum SiteURL: String, CaseIterable {
     case mePassword = "/me/password"
     case meTokens = "/me/tokens"
     case city = "/city/:period"
+    case templates = "/templates"
+    case templateUse = "/templates/use"
     case style = "/assets/style.css"
     case healthz = "/healthz"
     case metrics = "/metrics"
@@ -56,10 +58,11 @@ enum SiteURL: String, CaseIterable {
     /// `SecurityTests` checks the list against the registered routes.
     var methods: [HTTPRequest.Method] {
         switch self {
-        case .accounts, .ancillary, .calendar, .events, .login, .report, .scores, .upload: [.get, .head, .post]
+        case .accounts, .ancillary, .calendar, .events, .login, .report, .scores, .templates, .upload:
+            [.get, .head, .post]
         case .apiReport: [.get, .head, .put]
         case .accountPassword, .accountState, .apiPackages, .apiPublish, .apiReopen, .eventDelete, .followUp,
-            .logout, .mePassword, .meTokens, .publish, .reopen, .uploadConfirm:
+            .logout, .mePassword, .meTokens, .publish, .reopen, .templateUse, .uploadConfirm:
             [.post]
         case .apiAudit, .apiBulletin, .apiCity, .apiDashboard, .apiOpenAPI, .apiOverdue, .apiUnfavourable, .apiUnits,
             .audit, .bulletin, .bulletinDocument, .city, .dashboard, .home, .me, .overdueList, .reportTemplate, .style,

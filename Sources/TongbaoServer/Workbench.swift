@@ -62,7 +62,11 @@ struct Workbench: Sendable {
     func document(_ account: Account, _ period: Period, format: BulletinFormat) async throws -> Data {
         let publishing = self.publishing
         let render = { @Sendable in
-            try await publishing.document(district: account.district, period: period, format: format)
+            do {
+                return try await publishing.document(district: account.district, period: period, format: format)
+            } catch let failure as Publishing.Failure {
+                throw WebError.conflict(failure.errorDescription ?? "")
+            }
         }
         if format == .pdf { Operations.count(.pdfRenders) }
         guard let doc = format == .pdf ? try await pdfGate.run(render) : try await render() else {

@@ -98,12 +98,17 @@ extension SQLStore {
         return try await query.first().map(Self.template)
     }
 
-    /// The template a district's bulletins use now (``TemplateChoice``).
-    public func templateChoice(district: String) async throws -> TemplateChoice {
-        let city = try await serialized {
+    /// The city a district belongs to (``setCity(_:districts:)``), nil for none.
+    public func city(of district: String) async throws -> String? {
+        try await serialized {
             try await db.raw("SELECT city FROM districts WHERE code = \(bind: district)").first()?.decode(
                 column: "city", as: String?.self)
         }
+    }
+
+    /// The template a district's bulletins use now (``TemplateChoice``).
+    public func templateChoice(district: String) async throws -> TemplateChoice {
+        let city = try await city(of: district)
         var chooser: String?
         var name = try await setting(district: district, .template)
         if name != nil {

@@ -15,6 +15,13 @@ public protocol Store: Sendable {
     /// The districts a city account reads.
     func districts(ofCity city: String) async throws -> [District]
     func templateChoice(district: String) async throws -> TemplateChoice
+    func templates(owner: String) async throws -> [StoredTemplate]
+    func templateVersions(owner: String, name: String) async throws -> [StoredTemplate]
+    func template(owner: String, name: String, version: Int?) async throws -> StoredTemplate?
+    func saveTemplate(owner: String, name: String, body: String, change: Change) async throws -> Int
+    func city(of district: String) async throws -> String?
+    func setting(district: String, _ key: SQLStore.SettingKey) async throws -> String?
+    func setSetting(district: String, _ key: SQLStore.SettingKey, _ value: String?, change: Change) async throws
     /// The shipped holidays with the district's own days (deadlines count its working days).
     func workCalendar(district: String) async throws -> WorkCalendar
     /// Every district (tenant) in the store.

@@ -13,7 +13,8 @@ struct Tongbao: AsyncParsableCommand {
             DemoCommand.self, ImportCommand.self, ValidateCommand.self, BulletinCommand.self, ServeCommand.self,
             UserCommand.self, MigrateCommand.self, TemplateCommand.self, GenCasesCommand.self, IngestCommand.self,
             CasesCommand.self, PublishCommand.self, ReopenCommand.self, AuditCommand.self, CalendarCommand.self,
-            SettingsCommand.self, CityCommand.self, BackupCommand.self, RestoreCommand.self, RenderBenchCommand.self,
+            SettingsCommand.self, BulletinTemplateCommand.self, CityCommand.self, BackupCommand.self,
+            RestoreCommand.self, RenderBenchCommand.self,
         ])
 
     /// The release, as `tongbao --version` prints it.

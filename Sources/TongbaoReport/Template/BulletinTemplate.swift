@@ -117,3 +117,19 @@ public struct BulletinTemplate: Sendable {
         return out
     }
 }
+
+/// What a saved template may be: its size and its name.
+public enum TemplateLimits {
+    public static let maxBytes = TemplateParser.maxBytes
+
+    /// Why a template name cannot be used, nil when it can: 1 to 40 characters, no control characters.
+    public static func nameProblem(_ name: String) -> String? {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.count > 40 { return "模板名称不能为空，且不超过 40 个字" }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "模板名称不能含控制字符"
+        }
+        if trimmed != name { return "模板名称的首尾不能是空格" }
+        return nil
+    }
+}
