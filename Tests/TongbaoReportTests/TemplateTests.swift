@@ -163,6 +163,17 @@ import TongbaoTestSupport
         #expect(throws: TemplateErrors.self) { try wide.view(march) }
     }
 
+    /// docs/templates.md names every figure, list, field, helper, table and chart a template may use.
+    @Test func theGuideNamesEveryWord() throws {
+        let guide = try String(contentsOfFile: "docs/templates.md", encoding: .utf8)
+        let missing = BulletinTemplate.vocabulary.filter { !guide.contains("`\($0)`") && !guide.contains("`\($0)(") }
+        #expect(missing.isEmpty, "not in docs/templates.md: \(missing)")
+        for t in BulletinTemplate.shipped { #expect(guide.contains(t.name)) }
+        // Its example is a template that reads.
+        let example = try #require(guide.components(separatedBy: "```").dropFirst().first)
+        #expect(throws: Never.self) { try BulletinTemplate(name: "例", version: 1, text: example) }
+    }
+
     @Test func theStandardTemplateIsTheDefaultView() async throws {
         let (march, _) = try await Self.bulletins()
         let byDefault = MarkdownWriter.render(BulletinView(march))

@@ -44,6 +44,14 @@ public struct BulletinTemplate: Sendable {
         return view
     }
 
+    /// Every name a template may use, each in its first (Chinese) spelling: figures, lists, fields of items,
+    /// helpers, tables and charts (docs/templates.md lists them all).
+    public static var vocabulary: [String] {
+        TemplateCatalog.figures.map { $0.names[0] } + TemplateCatalog.lists.map { $0.names[0] }
+            + TemplateCatalog.fields.values.flatMap { $0.map { $0.names[0] } } + Helper.allCases.map { $0.names[0] }
+            + TemplateCatalog.Table.allCases.map { $0.names[0] } + TemplateCatalog.Chart.allCases.map { $0.names[0] }
+    }
+
     /// Chinese numerals for section headings: 一 … 十, 十一 … 九十九.
     static func numeral(_ n: Int) -> String {
         let digits = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
