@@ -35,9 +35,14 @@ struct RenderBenchCommand: AsyncParsableCommand {
                 throw ValidationError("\(district) \(period) 没有数据")
             }
             try await time("load+build") { _ = try await publishing.bulletin(district: district, period: month) }
+            // md, json and html in the words of the standard template (the view is made from it each time);
+            // the municipal example in Markdown; a template's text parsed and checked (a saved one is, per render).
             for format in [BulletinFormat.md, .json, .html] {
                 try await time(format.rawValue) { _ = try await format.render(bulletin) }
             }
+            try await time("municipal") { _ = try await BulletinFormat.md.render(bulletin, template: .municipal) }
+            let text = BulletinTemplate.standard.text
+            try await time("parse") { _ = try BulletinTemplate(name: "bench", version: 1, text: text) }
             for (name, d) in timings {
                 let ms = { (x: Duration) in Double(x.components.attoseconds) / 1e15 + Double(x.components.seconds) * 1e3
                 }
