@@ -130,7 +130,7 @@ public struct Publishing: Sendable {
 
     /// Reopens a published month with a reason (audited).
     public func reopen(district: String, period: Period, reason: String, change: Change) async throws {
-        try await store.transaction(commit: true) {
+        try await store.transaction(district: district, commit: true) {
             try await store.reopen(district: district, period: period, reason: reason, change: change)
             // Ingested cases are counted again with today's holidays: a calendar change made while the month was
             // published reaches it now.

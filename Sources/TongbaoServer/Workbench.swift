@@ -155,7 +155,7 @@ struct Workbench: Sendable {
     ) async throws -> ImportReport {
         guard account.mayEdit(unit: unit) else { throw WebError.forbidden("无权修改单位 \(unit) 的数据") }
         let files = input.files(unit: unit, period: period)
-        return try await store.transaction(commit: !dryRun) {
+        return try await store.transaction(district: account.district, commit: !dryRun) {
             let current = try await store.reportVersion(district: account.district, period: period, unit: unit)
             if current.version != expectedVersion { throw StoreError.versionConflict(current) }
             // The import moves the unit-month to its next version when it changes anything.

@@ -90,7 +90,7 @@ public struct CaseIngester: Sendable {
         try spill.flush()
         let read = ContinuousClock.now
         report.readSeconds = Self.seconds(read - started)
-        var done = try await store.transaction {
+        var done = try await store.transaction(district: district, commit: true) {
             _ = try await store.ensureDistrict(district, name: districtName)
             return try await merge(spill, report: report, calendar: calendar, satisfied: satisfied)
         }

@@ -76,7 +76,7 @@ public struct Importer<S: Store>: Sendable {
         }
         try authorize?(pkg)
         let body = { try await self.write(pkg) }
-        var report = try await store.transaction(commit: !dryRun, body)
+        var report = try await store.transaction(district: district, commit: !dryRun, body)
         report.notes = issues
         return report
     }

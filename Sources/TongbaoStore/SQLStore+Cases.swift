@@ -175,7 +175,7 @@ extension SQLStore {
     public func saveCalendarDays(_ entries: [WorkCalendar.Entry], district: String, change: Change) async throws
         -> Int
     {
-        try await transaction {
+        try await transaction(district: district) {
             let old = Dictionary(
                 try await calendarDays(district: district).map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
             var changed = 0
@@ -204,7 +204,7 @@ extension SQLStore {
     /// Recounts the totals of every ingested case with `calendar` (after the district's holidays changed), except
     /// in published months, which never change. Returns the months whose figures changed.
     public func recomputeCaseTotals(district: String, calendar: WorkCalendar, change: Change) async throws -> [Period] {
-        try await transaction {
+        try await transaction(district: district) {
             let satisfied = try await satisfiedRatings(district: district)
             var fresh = CaseTotals()
             for day in try await casePartitionDays(district: district) {
@@ -291,7 +291,7 @@ extension SQLStore {
     public func setFollowUp(
         district: String, caseID: String, state: FollowUp.State, note: String, change: Change
     ) async throws {
-        try await transaction {
+        try await transaction(district: district) {
             let old = try await followUps(district: district)[caseID]
             let at = Self.timestamp(change.at)
             try await db.raw(
@@ -332,7 +332,7 @@ extension SQLStore {
 
     /// Sets (or with nil clears) a setting, audited (table `district_settings`, key the setting).
     public func setSetting(district: String, _ key: SettingKey, _ value: String?, change: Change) async throws {
-        try await transaction {
+        try await transaction(district: district) {
             let old = try await setting(district: district, key)
             try await db.raw(
                 "DELETE FROM district_settings WHERE district = \(bind: district) AND key = \(bind: key.rawValue)"

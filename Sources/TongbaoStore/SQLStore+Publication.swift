@@ -54,7 +54,7 @@ extension SQLStore {
     public func publish(
         district: String, period: Period, issue: Int, documents: PublishedCopy, note: String? = nil, change: Change
     ) async throws {
-        try await transaction {
+        try await transaction(district: district) {
             let old = try await publication(district: district, period: period)
             if old?.isFrozen == true { throw StoreError.alreadyPublished(period.description) }
             let at = Self.timestamp(change.at)
@@ -83,7 +83,7 @@ extension SQLStore {
 
     /// Reopens a published month so that its figures can be corrected; the reason goes to the audit log.
     public func reopen(district: String, period: Period, reason: String, change: Change) async throws {
-        try await transaction {
+        try await transaction(district: district) {
             guard let old = try await publication(district: district, period: period), old.isFrozen else {
                 throw StoreError.notPublished(period.description)
             }
@@ -151,7 +151,7 @@ extension SQLStore {
     public func advanceReportVersion(
         district: String, period: Period, unit: String, expected: Int, change: Change
     ) async throws -> Int {
-        try await transaction {
+        try await transaction(district: district) {
             let current = try await reportVersion(district: district, period: period, unit: unit)
             guard current.version == expected else { throw StoreError.versionConflict(current) }
             try await db.raw(
@@ -177,7 +177,7 @@ extension SQLStore {
     /// and writes no audit entry: the result says whether one was deleted.
     @discardableResult
     public func deleteEvent(district: String, _ event: Event, change: Change) async throws -> Bool {
-        try await transaction {
+        try await transaction(district: district) {
             if !(try await frozenPeriods(district: district, [event.date.period]).isEmpty) {
                 throw StoreError.periodFrozen(event.date.period.description)
             }

@@ -28,7 +28,7 @@ extension SQLStore {
     /// Saves `body` as the next version of the owner's template `name` and returns its version (from 1); audited.
     /// The caller has checked the body (a template with mistakes is never saved).
     public func saveTemplate(owner: String, name: String, body: String, change: Change) async throws -> Int {
-        try await transaction {
+        try await transaction(district: owner) {
             let last =
                 try await db.raw(
                     """

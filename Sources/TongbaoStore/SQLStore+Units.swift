@@ -55,7 +55,7 @@ extension SQLStore {
         try await serialized {
             var result = TableWrite(table: "units")
             var versions = try await unitVersions(district: district)
-            var seq = try await nextSeq("unit_versions")
+            var seq = try await nextSeq("unit_versions", district: district)
             var audit: [(key: String, column: String, old: String?, new: String?)] = []
             var refused: [Issue] = []
             for input in units {

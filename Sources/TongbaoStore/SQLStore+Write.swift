@@ -45,7 +45,7 @@ extension SQLStore {
             var result = TableWrite(table: table)
             guard !rows.isEmpty, let spec = TableSpec.all[table] else { return result }
             let existing = mayReplace ? try await existingRows(spec, district: district, rows: rows) : [:]
-            var seq = try await nextSeq(table)
+            var seq = try await nextSeq(table, district: district)
             var toWrite: [(StoredRow, Int?)] = []
             var audit: [[any Encodable & Sendable]] = []
             let at = ISO8601DateFormatter().string(from: change.at)
@@ -137,8 +137,12 @@ extension SQLStore {
         }
     }
 
-    func nextSeq(_ table: String) async throws -> Int {
-        let row = try await db.raw("SELECT COALESCE(MAX(seq), 0) AS m FROM \(ident: table)").first()
+    /// The next row number of the district's rows of `table`: rows are read back in this order within a district
+    /// (no order holds across districts, so districts write side by side).
+    func nextSeq(_ table: String, district: String) async throws -> Int {
+        let row = try await db.raw(
+            "SELECT COALESCE(MAX(seq), 0) AS m FROM \(ident: table) WHERE district = \(bind: district)"
+        ).first()
         return (try row?.decode(column: "m", as: Int.self) ?? 0) + 1
     }
 

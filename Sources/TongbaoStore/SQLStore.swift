@@ -26,7 +26,13 @@ public final class SQLStore: @unchecked Sendable {
         var isClosed: @Sendable () -> Bool
         var release: @Sendable () -> Void
     }
+    /// PostgreSQL only: a streaming-replication standby that reads may go to (``preferReplica``).
+    private let replica: (any SQLDatabase)?
+    private let closeReplica: (@Sendable () async throws -> Void)?
     private let lock = AsyncLock()
+    /// Set for work that only reads (the server sets it for GET and HEAD pages after sign-in): statements outside
+    /// a transaction go to the standby when the store has one.
+    @TaskLocal public static var preferReplica = false
     /// The store whose lock the current task holds, so that work nested inside a transaction does not wait for
     /// itself.
     @TaskLocal static var holder: ObjectIdentifier?
@@ -36,25 +42,36 @@ public final class SQLStore: @unchecked Sendable {
     init(
         backend: Backend, db: any SQLDatabase,
         checkout: (@Sendable () async throws -> Checkout)? = nil,
+        replica: (db: any SQLDatabase, close: @Sendable () async throws -> Void)? = nil,
         close: @escaping @Sendable () async throws -> Void
     ) {
         self.backend = backend
         self.base = db
         self.checkout = checkout
+        self.replica = replica?.db
+        self.closeReplica = replica?.close
         self.close = close
     }
 
-    /// The database the current task's statements go to: its transaction's connection, if any.
+    /// The database the current task's statements go to: its transaction's connection, if any; else the standby
+    /// for work that only reads, when there is one; else the pool.
     var db: any SQLDatabase {
         if let p = Self.pinned, p.store == ObjectIdentifier(self) { return p.db }
+        if Self.preferReplica, let replica { return replica }
         return base
     }
 
+    /// Whether this store reads from a standby.
+    public var hasReplica: Bool { replica != nil }
+
     /// Opens and migrates a store: a PostgreSQL URL (`postgres://user@host/db`), an SQLite file (created when
     /// absent), or `":memory:"`.
-    public static func open(_ location: String) async throws -> SQLStore {
-        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            return try await openPostgres(location)
+    public static func open(_ location: String, readReplica: String? = nil) async throws -> SQLStore {
+        if isPostgres(location) {
+            return try await openPostgres(location, readReplica: readReplica)
+        }
+        if let readReplica {
+            throw StoreError.cannotOpen(readReplica, "只读副本（--db-read）只用于 PostgreSQL；SQLite 文件不需要")
         }
         let storage: SQLiteConnection.Storage = location == ":memory:" ? .memory : .file(path: location)
         var logger = Logger(label: "tongbao.sqlite")
@@ -106,7 +123,14 @@ public final class SQLStore: @unchecked Sendable {
         }
     }
 
-    public func shutdown() async throws { try await close() }
+    public func shutdown() async throws {
+        try? await closeReplica?()
+        try await close()
+    }
+
+    static func isPostgres(_ location: String) -> Bool {
+        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+    }
 
     func raw(_ sql: String) async throws { try await db.raw(SQLQueryString(sql)).run() }
 
@@ -181,9 +205,18 @@ public final class SQLStore: @unchecked Sendable {
     /// a dry run), rolled back when it throws. Nested inside another transaction of this store, `body` simply
     /// joins it: the outer one commits or rolls back everything.
     public func transaction<T>(commit: Bool = true, _ body: () async throws -> T) async throws -> T {
+        try await transaction(district: nil, commit: commit, body)
+    }
+
+    /// ``transaction(commit:_:)`` for writes to one district only. On PostgreSQL, writers of different districts
+    /// run side by side: each takes its district's advisory lock and the writers' lock shared; a transaction of no
+    /// one district takes the writers' lock alone, and so waits for all of them. SQLite has one writer anyway.
+    public func transaction<T>(district: String?, commit: Bool = true, _ body: () async throws -> T) async throws
+        -> T
+    {
         let me = ObjectIdentifier(self)
         if Self.inTransaction == me { return try await body() }
-        if let checkout { return try await postgresTransaction(commit: commit, checkout, body) }
+        if let checkout { return try await postgresTransaction(commit: commit, district: district, checkout, body) }
         return try await serialized {
             try await raw("BEGIN IMMEDIATE")
             do {
@@ -198,7 +231,8 @@ public final class SQLStore: @unchecked Sendable {
     }
 
     private func postgresTransaction<T>(
-        commit: Bool, _ checkout: @Sendable () async throws -> Checkout, _ body: () async throws -> T
+        commit: Bool, district: String?, _ checkout: @Sendable () async throws -> Checkout,
+        _ body: () async throws -> T
     ) async throws -> T {
         let me = ObjectIdentifier(self)
         let conn: Checkout
@@ -211,8 +245,16 @@ public final class SQLStore: @unchecked Sendable {
         return try await Self.$pinned.withValue((me, conn.db)) {
             try await raw("BEGIN")
             do {
-                // One writer at a time, as with SQLite: the version checks and `MAX(seq)` rely on it.
-                try await raw("SELECT pg_advisory_xact_lock(\(Self.writerLock))")
+                // One writer per district at a time: the version checks and `MAX(seq)` (both per district) rely
+                // on it. A district's writers share the writers' lock, which a transaction of no district holds alone.
+                if let district {
+                    try await raw("SELECT pg_advisory_xact_lock_shared(\(Self.writerLock))")
+                    try await db.raw(
+                        "SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.districtLockSpace)), hashtext(\(bind: district)))"
+                    ).run()
+                } else {
+                    try await raw("SELECT pg_advisory_xact_lock(\(Self.writerLock))")
+                }
                 let result = try await Self.$inTransaction.withValue(me) { try await body() }
                 try await raw(commit ? "COMMIT" : "ROLLBACK")
                 return result
@@ -226,6 +268,8 @@ public final class SQLStore: @unchecked Sendable {
 
     /// The advisory lock key of writers ("Tongbao" in ASCII, truncated to a bigint).
     static let writerLock = 0x546F_6E67_6261_6F
+    /// The first key of a district's advisory lock (two 32-bit keys: this and the hash of the district's code).
+    static let districtLockSpace = 0x5442_4454
 
     // MARK: - Districts
 

@@ -40,6 +40,7 @@ public protocol Store: Sendable {
     /// Runs `body` in one transaction: committed when it returns (rolled back when `commit` is false), rolled back
     /// when it throws.
     func transaction<T>(commit: Bool, _ body: () async throws -> T) async throws -> T
+    func transaction<T>(district: String?, commit: Bool, _ body: () async throws -> T) async throws -> T
     /// Inserts rows of one table, or replaces them by key, auditing every new or changed value. With
     /// `mayReplace` false the caller knows no row with these keys is stored, and nothing is looked up.
     func write(_ rows: [StoredRow], table: String, district: String, change: Change, mayReplace: Bool) async throws
