@@ -21,9 +21,20 @@ public enum XLSXWriter {
     }
 
     /// Excel refuses sheet names over 31 characters or holding `[]:*?/\`.
+    /// A name Excel accepts: none of `[]:*?/\`, no control characters, not starting or ending with `'`, not the
+    /// reserved `History`, not empty, at most 31 characters.
     public static func sheetName(_ s: String) -> String {
-        let cleaned = String(s.map { "[]:*?/\\".contains($0) ? "_" : $0 })
-        return String(cleaned.prefix(31))
+        var cleaned = String(
+            s.map {
+                "[]:*?/\\".contains($0) || $0.unicodeScalars.contains { $0.properties.generalCategory == .control }
+                    ? "_" : $0
+            })
+        cleaned = String(cleaned.prefix(31))
+        while cleaned.hasPrefix("'") { cleaned.removeFirst() }
+        while cleaned.hasSuffix("'") { cleaned.removeLast() }
+        if cleaned.isEmpty { cleaned = "表" }
+        if cleaned.lowercased() == "history" { cleaned += "_" }
+        return cleaned
     }
 
     struct SharedStrings {

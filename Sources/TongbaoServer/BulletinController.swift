@@ -49,6 +49,7 @@ struct BulletinController {
                 hasData: bulletin != nil, status: status, published: publication?.isFrozen ?? false,
                 publication: publication.map {
                     "第\($0.issue)期，\($0.publishedBy) 于 \(ChinaTime.display($0.publishedAt)) 发布"
+                        + ($0.template.map { "，按模板\($0.label)" } ?? "")
                 },
                 reopened: publication?.reopenedBy.map {
                     "\($0) 于 \(ChinaTime.display(publication?.reopenedAt ?? "")) 撤回：\(publication?.reason ?? "")"

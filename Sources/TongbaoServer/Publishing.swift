@@ -88,18 +88,33 @@ public struct Publishing: Sendable {
         return .standard
     }
 
-    /// Chooses the template `name` for the district's bulletins from now on: its own, its city's or one shipped
-    /// with Tongbao (the standard one clears the choice). False, and nothing changed, when none has that name.
-    public func useTemplate(_ name: String, district: String, change: Change) async throws -> Bool {
-        let shipped = BulletinTemplate.shipped.contains { $0.name == name }
-        var known = try await store.template(owner: district, name: name, version: nil) != nil
-        if !shipped, !known, let city = try await store.city(of: district) {
-            known = try await store.template(owner: city, name: name, version: nil) != nil
+    /// Chooses version `version` (nil: the newest) of the template `name` for the district's bulletins from now
+    /// on: its own, its city's or one shipped with Tongbao (the standard one clears the choice). Saving a later
+    /// version changes nothing until it is chosen. False, and nothing changed, when there is no such template.
+    public func useTemplate(_ name: String, version: Int? = nil, district: String, change: Change) async throws -> Bool
+    {
+        if BulletinTemplate.shipped.contains(where: { $0.name == name }) {
+            try await store.setSetting(
+                district: district, .template, name == BulletinTemplate.standard.name ? nil : name, change: change)
+            return true
         }
-        guard shipped || known else { return false }
+        var found = try await store.template(owner: district, name: name, version: version)
+        if found == nil, let city = try await store.city(of: district) {
+            found = try await store.template(owner: city, name: name, version: version)
+        }
+        guard let found else { return false }
         try await store.setSetting(
-            district: district, .template, name == BulletinTemplate.standard.name ? nil : name, change: change)
+            district: district, .template, TemplateChoice.setting(name: name, version: found.version), change: change)
         return true
+    }
+
+    /// Renders the newest month with data in `template`, so that a template that cannot render (too large for
+    /// the district's data) is refused before it is saved. Nothing to render: no check.
+    public func trial(_ template: BulletinTemplate, district: String) async throws {
+        guard let period = try await store.latestPeriod(district: district),
+            let b = try await bulletin(district: district, period: period)
+        else { return }
+        _ = try template.view(b)
     }
 
     /// Publishes the month: gives it its issue number, keeps its documents and freezes it. With units missing it

@@ -22,6 +22,9 @@ struct TemplatesController {
     struct Version: Sendable {
         var label: String
         var link: String
+        var name: String
+        var version: Int
+        var current: Bool
     }
     struct Page: Sendable {
         var chrome: Chrome
@@ -62,15 +65,21 @@ struct TemplatesController {
         router.post(SiteURL.templates.pattern) { request, context -> Response in
             let admin = try context.requireAdmin()
             let form = try await Forms.fields(request, context: context)
-            let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+            let name = (form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             let body = (form["body"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
-            let period = form["period"].flatMap { Period(parsing: $0) }
+            let periodText = (form["period"] ?? "").trimmingCharacters(in: .whitespaces)
+            let period = Period(parsing: periodText)
+            if !periodText.isEmpty, period == nil {
+                return try await page(
+                    context, name: name, body: body, period: nil,
+                    problems: ["预览月份“\(periodText.prefix(20))”无效，应为 YYYY-MM，如 2021-07"], status: .unprocessableContent)
+            }
             let template: BulletinTemplate
             do {
                 template = try BulletinTemplate(name: name.isEmpty ? "预览" : name, version: 0, text: body)
             } catch let errors as TemplateErrors {
                 return try await page(
-                    context, name: name, body: body, period: period, problems: errors.problems.map(\.description),
+                    context, name: name, body: body, period: period, problems: Self.lines(errors),
                     status: .unprocessableContent)
             }
             guard form["action"] == "save" else {
@@ -85,6 +94,14 @@ struct TemplatesController {
                     context, name: name, body: body, period: period,
                     problems: ["“\(name)”是系统自带模板的名称，请另取一个名称保存"], status: .unprocessableContent)
             }
+            // Rendered once with the district's newest month first: a template too large for its data is not kept.
+            do {
+                try await workbench.publishing.trial(template, district: admin.district)
+            } catch let errors as TemplateErrors {
+                return try await page(
+                    context, name: name, body: body, period: period, problems: Self.lines(errors),
+                    status: .unprocessableContent)
+            }
             _ = try await store.saveTemplate(
                 owner: admin.district, name: name, body: body, change: workbench.change(admin, source: "web"))
             return .redirect(to: Self.link(name) + "&done=save", type: .normal)
@@ -93,12 +110,19 @@ struct TemplatesController {
             let admin = try context.requireAdmin()
             let form = try await Forms.fields(request, context: context)
             let name = form["name"] ?? ""
+            let version = form["version"].flatMap { Int($0) }
             guard
                 try await workbench.publishing.useTemplate(
-                    name, district: admin.district, change: workbench.change(admin, source: "web"))
-            else { throw WebError.notFound("模板“\(name)”") }
+                    name, version: version, district: admin.district, change: workbench.change(admin, source: "web"))
+            else { throw WebError.notFound("模板“\(name)”" + (version.map { "第\($0)版" } ?? "")) }
             return .redirect(to: SiteURL.templates.link() + "?done=use", type: .normal)
         }
+    }
+
+    /// A template's mistakes as the page lists them, with how many there are when not all are listed.
+    static func lines(_ errors: TemplateErrors) -> [String] {
+        (errors.total > errors.problems.count ? ["共\(errors.total)处错误，以下是前\(errors.problems.count)处："] : [])
+            + errors.problems.map(\.description)
     }
 
     static func link(_ name: String, version: Int? = nil) -> String {
@@ -157,7 +181,8 @@ struct TemplatesController {
             versions: versions.map {
                 Version(
                     label: "第\($0.version)版 \($0.savedBy) \(ChinaTime.display($0.savedAt))",
-                    link: Self.link(name, version: $0.version))
+                    link: Self.link(name, version: $0.version), name: name, version: $0.version,
+                    current: current.name == name && current.version == $0.version)
             },
             problems: problems, preview: rendered, previewNote: note, action: SiteURL.templates.link(),
             useAction: SiteURL.templateUse.link())

@@ -68,7 +68,7 @@ public enum WebError: Error, Sendable {
             return .invalid(e.issues)
         case let e as StoreError:
             switch e {
-            case .versionConflict, .alreadyPublished, .notPublished, .periodFrozen, .userExists:
+            case .versionConflict, .alreadyPublished, .notPublished, .periodFrozen, .userExists, .tooManyTemplates:
                 return .conflict(e.errorDescription ?? "")
             case .unknownDistrict: return .notFound("该区县的数据")
             case .connectionLost: return .unavailable(e.errorDescription ?? "")

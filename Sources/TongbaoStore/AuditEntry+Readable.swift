@@ -40,6 +40,12 @@ extension AuditEntry {
     static let otherTables = [
         "publications": "发布", "report_versions": "报表版本", "case_totals": "办件明细汇总", "users": "账号",
         "calendar_days": "节假日", "case_followups": "差评整改", "district_settings": "区县设置",
+        "bulletin_templates": "通报模板",
+    ]
+    /// Chinese names of the district settings (``SQLStore/SettingKey``).
+    static let settings = [
+        "ingest.profile": "默认列映射", "ratings.satisfied": "算作满意的评价", "reports.required": "必须报送的单位",
+        "bulletin.template": "通报模板",
     ]
     /// Chinese names of stored columns that are not package columns.
     static let otherColumns = [
@@ -47,7 +53,7 @@ extension AuditEntry {
         "approval": "审批类办结", "service": "服务类办结", "on_time": "按时办结", "rated": "已评价",
         "satisfied": "满意", "days_total": "办理天数合计", "working": "放假或上班", "rejected": "不予受理",
         "returned": "退件", "early": "提前办结", "unfavourable": "差评", "online": "网办", "work_days_total": "办理工作日合计",
-        "role": "角色", "password": "密码", "disabled": "停用", "token": "API 令牌",
+        "role": "角色", "password": "密码", "disabled": "停用", "token": "API 令牌", "value": "设置值",
     ]
 
     /// The entry with codes and column keys turned into names. `units` resolves unit codes in the row's key.
@@ -58,6 +64,8 @@ extension AuditEntry {
         for word in key.split(separator: " ").map(String.init) {
             if period.isEmpty, Period(parsing: word) != nil, word.count == 7 {
                 period = word
+            } else if self.table == "district_settings", let name = Self.settings[word] {
+                subject.append(name)
             } else if let code = units.resolve(word), let unit = units.unit(code) {
                 subject.append(unit.name)
             } else {

@@ -14,27 +14,50 @@ public struct StoredTemplate: Sendable, Equatable {
     public var savedAt: String
 }
 
-/// Which template a district's bulletins use: the name its settings (or its city's) choose, and the newest saved
-/// version of that name, the district's own before its city's. No saved version: a template shipped with Tongbao
-/// of that name, or the standard one.
+/// Which template a district's bulletins use: the name and version its settings (or its city's) chose, the
+/// district's own template of that name before its city's. Saving a new version changes nothing until it is
+/// chosen. No saved template of the name: one shipped with Tongbao, or the standard one.
 public struct TemplateChoice: Sendable, Equatable {
     public var name: String?
     public var stored: StoredTemplate?
     /// Whose setting chose it: the district, its city, or nobody (the standard template).
     public var chosenBy: String?
+
+    /// The setting's value: the name, and on a second line the version chosen (none: the newest, as set before
+    /// versions were chosen).
+    public static func setting(name: String, version: Int?) -> String {
+        name + (version.map { "\n\($0)" } ?? "")
+    }
+
+    static func parse(_ value: String) -> (name: String, version: Int?) {
+        let parts = value.split(separator: "\n", maxSplits: 1).map(String.init)
+        return (parts.first ?? "", parts.count > 1 ? Int(parts[1]) : nil)
+    }
+}
+
+/// Bounds on what an office keeps: template names per district and versions per template.
+public enum TemplateStoreLimits {
+    public static let names = 100
+    public static let versions = 500
 }
 
 extension SQLStore {
     /// Saves `body` as the next version of the owner's template `name` and returns its version (from 1); audited.
     /// The caller has checked the body (a template with mistakes is never saved).
+    /// The same text as the newest version saves nothing and returns that version.
     public func saveTemplate(owner: String, name: String, body: String, change: Change) async throws -> Int {
         try await transaction(district: owner) {
-            let last =
-                try await db.raw(
-                    """
-                    SELECT MAX(version) AS v FROM bulletin_templates WHERE owner = \(bind: owner) AND name = \(bind: name)
-                    """
-                ).first()?.decode(column: "v", as: Int?.self) ?? 0
+            let newest = try await templateUnlocked(owner: owner, name: name, version: nil)
+            if let newest, newest.body == body { return newest.version }
+            let last = newest?.version ?? 0
+            if last >= TemplateStoreLimits.versions { throw StoreError.tooManyTemplates("“\(name)”已有 \(last) 个版本") }
+            if newest == nil {
+                let names =
+                    try await db.raw(
+                        "SELECT COUNT(DISTINCT name) AS n FROM bulletin_templates WHERE owner = \(bind: owner)"
+                    ).first()?.decode(column: "n", as: Int.self) ?? 0
+                if names >= TemplateStoreLimits.names { throw StoreError.tooManyTemplates("已有 \(names) 个模板") }
+            }
             let version = last + 1
             try await db.raw(
                 """
@@ -117,10 +140,14 @@ extension SQLStore {
             name = common
             chooser = city
         }
-        guard let name else { return TemplateChoice() }
-        var stored = try await template(owner: district, name: name)
-        if stored == nil, let city { stored = try await template(owner: city, name: name) }
-        return TemplateChoice(name: name, stored: stored, chosenBy: chooser)
+        guard let value = name else { return TemplateChoice() }
+        let (chosen, version) = TemplateChoice.parse(value)
+        let owner = chooser == district ? district : (city ?? district)
+        var stored = try await template(owner: owner, name: chosen, version: version)
+        if stored == nil, owner == district, let city {
+            stored = try await template(owner: city, name: chosen, version: version)
+        }
+        return TemplateChoice(name: chosen, stored: stored, chosenBy: chooser)
     }
 
     static func template(_ r: any SQLRow) throws -> StoredTemplate {

@@ -128,6 +128,9 @@ public final class SQLStore: @unchecked Sendable {
         try await close()
     }
 
+    /// Whether `location` names a PostgreSQL server rather than an SQLite file.
+    public static func isPostgresLocation(_ location: String) -> Bool { isPostgres(location) }
+
     static func isPostgres(_ location: String) -> Bool {
         location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
     }
@@ -345,6 +348,7 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case periodFrozen(String)
     case versionConflict(ReportVersion)
     case connectionLost
+    case tooManyTemplates(String)
 
     public var errorDescription: String? {
         switch self {
@@ -356,6 +360,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
         case .notPublished(let p): return "\(p) 的通报尚未发布，无需撤回"
         case .periodFrozen(let p): return "\(p) 已发布并冻结，不能修改；如需修改请管理员先撤回发布"
         case .connectionLost: return "与数据库服务器的连接已断开，本次操作未保存任何数据，请稍后重试"
+        case .tooManyTemplates(let what):
+            return "\(what)，不能再保存（每个区县最多 \(TemplateStoreLimits.names) 个模板，每个模板最多 \(TemplateStoreLimits.versions) 个版本）"
         case .versionConflict(let v):
             return "该报表已被\(v.savedBy ?? "他人")于 \(v.savedAt.map(ChinaTime.display) ?? "刚才")保存，请核对最新数据后重新提交"
         }

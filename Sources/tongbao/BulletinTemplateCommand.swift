@@ -34,7 +34,7 @@ struct BulletinTemplateCommand: AsyncParsableCommand {
             return try BulletinTemplate(name: name, version: 0, text: text)
         } catch {
             throw Mistakes(
-                description: "\(file) 有\(error.problems.count)处错误\(saving ? "，未保存" : "")：\n"
+                description: "\(file) \(error.summary)\(saving ? "，未保存" : "")：\n"
                     + error.problems.map { "  \(file) \($0)" }.joined(separator: "\n"))
         }
     }
@@ -65,7 +65,7 @@ struct BulletinTemplateCommand: AsyncParsableCommand {
         @Argument(help: "模板名称：系统自带的“标准通报”“市级月报示例”，或已保存的名称；省略时为正在使用的模板。") var name: String?
         @Option(help: "数据库（显示已保存的模板时需要）。") var db: String?
         @Option(help: "区县编码。") var district: String?
-        @Option(help: "版本号；省略时为最新版。") var version: Int?
+        @Option(name: .customLong("template-version"), help: "模板的版本号；省略时为最新版。") var version: Int?
 
         func run() async throws {
             if let name, db == nil, let t = BulletinTemplate.shipped.first(where: { $0.name == name }) {
@@ -93,12 +93,19 @@ struct BulletinTemplateCommand: AsyncParsableCommand {
         @Option(help: "区县编码。") var district: String?
         @Option(help: "预览的月份，YYYY-MM。") var period: String?
 
+        func validate() throws {
+            if (db == nil) != (period == nil) { throw ValidationError("预览需要同时给出 --db 和 --period") }
+        }
+
         func run() async throws {
             let template = try BulletinTemplateCommand.parse(
                 try BulletinTemplateCommand.read(file), name: file, file: file)
             guard let db, let period else {
                 print("\(file)：没有发现错误。")
                 return
+            }
+            if !SQLStore.isPostgresLocation(db), !FileManager.default.fileExists(atPath: db) {
+                throw ValidationError("数据库文件 \(db) 不存在")
             }
             guard let p = Period(parsing: period) else { throw ValidationError("月份格式应为 YYYY-MM，实际为“\(period)”") }
             let md = try await SQLStore.with(db) { store -> String in
@@ -129,18 +136,31 @@ struct BulletinTemplateCommand: AsyncParsableCommand {
 
         func run() async throws {
             let text = try BulletinTemplateCommand.read(file)
-            _ = try BulletinTemplateCommand.parse(text, name: name, file: file, saving: true)
+            let template = try BulletinTemplateCommand.parse(text, name: name, file: file, saving: true)
             try options.existingDatabase()
             let version = try await SQLStore.with(options.db) { store in
                 let district = try await options.district(in: store)
                 let change = Change(actor: user, source: "cli bulletin-template")
-                return try await store.transaction {
+                let publishing = Publishing(store: store)
+                // Rendered once with the newest month first: a template too large for the data is not kept.
+                do {
+                    try await publishing.trial(template, district: district)
+                } catch let errors as TemplateErrors {
+                    throw Mistakes(
+                        description: "\(file) \(errors.summary)，未保存：\n"
+                            + errors.problems.map { "  \($0)" }.joined(separator: "\n"))
+                }
+                return try await store.transaction(district: district) {
                     let version = try await store.saveTemplate(owner: district, name: name, body: text, change: change)
-                    if use { try await store.setSetting(district: district, .template, name, change: change) }
+                    if use {
+                        _ = try await publishing.useTemplate(name, version: version, district: district, change: change)
+                    }
                     return version
                 }
             }
-            print("已保存模板“\(name)”第\(version)版" + (use ? "，并已选用" : "；用 tongbao bulletin-template use \(name) 选用"))
+            print(
+                "已保存模板“\(name)”第\(version)版"
+                    + (use ? "，并已选用" : "；正在使用的版本不变，用 tongbao bulletin-template use \(name) 选用"))
         }
     }
 
@@ -149,6 +169,7 @@ struct BulletinTemplateCommand: AsyncParsableCommand {
             commandName: "use", abstract: "选用模板：本区县以后生成的通报都按它（已发布的月份不变）；对城市设置时，其下未自选模板的区县都用它。")
         @OptionGroup var options: StoreOptions
         @Argument(help: "模板名称；“标准通报”恢复系统自带的标准模板。") var name: String
+        @Option(name: .customLong("template-version"), help: "选用的版本；省略时为最新版。") var version: Int?
         @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
 
         func run() async throws {
@@ -157,7 +178,10 @@ struct BulletinTemplateCommand: AsyncParsableCommand {
                 let district = try await options.district(in: store)
                 let city = try await store.districts(ofCity: district).map(\.code)
                 let change = Change(actor: user, source: "cli bulletin-template")
-                guard try await Publishing(store: store).useTemplate(name, district: district, change: change) else {
+                guard
+                    try await Publishing(store: store).useTemplate(
+                        name, version: version, district: district, change: change)
+                else {
                     let names = try await store.templates(owner: district).map(\.name)
                     throw ValidationError(
                         "没有名为“\(name)”的模板；可选：" + (BulletinTemplate.shipped.map(\.name) + names).joined(separator: "、"))

@@ -57,6 +57,7 @@ enum ChineseHelp {
         ("Did you mean", "是否应为"), ("See 'tongbao ", "用“tongbao "), ("' for more information.", "”查看说明。"),
         ("unexpected arguments:", "个多余的参数："), ("Please provide one of the following:", "请给出以下之一："),
         ("Missing expected argument", "缺少参数"), ("Show the version.", "显示版本号。"),
+        ("  See 'tongbao help ", "  用“tongbao help "), ("' for detailed help.", "”查看详细说明。"),
     ]
 
     static func translate(_ text: String) -> String {

@@ -174,6 +174,66 @@ import TongbaoTestSupport
         #expect(throws: Never.self) { try BulletinTemplate(name: "例", version: 1, text: example) }
     }
 
+    /// The probe's findings: each was a way to crash, hang or mislead.
+    @Test func probeFindingsOnTemplates() async throws {
+        let (march, _) = try await Self.bulletins()
+        // Calls nested 300 deep: refused when read, not a stack overflow when rendered.
+        let nested =
+            "【章】甲\n{名单(" + String(repeating: "前(", count: 300) + "全部单位"
+            + String(repeating: ", 3)", count: 300) + ")}"
+        #expect(throws: TemplateErrors.self) { try BulletinTemplate(name: "t", version: 1, text: nested) }
+        // Loops repeating a long text (216 turns of 10,000 characters): refused at 2,000,000, not hundreds of MB.
+        let long =
+            "【章】甲\n{逐个 全部单位}{逐个 全部单位}{逐个 全部单位}" + String(repeating: "长", count: 10_000)
+            + "{结束}{结束}{结束}"
+        let wide = try BulletinTemplate(name: "t", version: 1, text: long)
+        #expect(throws: TemplateErrors.self) { try wide.view(march) }
+        // Windows line endings, a byte-order mark, full-width braces and brackets read as meant.
+        let crlf = "\u{FEFF}【章】甲\r\n［受理{受理量}件］｛办结量｝\r\n\u{FEFF}【章】乙\r\n{全区办件数}\r\n"
+        do {
+            _ = try BulletinTemplate(name: "t", version: 1, text: crlf)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problems.map(\.description) == ["第4行第2列：未知的名称“全区办件数”；是不是“全区办件量”？"])
+        }
+        let fine = try BulletinTemplate(name: "t", version: 1, text: crlf.replacingOccurrences(of: "全区办件数", with: "月"))
+        #expect(MarkdownWriter.render(try fine.view(march)).contains("受理384件374"))
+        // 【…】 with a figure inside a paragraph is what a Chinese keyboard makes of [ ]: told, not printed.
+        do {
+            _ = try BulletinTemplate(name: "t", version: 1, text: "【章】甲\n办结{办结量}件【，{比上月(办结量)}】。")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problems.first?.description.contains("第2行第9列：段落中的【……】会原样印出") == true)
+        }
+        // 上月 in 排序 and 合计; 序号 without gaps; a line with nothing left prints no empty paragraph.
+        let t = try BulletinTemplate(
+            name: "t", version: 1,
+            text: """
+                【章】甲
+                {名单(排序(全部单位, 上月.受理量))}；{合计(全部单位, 上月.受理量)}
+                【逐个 全部单位】
+                {序号}.{名称}{满意率}
+                【结束】
+                [满意率{明细按时办结率.去年同期}]
+                【章】乙
+                [{不予受理件.去年同期}]
+                """)
+        let md = MarkdownWriter.render(try t.view(march))
+        #expect(md.contains("东兴市、市公安局、防城区、市税务局、市人社局、市医保局；439"), "\(md)")
+        #expect(md.contains("1.市医保局75"), "only 市医保局 has case records: numbered 1")
+        #expect(!md.contains("## 二、乙") && !md.contains("\n\n\n"), "\(md)")
+        // Many mistakes: all counted, fifty listed, quickly.
+        let many = "【章】甲\n" + String(repeating: "{x}", count: 5000)
+        let start = ContinuousClock.now
+        do {
+            _ = try BulletinTemplate(name: "t", version: 1, text: many)
+        } catch {
+            #expect(error.total == 5000 && error.problems.count == 50)
+            #expect(error.summary == "有5000处错误，以下是前50处")
+        }
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+
     @Test func theStandardTemplateIsTheDefaultView() async throws {
         let (march, _) = try await Self.bulletins()
         let byDefault = MarkdownWriter.render(BulletinView(march))

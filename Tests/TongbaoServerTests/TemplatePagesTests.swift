@@ -34,15 +34,18 @@ import TongbaoTestSupport
             #expect(preview.status == .ok)
             #expect(preview.text.contains("srcdoc=") && preview.text.contains("7月全区办结309055件，比上月增加16305件，增长5.57%。"))
 
-            // Saved twice: two versions, both audited; chosen, the bulletin follows it.
-            for _ in 0..<2 {
+            // Saved: version 1; the same text again saves nothing; another text is version 2. Both audited.
+            let first = Self.wording.replacingOccurrences(of: "政务服务月报", with: "政务服务情况")
+            for body in [first, first, Self.wording] {
                 let saved = try await admin.post(
-                    "/templates", ["name": "区县通报", "body": Self.wording, "action": "save", "period": "2021-07"])
+                    "/templates", ["name": "区县通报", "body": body, "action": "save", "period": "2021-07"])
                 #expect(saved.status == .seeOther)
             }
             #expect(try await web.store.templateVersions(owner: "yubei", name: "区县通报").map(\.version) == [2, 1])
             let audit = try await web.store.auditEntries(district: "yubei", table: "bulletin_templates")
-            #expect(audit.map(\.new) == ["第1版（\(Self.wording.count)字）", "第2版（\(Self.wording.count)字）"])
+            #expect(audit.map(\.new) == ["第1版（\(first.count)字）", "第2版（\(Self.wording.count)字）"])
+            // Saving changes nothing in use: the standard template still writes the bulletin.
+            #expect(try await admin.get("/bulletin/2021-07/document/md").text.contains("## 一、全区审批服务事项办件情况"))
             let standard = try await admin.get("/bulletin/2021-07/document/md")
             #expect(try await admin.post("/templates/use", ["name": "区县通报"]).status == .seeOther)
             let md = try await admin.get("/bulletin/2021-07/document/md")
@@ -62,7 +65,11 @@ import TongbaoTestSupport
             #expect(third.status == .seeOther)
             #expect(try await admin.get("/bulletin/2021-07/document/md").text == md.text)
             let page = try await admin.get("/templates")
-            #expect(page.text.contains("正在使用：“区县通报”第3版"))
+            #expect(page.text.contains("正在使用：“区县通报”第2版"), "a new version is not in use until chosen")
+            // An earlier version can be chosen again.
+            #expect(try await admin.post("/templates/use", ["name": "区县通报", "version": "1"]).status == .seeOther)
+            #expect(try await admin.get("/templates").text.contains("正在使用：“区县通报”第1版"))
+            #expect(try await admin.post("/templates/use", ["name": "区县通报", "version": "9"]).status == .notFound)
         }
     }
 

@@ -29,12 +29,14 @@ public struct BulletinTemplate: Sendable {
         } catch is TemplateRenderer.TooLarge {
             throw TemplateErrors(problems: [
                 TemplateProblem(
-                    line: 1, column: 1, message: "模板生成的内容过多（超过 \(TemplateRenderer.maxSteps) 步）",
-                    suggestion: "检查【逐个】是否嵌套了很长的名单")
+                    line: 1, column: 1,
+                    message: "模板生成的内容过多（超过 \(TemplateRenderer.maxSteps) 步或 \(TemplateRenderer.maxCharacters) 字）",
+                    suggestion: "检查【逐个】是否嵌套了很长的名单，或在循环中写了很长的文字")
             ])
         }
         var stamped = b
         stamped.template = stamp
+        if let title = r.title { stamped.title = title }
         var view = BulletinView(b, title: r.title, lead: r.lead)
         view.source = stamped
         view.figures = figures(b)
@@ -130,12 +132,14 @@ public struct BulletinTemplate: Sendable {
 public enum TemplateLimits {
     public static let maxBytes = TemplateParser.maxBytes
 
-    /// Why a template name cannot be used, nil when it can: 1 to 40 characters, no control characters.
+    /// Why a template name cannot be used, nil when it can: 1 to 40 characters, nothing invisible, no blanks at
+    /// either end.
     public static func nameProblem(_ name: String) -> String? {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty || trimmed.count > 40 { return "模板名称不能为空，且不超过 40 个字" }
-        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return "模板名称不能含控制字符"
+        let invisible: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator]
+        if name.unicodeScalars.contains(where: { invisible.contains($0.properties.generalCategory) }) {
+            return "模板名称不能含控制字符或看不见的字符（如零宽空格、换行、文字方向符）"
         }
         if trimmed != name { return "模板名称的首尾不能是空格" }
         return nil

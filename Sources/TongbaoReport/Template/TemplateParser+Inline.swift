@@ -35,7 +35,7 @@ extension TemplateParser {
             case "\\" where c.pos + 1 < c.chars.count:
                 text.append(c.chars[c.pos + 1])
                 c.pos += 2
-            case "[":
+            case "[", "［":
                 flush()
                 c.pos += 1
                 if !enter(c.line) { return (out, .end) }
@@ -43,17 +43,22 @@ extension TemplateParser {
                 depth -= 1
                 if stop != .bracket { problem(c.line, at, "“[”没有配对的“]”", "可省略的部分写在一对 [ ] 中") }
                 out.append(.optional(inner))
-            case "]":
+            case "]", "］":
                 c.pos += 1
                 if allowed.contains(.bracket) {
                     flush()
                     return (out, .bracket)
                 }
                 problem(c.line, at, "多余的“]”", "要写方括号本身，请写 \\]")
-            case "}":
+            case "}", "｝":
                 c.pos += 1
                 problem(c.line, at, "多余的“}”", "要写花括号本身，请写 \\}")
-            case "{":
+            case "【" where Self.holdsFigure(c.chars, from: c.pos):
+                problem(
+                    c.line, at, "段落中的【……】会原样印出，其中的 { } 却要填数",
+                    "可省略的部分请用方括号 [ ]（中文输入法下按 [ 会打出“【”，请切换到英文标点或写 ［ ］）")
+                c.pos += 1
+            case "{", "｛":
                 flush()
                 guard let end = Self.closingBrace(c.chars, from: c.pos) else {
                     problem(c.line, at, "“{”没有配对的“}”", "数字和函数写在一对 { } 中，如 {全区办件量}")
@@ -137,8 +142,8 @@ extension TemplateParser {
             } else if ch == "\"" {
                 plain.toggle()
             } else if curly == 0 && !plain {
-                if ch == "{" { depth += 1 }
-                if ch == "}" {
+                if ch == "{" || ch == "｛" { depth += 1 }
+                if ch == "}" || ch == "｝" {
                     depth -= 1
                     if depth == 0 { return i }
                 }
@@ -146,7 +151,13 @@ extension TemplateParser {
             i += 1
         }
         // An unpaired quote: the first `}` closes, and the expression's reader names the quote.
-        return chars[(start + 1)...].firstIndex(of: "}")
+        return chars[(start + 1)...].firstIndex { $0 == "}" || $0 == "｝" }
+    }
+
+    /// Whether the `【` at `start` opens a bracket, closed on the same line, with a figure in it.
+    static func holdsFigure(_ chars: [Character], from start: Int) -> Bool {
+        guard let end = chars[start...].firstIndex(of: "】") else { return false }
+        return chars[start..<end].contains { $0 == "{" || $0 == "｛" }
     }
 
     /// `LIST 用“、”`: the list and the separator.
@@ -271,17 +282,25 @@ extension TemplateParser {
         case .word(let word):
             if i < tokens.count, tokens[i].0 == .open {
                 i += 1
+                // Calls nest like brackets: bounded, so no template can exhaust the stack.
+                if !enter(line) { return nil }
+                defer { depth -= 1 }
                 return call(word, at: at, tokens, &i, line: line)
             }
             if let type = fieldOf {
                 let fields = TemplateCatalog.fields(of: type)
-                guard let f = fields.first(where: { $0.names.contains(word) }) else {
+                let (path, shift) = Self.path(word)
+                guard let f = fields.first(where: { $0.names.contains(path) }) else {
                     problem(
-                        line, at, "\(type.label)没有“\(word)”",
-                        Self.nearest(word, fields.flatMap(\.names)).map { "是不是“\($0)”？" })
+                        line, at, "\(type.label)没有“\(path)”",
+                        Self.nearest(path, fields.flatMap(\.names)).map { "是不是“\($0)”？" })
                     return nil
                 }
-                return (.itemField(f), f.kind)
+                if shift != .now && !f.shifts {
+                    problem(line, at, "“\(path)”没有\(shift == .previous ? "上月" : "去年同期")的数")
+                    return nil
+                }
+                return (.itemField(f, shift), f.kind)
             }
             return name(word, at: at, line: line)
         default:
@@ -322,15 +341,20 @@ extension TemplateParser {
             problem(line, at, "“\(path)”是函数，缺少括号", "写作 \(Helper.allCases.first { $0.names.contains(path) }!.usage)")
             return nil
         }
+        guard problems.count < Self.maxProblems else {
+            problem(line, at, "未知的名称“\(path)”")
+            return nil
+        }
         let visible = loops.flatMap { TemplateCatalog.fields(of: $0).flatMap(\.names) } + TemplateCatalog.allFigureNames
-        let near = Self.nearest(path, visible)
         let inLoop =
             loops.isEmpty
             && (TemplateCatalog.nameField.names.contains(path)
                 || TemplateCatalog.fields.values.contains { $0.contains { $0.names.contains(path) } })
-        problem(
-            line, at, "未知的名称“\(path)”",
-            inLoop ? "“\(path)”是名单中每一项的数，只能用在{逐个}之中" : near.map { "是不是“\($0)”？" } ?? "docs/templates.md 列出了全部可用的名称")
+        let hint =
+            inLoop
+            ? "“\(path)”是名单中每一项的数，只能用在{逐个}之中"
+            : Self.nearest(path, visible).map { "是不是“\($0)”？" } ?? "docs/templates.md 列出了全部可用的名称"
+        problem(line, at, "未知的名称“\(path)”", hint)
         return nil
     }
 
@@ -424,7 +448,7 @@ extension TemplateParser {
         case .sort, .sum:
             guard count(2...2) else { return wrong("需要 2 个参数，实际为 \(args.count) 个") }
             guard case .list = args[0].1 else { return wrong("的第1个参数须是名单", args[0].2) }
-            guard case .itemField(let f) = args[1].0, f.kind.isNumber else {
+            guard case .itemField(let f, _) = args[1].0, f.kind.isNumber else {
                 return wrong("的第2个参数须是名单中每一项的数字，如 受理量", args[1].2)
             }
             return (.call(h, exprs), h == .sort ? args[0].1 : f.kind)

@@ -17,7 +17,7 @@ extension TemplateRenderer {
         case .units: view = try unitTable(o)
         }
         guard var v = view else { return nil }
-        if let title = o.title, let s = try? line(title) { v.title = s }
+        if let title = o.title, let s = try text(of: title) { v.title = s }
         return v
     }
 
@@ -59,7 +59,7 @@ extension TemplateRenderer {
     }
 
     mutating func chart(_ c: TemplateCatalog.Chart, _ title: [Piece]?) throws -> ChartView? {
-        let custom = try title.flatMap { try? line($0) }
+        let custom = try title.flatMap { try text(of: $0) }
         switch c {
         case .trend:
             guard b.trend.contains(where: { $0.total != nil }) else { return nil }

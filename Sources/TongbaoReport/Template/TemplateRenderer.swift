@@ -3,8 +3,10 @@ import TongbaoCore
 
 /// Renders parsed template blocks over a bulletin's figures into a ``BulletinView``.
 struct TemplateRenderer {
-    /// A template cannot make a document larger than this, however its loops nest.
+    /// A template cannot make a document larger than this, however its loops nest: steps of work, and characters
+    /// of text (a bulletin is some 50,000; tables and charts count by their size).
     static let maxSteps = 200_000
+    static let maxCharacters = 2_000_000
 
     struct TooLarge: Error {}
 
@@ -12,6 +14,7 @@ struct TemplateRenderer {
     /// The items of the loops around, outermost first, with their turn (from 1).
     var scopes: [(item: Item, serial: Int)] = []
     var steps = 0
+    var characters = 0
 
     var title: String?
     var lead: String?
@@ -24,6 +27,15 @@ struct TemplateRenderer {
         if steps > Self.maxSteps { throw TooLarge() }
     }
 
+    /// Counts text written; past ``maxCharacters`` the rendering stops.
+    mutating func spend(_ n: Int) throws {
+        characters += n
+        if characters > Self.maxCharacters {
+            steps = Self.maxSteps + 1
+            throw TooLarge()
+        }
+    }
+
     // MARK: - Blocks
 
     mutating func render(_ blocks: [TemplateBlock]) throws {
@@ -33,24 +45,49 @@ struct TemplateRenderer {
     mutating func render(_ block: TemplateBlock) throws {
         try step()
         switch block {
-        case .title(let p): title = try? line(p)
-        case .lead(let p): lead = try? line(p)
+        case .title(let p): title = try text(of: p)
+        case .lead(let p): lead = try text(of: p)
         case .section(let p):
-            sections.append(((try? line(p)) ?? "", []))
-        case .paragraph(let p): if let s = try? line(p) { add(BulletinView.Block(paragraph: s)) }
-        case .note(let p): if let s = try? line(p) { add(BulletinView.Block(note: s)) }
-        case .table(let t, let options): if let v = try table(t, options) { add(BulletinView.Block(table: v)) }
-        case .chart(let c, let title): if let v = try chart(c, title) { add(BulletinView.Block(chart: v)) }
+            sections.append(((try text(of: p)) ?? "", []))
+        case .paragraph(let p): if let s = try text(of: p) { add(BulletinView.Block(paragraph: s)) }
+        case .note(let p): if let s = try text(of: p) { add(BulletinView.Block(note: s)) }
+        case .table(let t, let options):
+            if let v = try table(t, options) {
+                try spend(
+                    (v.header + v.body).reduce(v.title.count) { $0 + $1.cells.reduce(0) { $0 + $1.text.count + 1 } })
+                add(BulletinView.Block(table: v))
+            }
+        case .chart(let c, let title):
+            if let v = try chart(c, title) {
+                try spend(v.svg.count)
+                add(BulletinView.Block(chart: v))
+            }
         case .when(let c, let yes, let no): try render(try holds(c) ? yes : no)
         case .each(let e, let body):
-            guard case .list(_, let items) = try? value(e) else { return }
-            for (i, item) in items.enumerated() {
-                scopes.append((item, i + 1))
+            guard case .list(_, let items) = try known(e) else { return }
+            // 序号 counts the turns that wrote something: a unit left out for a missing figure leaves no gap.
+            var written = 0
+            for item in items {
+                scopes.append((item, written + 1))
                 defer { scopes.removeLast() }
+                let before = blockCount
                 try render(body)
+                if blockCount > before { written += 1 }
             }
         }
     }
+
+    /// A line's text, nil when a figure of it is not known or nothing but blanks is left: no empty paragraph.
+    mutating func text(of pieces: [Piece]) throws -> String? {
+        do {
+            let s = try line(pieces)
+            return s.trimmingCharacters(in: .whitespaces).isEmpty ? nil : s
+        } catch is Absent {
+            return nil
+        }
+    }
+
+    var blockCount: Int { sections.reduce(0) { $0 + $1.blocks.count } }
 
     mutating func add(_ block: BulletinView.Block) {
         // The parser refuses a template without 【章】; text before the first one opens an untitled section.
@@ -70,25 +107,29 @@ struct TemplateRenderer {
     mutating func text(_ piece: Piece) throws -> String {
         try step()
         switch piece {
-        case .text(let s): return s
+        case .text(let s):
+            try spend(s.count)
+            return s
         case .value(let e):
             let v = try value(e)
             if case .list(_, let items) = v, items.isEmpty { throw Absent() }
-            return v.printed
+            let s = v.printed
+            try spend(s.count)
+            return s
         case .optional(let inner):
             do { return try line(inner) } catch is Absent { return "" }
         case .when(let c, let yes, let no): return try line(try holds(c) ? yes : no)
         case .each(let e, let separator, let body):
             guard case .list(_, let items) = try value(e) else { throw Absent() }
             var parts: [String] = []
-            for (i, item) in items.enumerated() {
-                scopes.append((item, i + 1))
+            for item in items {
+                scopes.append((item, parts.count + 1))
                 defer { scopes.removeLast() }
-                // A turn with a figure not known is left out, the others stay.
-                if let s = try? line(body) {
-                    parts.append(s)
-                } else if steps > Self.maxSteps {
-                    throw TooLarge()
+                // A turn with a figure not known is left out, the others stay (and 序号 has no gap).
+                do {
+                    parts.append(try line(body))
+                } catch is Absent {
+                    continue
                 }
             }
             if parts.isEmpty { throw Absent() }
@@ -115,6 +156,11 @@ struct TemplateRenderer {
         case .itemField: throw Absent()
         case .call(let h, let args): return try call(h, args)
         }
+    }
+
+    /// The value, nil when it is not known (a limit reached still stops everything).
+    mutating func known(_ e: Expr) throws -> Value? {
+        do { return try value(e) } catch is Absent { return nil }
     }
 
     func number(_ v: Value) throws -> (Decimal, ValueKind) {
@@ -147,10 +193,10 @@ struct TemplateRenderer {
             let separator = try value(args[0]).printed
             var parts: [String] = []
             for a in args.dropFirst() {
-                if let v = try? value(a) {
-                    parts.append(v.printed)
-                } else if steps > Self.maxSteps {
-                    throw TooLarge()
+                do {
+                    parts.append(try value(a).printed)
+                } catch is Absent {
+                    continue
                 }
             }
             if parts.isEmpty { throw Absent() }
@@ -169,12 +215,12 @@ struct TemplateRenderer {
             return .list(t, Array(items.prefix(NSDecimalNumber(decimal: n).intValue)))
         case .sort:
             let (t, items) = try items(try value(args[0]))
-            guard case .itemField(let f) = args[1] else { throw Absent() }
-            return .list(t, Self.sorted(items, by: f))
+            guard case .itemField(let f, let shift) = args[1] else { throw Absent() }
+            return .list(t, Self.sorted(items, by: f, shift))
         case .sum:
             let (_, items) = try items(try value(args[0]))
-            guard case .itemField(let f) = args[1] else { throw Absent() }
-            let values = items.compactMap { f.read($0, .now) }.compactMap { v -> Decimal? in
+            guard case .itemField(let f, let shift) = args[1] else { throw Absent() }
+            let values = items.compactMap { f.read($0, shift) }.compactMap { v -> Decimal? in
                 if case .number(let d, _) = v { return d } else { return nil }
             }
             if values.isEmpty { throw Absent() }
@@ -186,9 +232,9 @@ struct TemplateRenderer {
     }
 
     /// Largest first; items without the figure last; ties keep the list's order.
-    static func sorted(_ items: [Item], by f: TemplateCatalog.Field) -> [Item] {
+    static func sorted(_ items: [Item], by f: TemplateCatalog.Field, _ shift: Shift = .now) -> [Item] {
         let keyed = items.enumerated().map { i, item -> (Int, Decimal?, Item) in
-            guard case .number(let d, _)? = f.read(item, .now) else { return (i, nil, item) }
+            guard case .number(let d, _)? = f.read(item, shift) else { return (i, nil, item) }
             return (i, d, item)
         }
         return keyed.sorted { a, b in
@@ -246,8 +292,8 @@ struct TemplateRenderer {
     mutating func holds(_ c: Condition) throws -> Bool {
         try step()
         switch c {
-        case .has(let e): return present(e)
-        case .hasNot(let e): return !present(e)
+        case .has(let e): return try present(e)
+        case .hasNot(let e): return try !present(e)
         case .all(let cs):
             for c in cs where !(try holds(c)) { return false }
             return true
@@ -255,7 +301,7 @@ struct TemplateRenderer {
             for c in cs where try holds(c) { return true }
             return false
         case .compare(let l, let op, let r):
-            guard let a = try? value(l), let b = try? value(r) else { return false }
+            guard let a = try known(l), let b = try known(r) else { return false }
             if case .number(let x, _) = a, case .number(let y, _) = b {
                 let (x, y) = (Self.rounded(x), Self.rounded(y))
                 switch op {
@@ -276,8 +322,8 @@ struct TemplateRenderer {
     }
 
     /// Known: a figure with a value, a list with an item.
-    mutating func present(_ e: Expr) -> Bool {
-        guard let v = try? value(e) else { return false }
+    mutating func present(_ e: Expr) throws -> Bool {
+        guard let v = try known(e) else { return false }
         if case .list(_, let items) = v { return !items.isEmpty }
         return true
     }

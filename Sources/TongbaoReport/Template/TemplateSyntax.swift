@@ -15,9 +15,23 @@ public struct TemplateProblem: Sendable, Equatable, CustomStringConvertible {
 
 /// Every mistake found in a template; none of it renders.
 public struct TemplateErrors: Error, LocalizedError, Sendable, Equatable {
+    /// The first mistakes, by line and column.
     public var problems: [TemplateProblem]
+    /// How many were found in all (more than are listed when there are many).
+    public var total: Int
+
+    public init(problems: [TemplateProblem], total: Int? = nil) {
+        self.problems = problems
+        self.total = max(total ?? problems.count, problems.count)
+    }
+
+    /// 「有5000处错误，以下是前50处」 or 「有3处错误」.
+    public var summary: String {
+        total > problems.count ? "有\(total)处错误，以下是前\(problems.count)处" : "有\(total)处错误"
+    }
+
     public var errorDescription: String? {
-        "模板有\(problems.count)处错误，未使用：\n" + problems.map(\.description).joined(separator: "\n")
+        "模板\(summary)，未使用：\n" + problems.map(\.description).joined(separator: "\n")
     }
 }
 
@@ -87,7 +101,7 @@ indirect enum Expr: Sendable {
     case number(Int)
     case text([Piece])
     /// A field of each item of a list, for 排序 and 合计.
-    case itemField(TemplateCatalog.Field)
+    case itemField(TemplateCatalog.Field, Shift)
     case call(Helper, [Expr])
 }
 
