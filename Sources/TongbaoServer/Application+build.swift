@@ -23,6 +23,7 @@ public func buildApplication(store: any Store, config: ServerConfig, logger: Log
     router.add(middleware: ErrorMiddleware(views: views))
     router.add(middleware: IdentifyMiddleware(store: store, config: config))
     router.add(middleware: CSRFMiddleware())
+    router.add(middleware: ReplicaReadsMiddleware())
     router.get(SiteURL.style.pattern) { _, _ -> Response in
         Response(
             status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],

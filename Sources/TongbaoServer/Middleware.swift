@@ -129,6 +129,19 @@ struct IdentifyMiddleware: RouterMiddleware {
     }
 }
 
+/// GET and HEAD requests only read: once the account is known (the session's last use is written to the primary
+/// before this), their statements go to the standby of `tongbao serve --db-read`, when there is one.
+struct ReplicaReadsMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let reads = request.method == .get || request.method == .head
+        return try await SQLStore.$preferReplica.withValue(reads) { try await next(request, context) }
+    }
+}
+
 /// Every state-changing page request carries the session's CSRF token, in the form field `_csrf` (or the
 /// `X-CSRF-Token` header). The login form, before any session exists, is checked against a cookie it set itself.
 /// API requests authenticate with a bearer token, which a browser never sends by itself, and need none.

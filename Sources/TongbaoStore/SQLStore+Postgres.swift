@@ -10,19 +10,54 @@ extension SQLStore {
     /// Opens a pool of connections to the PostgreSQL server at `url` and migrates the database. The pool replaces
     /// connections that died, so a server that comes back after a restart is used again without restarting
     /// Tongbao.
-    static func openPostgres(_ url: String) async throws -> SQLStore {
+    static func pool(_ url: String) throws -> EventLoopGroupConnectionPool<PostgresConnectionSource> {
         let configuration: SQLPostgresConfiguration
         do {
             configuration = try SQLPostgresConfiguration(url: url)
         } catch {
             throw StoreError.cannotOpen(redacted(url), "\(error)")
         }
-        var logger = Logger(label: "tongbao.postgres")
-        logger.logLevel = .warning
-        let pool = EventLoopGroupConnectionPool(
+        return EventLoopGroupConnectionPool(
             source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 4,
             requestTimeout: .seconds(30), logger: logger, on: MultiThreadedEventLoopGroup.singleton)
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "tongbao.postgres")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// Opens the pools of the primary at `url` (and of a standby at `readReplica`) and migrates the primary. A
+    /// standby must be reachable and in recovery (a hot standby): reads sent to a second primary would miss
+    /// every write.
+    static func openPostgres(_ url: String, readReplica: String? = nil) async throws -> SQLStore {
+        let pool = try pool(url)
         let poolLogger = logger
+        var standby: (db: any SQLDatabase, close: @Sendable () async throws -> Void)?
+        if let readReplica {
+            guard isPostgres(readReplica) else {
+                throw StoreError.cannotOpen(readReplica, "只读副本须是 postgres:// 地址")
+            }
+            let replicaPool = try Self.pool(readReplica)
+            let db = LostConnections(inner: replicaPool.database(logger: logger).sql(queryLogLevel: nil))
+            do {
+                let inRecovery = try await db.raw("SELECT pg_is_in_recovery() AS r").first()?.decode(
+                    column: "r", as: Bool.self)
+                guard inRecovery == true else {
+                    throw StoreError.cannotOpen(redacted(readReplica), "不是只读副本（standby）：pg_is_in_recovery() 为 false")
+                }
+            } catch let error as StoreError {
+                try? await replicaPool.shutdownAsync()
+                try? await pool.shutdownAsync()
+                throw error
+            } catch {
+                try? await replicaPool.shutdownAsync()
+                try? await pool.shutdownAsync()
+                throw StoreError.cannotOpen(redacted(readReplica), "\(String(reflecting: error))")
+            }
+            standby = (db, { try await replicaPool.shutdownAsync() })
+        }
         let store = SQLStore(
             backend: .postgres, db: LostConnections(inner: pool.database(logger: logger).sql(queryLogLevel: nil)),
             checkout: {
@@ -31,7 +66,7 @@ extension SQLStore {
                     db: LostConnections(inner: conn.sql(queryLogLevel: nil), connection: conn),
                     isClosed: { conn.isClosed }, release: { pool.releaseConnection(conn, logger: poolLogger) })
             },
-            close: { try await pool.shutdownAsync() })
+            replica: standby, close: { try await pool.shutdownAsync() })
         do {
             try await store.raw("SELECT 1")
         } catch {

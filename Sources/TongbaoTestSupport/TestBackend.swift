@@ -8,6 +8,9 @@ import TongbaoStore
 /// names a server on this machine (`.ci/run` starts one). Each test gets a database of its own.
 public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite, postgres
+    /// PostgreSQL behind pgbouncer in transaction pooling (`TONGBAO_TEST_PGBOUNCER_URL`): the concurrency tests
+    /// run through it too.
+    case pgbouncer
 
     public var description: String { rawValue }
 
@@ -26,6 +29,16 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
     /// SQLite, and PostgreSQL when configured.
     public static var available: [TestBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
 
+    /// ``available`` and pgbouncer when configured: for the tests of concurrent writers.
+    public static var concurrency: [TestBackend] { available + (pgbouncerURL == nil ? [] : [.pgbouncer]) }
+
+    public static var pgbouncerURL: String? {
+        guard let url = ProcessInfo.processInfo.environment["TONGBAO_TEST_PGBOUNCER_URL"], !url.isEmpty else {
+            return nil
+        }
+        return url
+    }
+
     /// A location `SQLStore.open` accepts for a fresh, empty database, and a cleanup to run after.
     public func freshLocation() async throws -> (String, @Sendable () async -> Void) {
         switch self {
@@ -34,6 +47,13 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
         case .postgres:
             guard let url = Self.postgresURL else { throw SetupError.noPostgres }
             return try await Self.freshDatabase(on: url)
+        case .pgbouncer:
+            // Made on the server itself; used through pgbouncer, which passes any database name through.
+            guard let url = Self.postgresURL, let bouncer = Self.pgbouncerURL else { throw SetupError.noPostgres }
+            let (direct, drop) = try await Self.freshDatabase(on: url)
+            var c = URLComponents(string: bouncer)!
+            c.path = URLComponents(string: direct)!.path
+            return (c.string!, drop)
         }
     }
 

@@ -10,6 +10,10 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve", abstract: "启动网页服务（填报、审核、发布、概览）和 /api/v1 接口。")
 
     @Option(name: .long, help: "数据库：SQLite 文件，或 postgres://用户:密码@主机/库。") var db: String
+    @Option(
+        name: .customLong("db-read"),
+        help: "PostgreSQL 只读副本（流复制的 standby）：页面和 API 的读取发往它，写入仍发往 --db（见 docs/scaling.md）。")
+    var dbRead: String?
     @Option(help: "监听地址。") var host: String = "127.0.0.1"
     @Option(help: "端口。") var port: Int = 8080
     @Flag(name: .customLong("secure-cookies"), help: "经 HTTPS（反向代理）提供服务时加上，使会话 Cookie 仅经 HTTPS 发送。")
@@ -36,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Serving.run(
-            db: db,
+            db: db, readReplica: dbRead,
             config: ServerConfig(
                 host: host, port: port, secureCookies: secureCookies, idleTimeout: TimeInterval(idleMinutes * 60),
                 uploadLimit: uploadLimitMB << 20, pdfRenderers: pdfRenderers,
@@ -46,8 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 enum Serving {
-    static func run(db: String, config: ServerConfig, banner: String? = nil) async throws {
-        let store = try await SQLStore.open(db)
+    static func run(db: String, readReplica: String? = nil, config: ServerConfig, banner: String? = nil) async throws {
+        let store = try await SQLStore.open(db, readReplica: readReplica)
         do {
             let app = try await buildApplication(store: store, config: config)
             print("通报网页服务：http://\(config.host):\(config.port)/  （Ctrl-C 停止）")

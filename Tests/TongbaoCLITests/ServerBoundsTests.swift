@@ -20,11 +20,14 @@ import TongbaoTestSupport
         let dir: URL
         var base: String { "http://127.0.0.1:\(port)" }
 
-        init(_ extra: [String] = []) async throws {
+        /// On `database` (already holding the sample and the admin when `prepared`), or a new SQLite file.
+        init(_ extra: [String] = [], database: String? = nil, prepared: Bool = false) async throws {
             dir = try Fixtures.tempDir()
-            let db = dir.appendingPathComponent("t.sqlite").path
-            _ = try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"])
-            _ = try CLI.run(["user", "add", "admin", "--role", "admin", "--password", "correct-horse", "--db", db])
+            let db = database ?? dir.appendingPathComponent("t.sqlite").path
+            if !prepared {
+                _ = try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"])
+                _ = try CLI.run(["user", "add", "admin", "--role", "admin", "--password", "correct-horse", "--db", db])
+            }
             token = try CLI.run(["user", "token", "admin", "--db", db]).stdout.trimmingCharacters(
                 in: .whitespacesAndNewlines)
             port = Int.random(in: 20_000..<60_000)

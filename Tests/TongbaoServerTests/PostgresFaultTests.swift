@@ -24,8 +24,11 @@ struct PostgresFaultTests {
 
     /// Runs the control script and waits for it with waitpid(2) (Foundation's Process was seen to miss the exit of a
     /// command whose child daemonises, as `pg_ctl start` does).
-    static func control(_ arguments: [String]) throws -> Int32 {
-        let args = [ctl!] + arguments
+    static func control(_ arguments: [String]) throws -> Int32 { try control(ctl!, arguments) }
+
+    /// Runs the control script `script` (see ``control(_:)``).
+    static func control(_ script: String, _ arguments: [String]) throws -> Int32 {
+        let args = [script] + arguments
         var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { for arg in argv { free(arg) } }
         var actions = posix_spawn_file_actions_t()
@@ -34,7 +37,7 @@ struct PostgresFaultTests {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         var pid: pid_t = 0
-        guard posix_spawn(&pid, ctl!, &actions, nil, &argv, environ) == 0 else { return -1 }
+        guard posix_spawn(&pid, script, &actions, nil, &argv, environ) == 0 else { return -1 }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return (status >> 8) & 0xff

@@ -29,26 +29,35 @@ enum Web {
         _ body: @escaping @Sendable (Harness) async throws -> Void
     ) async throws {
         try await Fixtures.withStore(backend) { store in
-            let clock = TestClock()
-            _ = try await Importer(
-                store: store, district: "yubei", districtName: "渝北区",
-                change: Change(actor: "setup", source: "test", at: clock.read().addingTimeInterval(-86400))
-            ).run(files: try Fixtures.sampleFiles())
-            let hash = Secrets.hashPassword(password, cost: 4)
-            for account in [
-                Account(name: "admin", district: "yubei", role: .admin),
-                Account(name: "rep1", district: "yubei", role: .reporter, unit: "C01"),
-                Account(name: "rep2", district: "yubei", role: .reporter, unit: "C02"),
-                Account(name: "viewer", district: "yubei", role: .viewer),
-            ] {
-                try await store.addUser(account, passwordHash: hash, at: Date())
-            }
-            var config = ServerConfig(port: 0, bcryptCost: 4, now: { clock.read() })
-            configure(&config)
-            let app = try await buildApplication(store: store, config: config)
-            try await app.test(setup) { client in
-                try await body(Harness(client: client, store: store, clock: clock))
-            }
+            try await run(on: store, setup, configure: configure, body)
+        }
+    }
+
+    /// The same on a store the caller opened (a primary with its standby, for instance) and closes.
+    static func run(
+        on store: SQLStore, _ setup: TestingSetup = .router,
+        configure: @Sendable (inout ServerConfig) -> Void = { _ in },
+        _ body: @escaping @Sendable (Harness) async throws -> Void
+    ) async throws {
+        let clock = TestClock()
+        _ = try await Importer(
+            store: store, district: "yubei", districtName: "渝北区",
+            change: Change(actor: "setup", source: "test", at: clock.read().addingTimeInterval(-86400))
+        ).run(files: try Fixtures.sampleFiles())
+        let hash = Secrets.hashPassword(password, cost: 4)
+        for account in [
+            Account(name: "admin", district: "yubei", role: .admin),
+            Account(name: "rep1", district: "yubei", role: .reporter, unit: "C01"),
+            Account(name: "rep2", district: "yubei", role: .reporter, unit: "C02"),
+            Account(name: "viewer", district: "yubei", role: .viewer),
+        ] {
+            try await store.addUser(account, passwordHash: hash, at: Date())
+        }
+        var config = ServerConfig(port: 0, bcryptCost: 4, now: { clock.read() })
+        configure(&config)
+        let app = try await buildApplication(store: store, config: config)
+        try await app.test(setup) { client in
+            try await body(Harness(client: client, store: store, clock: clock))
         }
     }
 }

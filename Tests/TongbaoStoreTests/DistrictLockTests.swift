@@ -44,9 +44,9 @@ import TongbaoTestSupport
         }
     }
 
-    @Test(.enabled(if: TestBackend.postgresURL != nil), .timeLimit(.minutes(3)))
-    func districtsWriteSideBySideOnPostgres() async throws {
-        try await Fixtures.withStore(.postgres) { store in
+    @Test(.timeLimit(.minutes(3)), arguments: TestBackend.concurrency.filter { $0 != .sqlite })
+    func districtsWriteSideBySideOnPostgres(_ backend: TestBackend) async throws {
+        try await Fixtures.withStore(backend) { store in
             for d in ["a", "b"] { _ = try await store.ensureDistrict(d, name: nil) }
 
             // b writes while a holds its lock; a second writer of a waits for the first.
