@@ -94,8 +94,8 @@ public struct Publishing: Sendable {
     public func useTemplate(_ name: String, version: Int? = nil, district: String, change: Change) async throws -> Bool
     {
         if BulletinTemplate.shipped.contains(where: { $0.name == name }) {
-            try await store.setSetting(
-                district: district, .template, name == BulletinTemplate.standard.name ? nil : name, change: change)
+            // Named, not cleared: 标准通报 chosen by a district wins over its city's template.
+            try await store.setSetting(district: district, .template, name, change: change)
             return true
         }
         var found = try await store.template(owner: district, name: name, version: version)

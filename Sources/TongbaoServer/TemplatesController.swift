@@ -59,14 +59,16 @@ struct TemplatesController {
             } else {
                 body = try await workbench.publishing.template(district: admin.district).text
             }
-            let flash = q.get("done").map { $0 == "use" ? "已选用" : "已保存" }
+            let flash = q.get("done").map {
+                $0 == "use" ? "已选用" : $0 == "same" ? "内容与最新版本相同，未另存新版本" : "已保存为新版本（尚未选用）"
+            }
             return try await page(context, name: name, body: body, period: nil, flash: flash)
         }
         router.post(SiteURL.templates.pattern) { request, context -> Response in
             let admin = try context.requireAdmin()
             let form = try await Forms.fields(request, context: context)
             let name = (form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            let body = (form["body"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+            let body = TemplateLimits.normalized(form["body"] ?? "")
             let periodText = (form["period"] ?? "").trimmingCharacters(in: .whitespaces)
             let period = Period(parsing: periodText)
             if !periodText.isEmpty, period == nil {
@@ -89,11 +91,6 @@ struct TemplatesController {
                 return try await page(
                     context, name: name, body: body, period: period, problems: [problem], status: .unprocessableContent)
             }
-            if BulletinTemplate.shipped.contains(where: { $0.name == name }) {
-                return try await page(
-                    context, name: name, body: body, period: period,
-                    problems: ["“\(name)”是系统自带模板的名称，请另取一个名称保存"], status: .unprocessableContent)
-            }
             // Rendered once with the district's newest month first: a template too large for its data is not kept.
             do {
                 try await workbench.publishing.trial(template, district: admin.district)
@@ -102,9 +99,9 @@ struct TemplatesController {
                     context, name: name, body: body, period: period, problems: Self.lines(errors),
                     status: .unprocessableContent)
             }
-            _ = try await store.saveTemplate(
+            let saved = try await store.saveTemplate(
                 owner: admin.district, name: name, body: body, change: workbench.change(admin, source: "web"))
-            return .redirect(to: Self.link(name) + "&done=save", type: .normal)
+            return .redirect(to: Self.link(name) + (saved.saved ? "&done=save" : "&done=same"), type: .normal)
         }
         router.post(SiteURL.templateUse.pattern) { request, context -> Response in
             let admin = try context.requireAdmin()

@@ -334,6 +334,7 @@ extension SQLStore {
     public func setSetting(district: String, _ key: SettingKey, _ value: String?, change: Change) async throws {
         try await transaction(district: district) {
             let old = try await setting(district: district, key)
+            if old == value { return }
             try await db.raw(
                 "DELETE FROM district_settings WHERE district = \(bind: district) AND key = \(bind: key.rawValue)"
             ).run()
@@ -347,8 +348,15 @@ extension SQLStore {
             }
             try await appendAudit(
                 district: district, change: change, table: "district_settings", key: key.rawValue, column: "value",
-                old: old.map { String($0.prefix(200)) }, new: value.map { String($0.prefix(200)) })
+                old: Self.auditText(key, old), new: Self.auditText(key, value))
         }
+    }
+
+    /// A setting's value as the audit log keeps it: a template choice as `“名称”第N版` (none: the standard one
+    /// or the city's), others cut at 200 characters.
+    static func auditText(_ key: SettingKey, _ value: String?) -> String? {
+        if key == .template { return TemplateChoice.label(value) ?? "（未选，用城市的或标准通报）" }
+        return value.map { String($0.prefix(200)) }
     }
 
     /// The ratings that count as satisfied in the district (``CaseRecord/defaultSatisfied`` unless set).

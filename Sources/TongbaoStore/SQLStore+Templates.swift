@@ -29,6 +29,13 @@ public struct TemplateChoice: Sendable, Equatable {
         name + (version.map { "\n\($0)" } ?? "")
     }
 
+    /// The setting's value as a person reads it: `“区县通报”第2版`, `标准通报`.
+    public static func label(_ value: String?) -> String? {
+        guard let value else { return nil }
+        let (name, version) = parse(value)
+        return version.map { "“\(name)”第\($0)版" } ?? name
+    }
+
     static func parse(_ value: String) -> (name: String, version: Int?) {
         let parts = value.split(separator: "\n", maxSplits: 1).map(String.init)
         return (parts.first ?? "", parts.count > 1 ? Int(parts[1]) : nil)
@@ -44,11 +51,13 @@ public enum TemplateStoreLimits {
 extension SQLStore {
     /// Saves `body` as the next version of the owner's template `name` and returns its version (from 1); audited.
     /// The caller has checked the body (a template with mistakes is never saved).
-    /// The same text as the newest version saves nothing and returns that version.
-    public func saveTemplate(owner: String, name: String, body: String, change: Change) async throws -> Int {
+    /// The same text as the newest version saves nothing and returns that version (`saved` false).
+    public func saveTemplate(owner: String, name: String, body: String, change: Change) async throws -> (
+        version: Int, saved: Bool
+    ) {
         try await transaction(district: owner) {
             let newest = try await templateUnlocked(owner: owner, name: name, version: nil)
-            if let newest, newest.body == body { return newest.version }
+            if let newest, newest.body == body { return (newest.version, false) }
             let last = newest?.version ?? 0
             if last >= TemplateStoreLimits.versions { throw StoreError.tooManyTemplates("“\(name)”已有 \(last) 个版本") }
             if newest == nil {
@@ -69,7 +78,7 @@ extension SQLStore {
             try await appendAudit(
                 district: owner, change: change, table: "bulletin_templates", key: name, column: "version",
                 old: last == 0 ? nil : "第\(last)版", new: "第\(version)版（\(body.count)字）")
-            return version
+            return (version, true)
         }
     }
 

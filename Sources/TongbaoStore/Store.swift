@@ -18,7 +18,9 @@ public protocol Store: Sendable {
     func templates(owner: String) async throws -> [StoredTemplate]
     func templateVersions(owner: String, name: String) async throws -> [StoredTemplate]
     func template(owner: String, name: String, version: Int?) async throws -> StoredTemplate?
-    func saveTemplate(owner: String, name: String, body: String, change: Change) async throws -> Int
+    func saveTemplate(owner: String, name: String, body: String, change: Change) async throws -> (
+        version: Int, saved: Bool
+    )
     func city(of district: String) async throws -> String?
     func setting(district: String, _ key: SQLStore.SettingKey) async throws -> String?
     func setSetting(district: String, _ key: SQLStore.SettingKey, _ value: String?, change: Change) async throws

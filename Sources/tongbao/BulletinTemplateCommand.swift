@@ -135,7 +135,7 @@ struct BulletinTemplateCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let text = try BulletinTemplateCommand.read(file)
+            let text = TemplateLimits.normalized(try BulletinTemplateCommand.read(file))
             let template = try BulletinTemplateCommand.parse(text, name: name, file: file, saving: true)
             try options.existingDatabase()
             let version = try await SQLStore.with(options.db) { store in
@@ -151,15 +151,16 @@ struct BulletinTemplateCommand: AsyncParsableCommand {
                             + errors.problems.map { "  \($0)" }.joined(separator: "\n"))
                 }
                 return try await store.transaction(district: district) {
-                    let version = try await store.saveTemplate(owner: district, name: name, body: text, change: change)
+                    let saved = try await store.saveTemplate(owner: district, name: name, body: text, change: change)
                     if use {
-                        _ = try await publishing.useTemplate(name, version: version, district: district, change: change)
+                        _ = try await publishing.useTemplate(
+                            name, version: saved.version, district: district, change: change)
                     }
-                    return version
+                    return saved
                 }
             }
             print(
-                "已保存模板“\(name)”第\(version)版"
+                (version.saved ? "已保存模板“\(name)”第\(version.version)版" : "内容与“\(name)”第\(version.version)版相同，未另存")
                     + (use ? "，并已选用" : "；正在使用的版本不变，用 tongbao bulletin-template use \(name) 选用"))
         }
     }
@@ -184,7 +185,10 @@ struct BulletinTemplateCommand: AsyncParsableCommand {
                 else {
                     let names = try await store.templates(owner: district).map(\.name)
                     throw ValidationError(
-                        "没有名为“\(name)”的模板；可选：" + (BulletinTemplate.shipped.map(\.name) + names).joined(separator: "、"))
+                        names.contains(name) && version != nil
+                            ? "模板“\(name)”没有第\(version!)版；用 tongbao bulletin-template list 查看"
+                            : "没有名为“\(name)”的模板；可选："
+                                + (BulletinTemplate.shipped.map(\.name) + names).joined(separator: "、"))
                 }
                 print("区县“\(district)”已选用模板“\(name)”" + (city.isEmpty ? "" : "；其下未自选模板的\(city.count)个区县也用它"))
             }

@@ -43,7 +43,8 @@ import TongbaoTestSupport
             }
             #expect(try await web.store.templateVersions(owner: "yubei", name: "区县通报").map(\.version) == [2, 1])
             let audit = try await web.store.auditEntries(district: "yubei", table: "bulletin_templates")
-            #expect(audit.map(\.new) == ["第1版（\(first.count)字）", "第2版（\(Self.wording.count)字）"])
+            let kept = [first, Self.wording].map { TemplateLimits.normalized($0).count }
+            #expect(audit.map(\.new) == ["第1版（\(kept[0])字）", "第2版（\(kept[1])字）"])
             // Saving changes nothing in use: the standard template still writes the bulletin.
             #expect(try await admin.get("/bulletin/2021-07/document/md").text.contains("## 一、全区审批服务事项办件情况"))
             let standard = try await admin.get("/bulletin/2021-07/document/md")
@@ -104,6 +105,10 @@ import TongbaoTestSupport
             #expect(try await admin.get("/bulletin/2021-07/document/md").text.contains("# 渝北区政务服务月报"))
             try await store.setSetting(district: "yubei", .template, "市级月报示例", change: change)
             #expect(try await publishing.template(district: "yubei").name == "市级月报示例")
+            #expect(try await publishing.useTemplate("标准通报", district: "yubei", change: change))
+            #expect(try await publishing.template(district: "yubei").name == "标准通报", "over the city's choice")
+            let log = try await store.auditEntries(district: "yubei", table: "district_settings").map { $0.new ?? "" }
+            #expect(log.last == "标准通报")
         }
     }
 }

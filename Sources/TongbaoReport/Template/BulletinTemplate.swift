@@ -130,6 +130,15 @@ public struct BulletinTemplate: Sendable {
 
 /// What a saved template may be: its size and its name.
 public enum TemplateLimits {
+    /// The text as it is kept: lines ended by LF (a Windows copy is the same template), no blank lines at the end.
+    public static func normalized(_ text: String) -> String {
+        var lines = text.replacingOccurrences(of: "\u{FEFF}", with: "").split(
+            omittingEmptySubsequences: false, whereSeparator: \.isNewline
+        ).map(String.init)
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     public static let maxBytes = TemplateParser.maxBytes
 
     /// Why a template name cannot be used, nil when it can: 1 to 40 characters, nothing invisible, no blanks at
@@ -138,10 +147,15 @@ public enum TemplateLimits {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty || trimmed.count > 40 { return "模板名称不能为空，且不超过 40 个字" }
         let invisible: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator]
-        if name.unicodeScalars.contains(where: { invisible.contains($0.properties.generalCategory) }) {
+        if name.unicodeScalars.contains(where: {
+            invisible.contains($0.properties.generalCategory) || $0.properties.isDefaultIgnorableCodePoint
+        }) {
             return "模板名称不能含控制字符或看不见的字符（如零宽空格、换行、文字方向符）"
         }
         if trimmed != name { return "模板名称的首尾不能是空格" }
+        if BulletinTemplate.shipped.contains(where: { $0.name == name }) {
+            return "“\(name)”是系统自带模板的名称，请另取一个名称保存"
+        }
         return nil
     }
 }

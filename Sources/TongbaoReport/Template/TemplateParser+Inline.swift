@@ -341,8 +341,9 @@ extension TemplateParser {
             problem(line, at, "“\(path)”是函数，缺少括号", "写作 \(Helper.allCases.first { $0.names.contains(path) }!.usage)")
             return nil
         }
+        let shown = path.count > 40 ? path.prefix(40) + "…" : path
         guard problems.count < Self.maxProblems else {
-            problem(line, at, "未知的名称“\(path)”")
+            problem(line, at, "未知的名称“\(shown)”")
             return nil
         }
         let visible = loops.flatMap { TemplateCatalog.fields(of: $0).flatMap(\.names) } + TemplateCatalog.allFigureNames
@@ -354,7 +355,7 @@ extension TemplateParser {
             inLoop
             ? "“\(path)”是名单中每一项的数，只能用在{逐个}之中"
             : Self.nearest(path, visible).map { "是不是“\($0)”？" } ?? "docs/templates.md 列出了全部可用的名称"
-        problem(line, at, "未知的名称“\(path)”", hint)
+        problem(line, at, "未知的名称“\(shown)”", hint)
         return nil
     }
 

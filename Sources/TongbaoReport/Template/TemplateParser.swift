@@ -15,6 +15,8 @@ struct TemplateParser {
     static let maxProblems = 50
 
     var problems: [TemplateProblem] = []
+    /// The line where nesting went too deep: what follows on it is not read (it would only echo that mistake).
+    var abandoned: Int?
     /// Every mistake found, also those past ``maxProblems`` (counted, not kept).
     var found = 0
     /// The item types of the loops around the current position, outermost first.
@@ -66,6 +68,7 @@ struct TemplateParser {
     mutating func problem(
         _ line: Int, _ column: Int, _ message: String, _ suggestion: @autoclosure () -> String? = nil
     ) {
+        if line == abandoned { return }
         found += 1
         if problems.count < Self.maxProblems {
             problems.append(TemplateProblem(line: line, column: column, message: message, suggestion: suggestion()))
@@ -166,6 +169,7 @@ struct TemplateParser {
         depth += 1
         if depth > Self.maxDepth {
             problem(line, 1, "嵌套超过 \(Self.maxDepth) 层（[ ]、{如果}、{逐个}、函数、引号、【如果】、【逐个】都算一层）", nil)
+            abandoned = line
             return false
         }
         return true
