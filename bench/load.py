@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Month-end load on a running `tongbao serve`: REPORTERS reporters of DISTRICTS districts each read their unit's
-August report through the API and save it ROUNDS times (each save names the version it read), from WORKERS client
+report of PERIOD (default: this month; a reporter may write at most 12 months back) through the API and save it
+ROUNDS times (each save names the version it read), from WORKERS client
 threads, within a time bound. Then every figure is read back: nothing lost, nothing saved twice, no 5xx.
 
-    load.py BASE_URL TOKENS_FILE [--workers 50] [--rounds 2] [--limit-seconds 300]
+    load.py BASE_URL TOKENS_FILE [--workers 50] [--rounds 2] [--limit-seconds 300] [--period YYYY-MM]
 
 TOKENS_FILE has one line per reporter: token, district, unit."""
 import argparse, http.client, json, statistics, sys, threading, time, urllib.parse
@@ -13,6 +14,7 @@ def main():
     ap.add_argument("base"); ap.add_argument("tokens")
     ap.add_argument("--workers", type=int, default=50); ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--limit-seconds", type=float, default=300)
+    ap.add_argument("--period", default=time.strftime("%Y-%m"))
     a = ap.parse_args()
     reporters = [line.split() for line in open(a.tokens) if line.strip()]
     url = urllib.parse.urlparse(a.base)
@@ -43,7 +45,7 @@ def main():
             with lock:
                 if not queue: break
                 i, (token, district, unit) = queue.pop()
-            path = f"/api/v1/reports/{unit}/2021-08"
+            path = f"/api/v1/reports/{unit}/{a.period}"
             for rnd in range(a.rounds):
                 status, data = call(conn, "GET", path, token)
                 if status != 200:
@@ -65,8 +67,10 @@ def main():
     # A save lost shows as other figures; a save applied twice as a version above the number of rounds.
     lost, duplicated, unfinished = 0, 0, len(queue)
     for i, (token, district, unit) in enumerate(reporters):
-        conn.request("GET", f"/api/v1/reports/{unit}/2021-08", headers={"Authorization": "Bearer " + token})
+        conn.request("GET", f"/api/v1/reports/{unit}/{a.period}", headers={"Authorization": "Bearer " + token})
         r = conn.getresponse(); body = json.loads(r.read())
+        if r.status != 200:
+            failures.append((district, unit, "read back", r.status, json.dumps(body)[:200])); continue
         want = figures(i, a.rounds - 1)
         if any(body["cases"].get(k, "") != v for k, v in want.items()): lost += 1
         if body["version"] > a.rounds: duplicated += 1

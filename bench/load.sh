@@ -23,6 +23,9 @@ import hashlib, os, secrets, subprocess, sys
 db, out = sys.argv[1], sys.argv[2]
 units = [l.split(",")[0] for l in open("Sources/tongbao/Sample/yubei-2021-07/units.csv", encoding="utf-8").read().splitlines()[1:]]
 rows, lines = [], []
+# API tokens expire (90 days by default): these are made now and last the run.
+import datetime
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 for r in range(500):
     d, u = f"d{r % 38 + 1:02d}", units[r // 38]
     token = secrets.token_urlsafe(32)
@@ -32,7 +35,7 @@ for r in range(500):
 open(out, "w").write("\n".join(lines) + "\n")
 sql = "".join(
     f"INSERT INTO users (name, district, role, unit, password_hash, created_at) VALUES ('{n}', '{d}', 'reporter', '{u}', 'x', '2021-08-31T00:00:00Z');"
-    f"INSERT INTO api_tokens (token_hash, user_name, created_at) VALUES ('{h}', '{n}', '2021-08-31T00:00:00Z');"
+    f"INSERT INTO api_tokens (token_hash, user_name, created_at, expires_at) VALUES ('{h}', '{n}', '{now}', '2099-01-01T00:00:00Z');"
     for n, d, u, h in rows)
 if db.startswith("postgres"):
     subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", db], input="BEGIN;" + sql + "COMMIT;", text=True, check=True)
@@ -45,7 +48,8 @@ PY
 run() { # name db
     local name=$1 db=$2 port=$((18000 + RANDOM % 1000))
     setup "$db" "$name"
-    "$bin" serve --db "$db" --port "$port" >"$work/$name.log" 2>&1 &
+    # 50 client threads from one address: past the default 32 connections per client (a security limit).
+    "$bin" serve --db "$db" --port "$port" --connections-per-client 100 >"$work/$name.log" 2>&1 &
     local pid=$!
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/login" >/dev/null && break; sleep 0.1; done
     echo "$name: $(python3 bench/load.py "http://127.0.0.1:$port" "$work/tokens-$name")"
