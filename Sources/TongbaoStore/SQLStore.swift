@@ -30,6 +30,10 @@ public final class SQLStore: @unchecked Sendable {
     private let replica: (any SQLDatabase)?
     private let closeReplica: (@Sendable () async throws -> Void)?
     private let lock = AsyncLock()
+    /// PostgreSQL: writers of one district queue here, in this process, before they take a pooled connection, so
+    /// that those waiting for their district's advisory lock do not hold the pool's connections (twenty saves of
+    /// one district at once would otherwise leave other districts, and reads, waiting for a connection).
+    private let districtQueues = DistrictQueues()
     /// Set for work that only reads (the server sets it for GET and HEAD pages after sign-in): statements outside
     /// a transaction go to the standby when the store has one.
     @TaskLocal public static var preferReplica = false
@@ -219,7 +223,21 @@ public final class SQLStore: @unchecked Sendable {
     {
         let me = ObjectIdentifier(self)
         if Self.inTransaction == me { return try await body() }
-        if let checkout { return try await postgresTransaction(commit: commit, district: district, checkout, body) }
+        if let checkout {
+            guard let district else {
+                return try await postgresTransaction(commit: commit, district: nil, checkout, body)
+            }
+            let queue = await districtQueues.lock(for: district)
+            await queue.acquire()
+            do {
+                let result = try await postgresTransaction(commit: commit, district: district, checkout, body)
+                await queue.release()
+                return result
+            } catch {
+                await queue.release()
+                throw error
+            }
+        }
         return try await serialized {
             try await raw("BEGIN IMMEDIATE")
             do {
@@ -365,5 +383,17 @@ public enum StoreError: Error, LocalizedError, Equatable {
         case .versionConflict(let v):
             return "该报表已被\(v.savedBy ?? "他人")于 \(v.savedAt.map(ChinaTime.display) ?? "刚才")保存，请核对最新数据后重新提交"
         }
+    }
+}
+
+/// One first-come, first-served lock per district (as many as districts written).
+actor DistrictQueues {
+    private var locks: [String: AsyncLock] = [:]
+
+    func lock(for district: String) -> AsyncLock {
+        if let l = locks[district] { return l }
+        let l = AsyncLock()
+        locks[district] = l
+        return l
     }
 }
