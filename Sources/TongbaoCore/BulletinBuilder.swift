@@ -23,7 +23,9 @@ public struct BulletinBuilder {
             || !ledger.tongbanRows(p).isEmpty || !ledger.ancillaryRows(p).isEmpty
     }
 
-    public func build() -> Bulletin {
+    /// The bulletin; with `detail`, also every unit's figures for templates (``MonthDetail``), which an import's
+    /// checks and the dashboard do not need.
+    public func build(detail withDetail: Bool = true) -> Bulletin {
         let p = period
         let meta = data.meta.first { $0.period == p }
         let earlier = data.meta.filter { $0.period < p }.sorted { $0.period < $1.period }
@@ -48,7 +50,7 @@ public struct BulletinBuilder {
         b.warnings = ledger.warnings.filter { $0.period == nil || $0.period == p.description }
         let missing = missingUnits().map(\.name)
         b.missing = missing.isEmpty ? nil : missing
-        b.detail = detail()
+        if withDetail { b.detail = detail() }
         return b
     }
 

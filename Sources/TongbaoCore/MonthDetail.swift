@@ -37,34 +37,16 @@ public struct UnitFigures: Codable, Sendable {
     public var groups: [String]
     public var ranked: Bool
     /// nil: nothing reported for that month.
-    public var now: UnitCounts?
-    public var previous: UnitCounts?
-    public var lastYear: UnitCounts?
+    public var now: CaseRow?
+    public var previous: CaseRow?
+    public var lastYear: CaseRow?
     public var records: RecordSummary?
     public var previousRecords: RecordSummary?
 }
 
-/// A unit's reported counts of one month.
-public struct UnitCounts: Codable, Sendable {
-    public var recvImmediate: Int?
-    public var recvPromised: Int?
-    public var doneImmediate: Int?
-    public var donePromised: Int?
-    public var ytdRecv: Int?
-    public var ytdDone: Int?
-    public var proxy: Int?
-
-    public init(_ row: CaseRow) {
-        recvImmediate = row.recvImmediate
-        recvPromised = row.recvPromised
-        doneImmediate = row.doneImmediate
-        donePromised = row.donePromised
-        ytdRecv = row.ytdRecv
-        ytdDone = row.ytdDone
-        proxy = row.proxy
-    }
-
-    /// 受理量 and 办结量: immediate plus promised, nil when both are unknown.
+/// A unit's reported row of one month as templates read it.
+extension CaseRow {
+    /// 受理量 and 办结量: immediate plus promised, nil when both are unknown (``recv`` and ``done`` count them 0).
     public var received: Int? { Self.sum(recvImmediate, recvPromised) }
     public var completed: Int? { Self.sum(doneImmediate, donePromised) }
 
@@ -135,9 +117,9 @@ extension BulletinBuilder {
         let units = ledger.directory.units.map { u in
             UnitFigures(
                 code: u.code, name: u.name, tier: u.tier, window: u.window, groups: u.groups, ranked: u.ranked,
-                now: ledger.row(u.code, p).map(UnitCounts.init),
-                previous: ledger.row(u.code, p.previous).map(UnitCounts.init),
-                lastYear: ledger.row(u.code, p.sameMonthLastYear).map(UnitCounts.init),
+                now: ledger.row(u.code, p),
+                previous: ledger.row(u.code, p.previous),
+                lastYear: ledger.row(u.code, p.sameMonthLastYear),
                 records: now[u.code].map(RecordSummary.init), previousRecords: before[u.code].map(RecordSummary.init))
         }
         func records(_ q: Period) -> RecordSummary? {

@@ -64,7 +64,7 @@ struct CityController {
             let data = try await store.load(district: district.code, period: period)
             guard !data.units.isEmpty else { continue }
             let builder = BulletinBuilder(data: data, period: period, settings: config.settings)
-            let b = builder.hasData ? builder.build() : nil
+            let b = builder.hasData ? builder.build(detail: false) : nil
             let publication = try await store.publication(district: district.code, period: period)
             rows.append(
                 Row(

@@ -53,7 +53,7 @@ struct Workbench: Sendable {
     func dashboard(_ account: Account, _ period: Period) async throws -> (Dashboard, Bulletin?) {
         let data = try await data(account, period)
         let builder = BulletinBuilder(data: data, period: period, settings: config.settings)
-        let bulletin = builder.hasData ? builder.build() : nil
+        let bulletin = builder.hasData ? builder.build(detail: false) : nil
         let publication = try await store.publication(district: account.district, period: period)
         return (Dashboard.make(bulletin, data: data, period: period, publication: publication), bulletin)
     }

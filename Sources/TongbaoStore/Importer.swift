@@ -120,7 +120,7 @@ public struct Importer<S: Store>: Sendable {
         for p in periods {
             progress?("校验 \(p)")
             let data = try await store.load(district: district, period: p)
-            warnings += BulletinBuilder(data: data, period: p, settings: settings).build().warnings
+            warnings += BulletinBuilder(data: data, period: p, settings: settings).build(detail: false).warnings
         }
         var report = ImportReport(
             periods: periods, rows: pkg.counts, writes: writes, warnings: Self.collapsingMissing(warnings))

@@ -28,7 +28,7 @@ enum TemplateCatalog {
                 lastYearRates: [])
     }
 
-    static func month(_ u: UnitFigures, _ s: Shift) -> UnitCounts? {
+    static func month(_ u: UnitFigures, _ s: Shift) -> CaseRow? {
         switch s {
         case .now: return u.now
         case .previous: return u.previous
@@ -46,7 +46,7 @@ enum TemplateCatalog {
     }
 
     /// The sum over every unit of a month's count; nil when no unit reported it.
-    static func unitSum(_ b: Bulletin, _ s: Shift, _ f: (UnitCounts) -> Int?) -> Int? {
+    static func unitSum(_ b: Bulletin, _ s: Shift, _ f: (CaseRow) -> Int?) -> Int? {
         let values = detail(b).units.compactMap { month($0, s).flatMap(f) }
         return values.isEmpty ? nil : values.reduce(0, +)
     }
@@ -269,7 +269,7 @@ enum TemplateCatalog {
         },
     ]
 
-    static func unitCount(_ f: @escaping @Sendable (UnitCounts) -> Int?) -> @Sendable (Item, Shift) -> Value? {
+    static func unitCount(_ f: @escaping @Sendable (CaseRow) -> Int?) -> @Sendable (Item, Shift) -> Value? {
         { item, s in
             guard case .unit(let u) = item.payload else { return nil }
             return .count(month(u, s).flatMap(f))

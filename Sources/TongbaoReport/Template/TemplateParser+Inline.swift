@@ -16,9 +16,7 @@ extension TemplateParser {
 
     mutating func inline(_ text: String, line: Int, column: Int) -> [Piece] {
         var c = Cursor(chars: Array(text), line: line, column: column)
-        let (pieces, stop) = self.pieces(&c, allowed: [])
-        _ = stop
-        return pieces
+        return self.pieces(&c, allowed: []).0
     }
 
     mutating func pieces(_ c: inout Cursor, allowed: Set<Stop>) -> ([Piece], Stop) {
@@ -78,7 +76,7 @@ extension TemplateParser {
                     if allowed.contains(.finish) { return (out, .finish) }
                     problem(c.line, at, "多余的{结束}", "{结束}只用来结束{如果}或{逐个}")
                 case let w where w.hasPrefix("如果") || w == "if":
-                    let rest = String(trimmed.dropFirst(w == "if" ? 2 : 2))
+                    let rest = String(trimmed.dropFirst(2))
                     let condition = self.condition(rest, line: c.line, column: insideColumn + 2)
                     if !enter(c.line) { return (out, .end) }
                     let (yes, stop) = pieces(&c, allowed: [.otherwise, .finish])
@@ -552,7 +550,6 @@ extension TemplateParser {
             problem(line, all[0].1, "只能比较两个数字或两段文字", "名单请用“有 名单”或“个数(名单) > 0”")
             return nil
         }
-        _ = rightKind
         return .compare(left, op, right)
     }
 
