@@ -224,8 +224,8 @@ struct APIController {
         }
         var (row, tongbanRows) = try await store.reportRows(district: account.district, unit: unit, period: period)
         if row == nil {
-            // A unit reporting by case records has no cases.csv row: its figures are aggregated with the window.
-            let data = try await workbench.data(account, period)
+            // A unit reporting by case records has no cases.csv row: its figures are aggregated from its records.
+            let data = try await store.load(district: account.district, period: period, unit: unit)
             row = data.cases.first { $0.period == period && $0.unit == unit }
             tongbanRows = data.tongban.filter { $0.period == period && $0.unit == unit }
         }

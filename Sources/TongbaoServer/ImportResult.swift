@@ -40,11 +40,15 @@ struct ImportResult: Codable, Sendable {
         changes = all.prefix(Self.listed).map {
             Change(table: $0.table, key: $0.key, column: $0.column, old: $0.old, new: $0.new)
         }
-        warnings = Self.visible(r.warnings, to: account).map(IssueView.init)
+        warnings = Self.visible(r.warnings, to: account, units: r.units).map(IssueView.init)
         self.version = version
     }
 
-    static func visible(_ warnings: [Issue], to account: Account) -> [Issue] {
-        account.role == .admin ? warnings : warnings.filter { $0.unit != nil && $0.unit == account.unit }
+    /// Warnings name a unit by its name (as the bulletin does), an account by its code; `units` is the directory.
+    static func visible(_ warnings: [Issue], to account: Account, units: [OrgUnit]) -> [Issue] {
+        guard account.role != .admin else { return warnings }
+        guard let code = account.unit else { return [] }
+        let own = units.first { $0.code == code }.map { [code, $0.name] } ?? [code]
+        return warnings.filter { $0.unit.map(own.contains) ?? false }
     }
 }

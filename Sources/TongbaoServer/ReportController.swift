@@ -77,8 +77,9 @@ struct ReportController {
                 let report = try await workbench.saveReport(
                     input, unit: unit.code, period: period, expectedVersion: version, as: account, source: "web",
                     dryRun: dryRun)
-                let warnings = ImportResult.visible(report.warnings, to: account).filter {
-                    $0.unit == nil || $0.unit == unit.code
+                // An admin checking one unit's form is shown that unit's warnings and the district's own.
+                let warnings = ImportResult.visible(report.warnings, to: account, units: report.units).filter {
+                    $0.unit == nil || $0.unit == unit.code || $0.unit == unit.name
                 }
                 if dryRun {
                     return try await page(

@@ -83,9 +83,10 @@ struct Workbench: Sendable {
     // MARK: - Writing
 
     /// Imports `files` as `account` (dry run: everything checked, the changes listed, nothing kept).
-    func importFiles(_ files: [PackageFile], as account: Account, source: String, dryRun: Bool) async throws
-        -> ImportReport
-    {
+    func importFiles(
+        _ files: [PackageFile], as account: Account, source: String, dryRun: Bool,
+        precondition: (@Sendable () async throws -> Void)? = nil
+    ) async throws -> ImportReport {
         let scopes = account.role == .admin ? [] : try await store.tongbanScopes(district: account.district)
         let now = Period(containing: config.now())
         func run<S: Store>(_ store: S) async throws -> ImportReport {
@@ -96,6 +97,7 @@ struct Workbench: Sendable {
                 if account.role != .admin { try Self.authorize(account, $0, scopes: scopes) }
             }
             if account.role != .admin { importer.onlyUnit = account.unit ?? "" }
+            importer.precondition = precondition
             return try await importer.run(files: files, dryRun: dryRun)
         }
         let report = try await run(store)
@@ -155,14 +157,15 @@ struct Workbench: Sendable {
     ) async throws -> ImportReport {
         guard account.mayEdit(unit: unit) else { throw WebError.forbidden("无权修改单位 \(unit) 的数据") }
         let files = input.files(unit: unit, period: period)
-        return try await store.transaction(district: account.district, commit: !dryRun) {
+        let store = self.store
+        // The version is checked inside the import's transaction, under the district's writers' lock; the import
+        // moves the unit-month to its next version when it changes anything.
+        let report = try await importFiles(files, as: account, source: source, dryRun: dryRun) {
             let current = try await store.reportVersion(district: account.district, period: period, unit: unit)
             if current.version != expectedVersion { throw StoreError.versionConflict(current) }
-            // The import moves the unit-month to its next version when it changes anything.
-            let report = try await importFiles(files, as: account, source: source, dryRun: false)
-            if !dryRun { Operations.count(.saves) }
-            return report
         }
+        if !dryRun { Operations.count(.saves) }
+        return report
     }
 
     /// Publishes the month; with units missing, only with `allowMissing` (why), which is audited.

@@ -18,7 +18,9 @@ public struct ImportReport: Sendable {
 }
 
 /// Imports a data package all-or-nothing: parse and check every file, then write every table in one transaction,
-/// then compute the warnings of every period the package touches.
+/// then compute the warnings of every period the package touches. The warnings are computed after the commit,
+/// outside the district's writers' lock (a dry run's inside its transaction, where its rows are): writers of a
+/// district wait for each other's writes only, not for each other's checks.
 public struct Importer<S: Store>: Sendable {
     /// Rows written between two progress lines.
     static var progressStep: Int { 20_000 }
@@ -34,8 +36,12 @@ public struct Importer<S: Store>: Sendable {
     /// Called with the parsed package before anything is written; throwing refuses the whole import (the web
     /// application lets a reporter import their own unit's rows only).
     public var authorize: (@Sendable (DataPackage) throws -> Void)?
-    /// A reporter's import: case records may change this unit's figures only (``CaseIngester/onlyUnit``).
+    /// A reporter's import: case records may change this unit's figures only (``CaseIngester/onlyUnit``), and
+    /// the checks read this unit's rows only (a reporter is shown their own unit's warnings, nothing else).
     public var onlyUnit: String?
+    /// Runs first inside the import's transaction, under the district's writers' lock (a form save checks there
+    /// that the unit-month is still at the version it was based on); throwing writes nothing.
+    public var precondition: (@Sendable () async throws -> Void)?
     /// Called with a short English-free status line per step (for a terminal).
     public var progress: (@Sendable (String) -> Void)?
 
@@ -75,10 +81,27 @@ public struct Importer<S: Store>: Sendable {
             throw ImportFailed(issues + [Issue(.emptyFile, value: "数据包中没有任何数据行（只有表头，或全是空表）")])
         }
         try authorize?(pkg)
-        let body = { try await self.write(pkg) }
-        var report = try await store.transaction(district: district, commit: !dryRun, body)
+        var report = try await store.transaction(district: district, commit: !dryRun) {
+            try await self.precondition?()
+            var report = try await self.write(pkg)
+            if dryRun { report.warnings = try await self.checks(report.periods) }
+            return report
+        }
+        // Another writer may have saved since the commit: the warnings are of the months as they stand now.
+        if !dryRun { report.warnings = try await checks(report.periods) }
         report.notes = issues
         return report
+    }
+
+    /// The warnings of the months an import touched (one unit's only, for ``onlyUnit``).
+    func checks(_ periods: [Period]) async throws -> [Issue] {
+        var warnings: [Issue] = []
+        for p in periods {
+            progress?("校验 \(p)")
+            let data = try await store.load(district: district, period: p, unit: onlyUnit)
+            warnings += BulletinBuilder(data: data, period: p, settings: settings).build(detail: false).warnings
+        }
+        return Self.collapsingMissing(warnings)
     }
 
     func write(_ pkg: DataPackage) async throws -> ImportReport {
@@ -115,15 +138,7 @@ public struct Importer<S: Store>: Sendable {
             try await store.advanceReportVersion(
                 district: district, period: key.period, unit: key.unit, expected: current.version, change: change)
         }
-        let periods = pkg.periods.sorted()
-        var warnings: [Issue] = []
-        for p in periods {
-            progress?("校验 \(p)")
-            let data = try await store.load(district: district, period: p)
-            warnings += BulletinBuilder(data: data, period: p, settings: settings).build(detail: false).warnings
-        }
-        var report = ImportReport(
-            periods: periods, rows: pkg.counts, writes: writes, warnings: Self.collapsingMissing(warnings))
+        var report = ImportReport(periods: pkg.periods.sorted(), rows: pkg.counts, writes: writes, warnings: [])
         report.units = try await store.units(district: district)
         report.unitsFrom = unitsFrom
         return report

@@ -64,11 +64,15 @@ extension SQLStore {
         ).run()
     }
 
-    /// The stored totals of the months in `periods` (all of them when nil).
-    public func caseTotals(district: String, periods: Set<Period>? = nil) async throws -> CaseTotals {
+    /// The stored totals of the months in `periods` (all of them when nil), of one unit only with `unit`.
+    public func caseTotals(district: String, periods: Set<Period>? = nil, unit only: String? = nil) async throws
+        -> CaseTotals
+    {
         func within(_ p: String) -> Bool { periods.map { ps in Period(parsing: p).map(ps.contains) ?? false } ?? true }
+        let (everyUnit, unit) = (only == nil, only ?? "")
+        let ofUnit: SQLQueryString = "(\(bind: everyUnit) OR unit = \(bind: unit))"
         var totals = CaseTotals()
-        for r in try await db.raw("SELECT * FROM case_totals WHERE district = \(bind: district)").all() {
+        for r in try await db.raw("SELECT * FROM case_totals WHERE district = \(bind: district) AND \(ofUnit)").all() {
             let p = try r.decode(column: "period", as: String.self)
             guard within(p), let period = Period(parsing: p) else { continue }
             var f = CaseTotals.Figures()
@@ -86,14 +90,14 @@ extension SQLStore {
             )
             totals.figures[.init(period: period, unit: try r.decode(column: "unit", as: String.self))] = f
         }
-        for r in try await db.raw("SELECT * FROM case_days WHERE district = \(bind: district)").all() {
+        for r in try await db.raw("SELECT * FROM case_days WHERE district = \(bind: district) AND \(ofUnit)").all() {
             let p = try r.decode(column: "period", as: String.self)
             guard within(p), let period = Period(parsing: p) else { continue }
             let key = CaseTotals.Key(period: period, unit: try r.decode(column: "unit", as: String.self))
             totals.days[key, default: [:]][try r.decode(column: "days", as: Int.self)] = try r.decode(
                 column: "cases", as: Int.self)
         }
-        for r in try await db.raw("SELECT * FROM case_scopes WHERE district = \(bind: district)").all() {
+        for r in try await db.raw("SELECT * FROM case_scopes WHERE district = \(bind: district) AND \(ofUnit)").all() {
             let p = try r.decode(column: "period", as: String.self)
             guard within(p), let period = Period(parsing: p) else { continue }
             let key = CaseTotals.Key(period: period, unit: try r.decode(column: "unit", as: String.self))

@@ -28,72 +28,98 @@ extension SQLStore {
 
     /// Everything a bulletin of `period` reads (``DistrictData/window(for:)``).
     public func load(district code: String, period: Period) async throws -> DistrictData {
+        try await load(district: code, period: period, unit: nil)
+    }
+
+    /// ``load(district:period:)``, or with `unit` that unit's own rows only (its directory entry, monthly rows,
+    /// 通办, scores and case records in the window): what the checks of one unit's report read, a small fraction
+    /// of the district's window.
+    public func load(district code: String, period: Period, unit: String?) async throws -> DistrictData {
         try await serialized {
             guard let district = try await district(code) else { throw StoreError.unknownDistrict(code) }
             let window = DistrictData.window(for: period)
             let (from, to) = (window.lowerBound.description, window.upperBound.description)
-            let p = Self.period
             func inWindow(_ table: String) async throws -> [any SQLRow] {
-                try await db.raw(
-                    "SELECT * FROM \(ident: table) WHERE district = \(bind: code) AND period >= \(bind: from) AND period <= \(bind: to) ORDER BY seq"
+                guard let unit else {
+                    return try await db.raw(
+                        "SELECT * FROM \(ident: table) WHERE district = \(bind: code) AND period >= \(bind: from) AND period <= \(bind: to) ORDER BY seq"
+                    ).all()
+                }
+                return try await db.raw(
+                    "SELECT * FROM \(ident: table) WHERE district = \(bind: code) AND unit = \(bind: unit) AND period >= \(bind: from) AND period <= \(bind: to) ORDER BY seq"
                 ).all()
             }
             var data = DistrictData(
-                district: district, units: try await units(district: code, asOf: period),
+                district: district,
+                units: try await units(district: code, asOf: period).filter { unit == nil || $0.code == unit },
                 rubric: try await rubric(district: code))
+            guard let unit else { return try await districtWindow(data, from: from, to: to, inWindow: inWindow) }
             data.cases = try await inWindow("cases").map(Self.caseRow)
             data.tongban = try await inWindow("tongban").map(Self.tongbanRow)
-            data.ancillary = try await inWindow("ancillary").map { r in
-                AncillaryRow(
-                    period: try p(r), service: try r.decode(column: "service", as: String.self),
-                    count: try r.decode(column: "count", as: Int?.self), ytd: try r.decode(column: "ytd", as: Int?.self)
-                )
-            }
-            data.evaluation = try await inWindow("evaluation").map { r in
-                Score(
-                    period: try p(r), unit: try r.decode(column: "unit", as: String.self),
-                    criterion: try r.decode(column: "criterion", as: String.self),
-                    score: Decimal(string: try r.decode(column: "score", as: String.self)) ?? 0)
-            }
-            data.figures = try await inWindow("figures").compactMap { r -> Figure? in
-                guard let key = FigureKey(parsing: try r.decode(column: "key", as: String.self)) else { return nil }
-                return Figure(
-                    period: try p(r), key: key,
-                    value: try r.decode(column: "value", as: String?.self).flatMap { Decimal(string: $0) },
-                    note: try r.decode(column: "note", as: String?.self))
-            }
-            data.meta = try await db.raw(
-                "SELECT * FROM meta WHERE district = \(bind: code) AND period <= \(bind: to) ORDER BY period"
-            ).all().map { r in
-                Meta(
-                    period: try p(r), title: try r.decode(column: "title", as: String?.self),
-                    issue: try r.decode(column: "issue", as: Int?.self),
-                    issuer: try r.decode(column: "issuer", as: String?.self),
-                    date: try r.decode(column: "date", as: String?.self).flatMap { Day(parsing: $0) },
-                    lead: try r.decode(column: "lead", as: String?.self),
-                    excellent: try r.decode(column: "excellent", as: Int?.self))
-            }
-            for r in try await db.raw(
-                """
-                SELECT period, issue FROM publications WHERE district = \(bind: code) AND state = 'published'
-                AND period >= \(bind: from) AND period <= \(bind: to)
-                """
-            ).all() {
-                data.publishedIssues[try p(r)] = try r.decode(column: "issue", as: Int.self)
-            }
-            if let required = try await setting(district: code, .required) {
-                let codes = required.split(separator: ",").map(String.init)
-                data.requiredUnits = codes == ["*"] ? Set(data.units.map(\.code)) : Set(codes)
-            }
-            data.events = try await db.raw(
-                "SELECT * FROM events WHERE district = \(bind: code) AND date >= \(bind: from + "-01") AND date <= \(bind: to + "-31") ORDER BY seq"
-            ).all().compactMap { r -> Event? in
-                guard let day = Day(parsing: try r.decode(column: "date", as: String.self)) else { return nil }
-                return Event(date: day, text: try r.decode(column: "text", as: String.self))
-            }
-            try await addRecordAggregates(to: &data, from: from, to: to)
+            try await addRecordAggregates(to: &data, from: from, to: to, unit: unit)
             return data
         }
+    }
+
+    /// The district-wide rest of ``load(district:period:unit:)``.
+    private func districtWindow(
+        _ data: DistrictData, from: String, to: String, inWindow: (String) async throws -> [any SQLRow]
+    ) async throws -> DistrictData {
+        var data = data
+        let code = data.district.code
+        let p = Self.period
+        data.cases = try await inWindow("cases").map(Self.caseRow)
+        data.tongban = try await inWindow("tongban").map(Self.tongbanRow)
+        data.ancillary = try await inWindow("ancillary").map { r in
+            AncillaryRow(
+                period: try p(r), service: try r.decode(column: "service", as: String.self),
+                count: try r.decode(column: "count", as: Int?.self), ytd: try r.decode(column: "ytd", as: Int?.self)
+            )
+        }
+        data.evaluation = try await inWindow("evaluation").map { r in
+            Score(
+                period: try p(r), unit: try r.decode(column: "unit", as: String.self),
+                criterion: try r.decode(column: "criterion", as: String.self),
+                score: Decimal(string: try r.decode(column: "score", as: String.self)) ?? 0)
+        }
+        data.figures = try await inWindow("figures").compactMap { r -> Figure? in
+            guard let key = FigureKey(parsing: try r.decode(column: "key", as: String.self)) else { return nil }
+            return Figure(
+                period: try p(r), key: key,
+                value: try r.decode(column: "value", as: String?.self).flatMap { Decimal(string: $0) },
+                note: try r.decode(column: "note", as: String?.self))
+        }
+        data.meta = try await db.raw(
+            "SELECT * FROM meta WHERE district = \(bind: code) AND period <= \(bind: to) ORDER BY period"
+        ).all().map { r in
+            Meta(
+                period: try p(r), title: try r.decode(column: "title", as: String?.self),
+                issue: try r.decode(column: "issue", as: Int?.self),
+                issuer: try r.decode(column: "issuer", as: String?.self),
+                date: try r.decode(column: "date", as: String?.self).flatMap { Day(parsing: $0) },
+                lead: try r.decode(column: "lead", as: String?.self),
+                excellent: try r.decode(column: "excellent", as: Int?.self))
+        }
+        for r in try await db.raw(
+            """
+            SELECT period, issue FROM publications WHERE district = \(bind: code) AND state = 'published'
+            AND period >= \(bind: from) AND period <= \(bind: to)
+            """
+        ).all() {
+            data.publishedIssues[try p(r)] = try r.decode(column: "issue", as: Int.self)
+        }
+        if let required = try await setting(district: code, .required) {
+            let codes = required.split(separator: ",").map(String.init)
+            data.requiredUnits = codes == ["*"] ? Set(data.units.map(\.code)) : Set(codes)
+        }
+        data.events = try await db.raw(
+            "SELECT * FROM events WHERE district = \(bind: code) AND date >= \(bind: from + "-01") AND date <= \(bind: to + "-31") ORDER BY seq"
+        ).all().compactMap { r -> Event? in
+            guard let day = Day(parsing: try r.decode(column: "date", as: String.self)) else { return nil }
+            return Event(date: day, text: try r.decode(column: "text", as: String.self))
+        }
+        try await addRecordAggregates(to: &data, from: from, to: to, unit: nil)
+        return data
     }
 }
 

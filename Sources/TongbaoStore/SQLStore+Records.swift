@@ -4,9 +4,11 @@ import TongbaoCore
 
 extension SQLStore {
     /// Aggregates case records into unit-month rows, record statistics and 通办 counts (by month completed).
-    func addRecordAggregates(to data: inout DistrictData, from: String, to: String) async throws {
+    func addRecordAggregates(to data: inout DistrictData, from: String, to: String, unit only: String?) async throws {
         let (lo, hi) = (from + "-01", to + "-32")
         let code = data.district.code
+        // With `only`, one unit's records (an empty string matches no unit, so nil reads every unit's).
+        let (everyUnit, unit) = (only == nil, only ?? "")
         var rows: [String: CaseRow] = [:]
         var stats: [String: RecordStats] = [:]
         func row(_ period: Period, _ unit: String) -> CaseRow {
@@ -17,7 +19,9 @@ extension SQLStore {
         let received = try await db.raw(
             """
             SELECT substr(received_at, 1, 7) AS period, unit, kind, COUNT(*) AS n FROM case_records
-            WHERE district = \(bind: code) AND received_at >= \(bind: lo) AND received_at < \(bind: hi) GROUP BY 1, 2, 3
+            WHERE district = \(bind: code) AND received_at >= \(bind: lo) AND received_at < \(bind: hi)
+                AND (\(bind: everyUnit) OR unit = \(bind: unit))
+            GROUP BY 1, 2, 3
             """
         ).all()
         for r in received {
@@ -40,6 +44,7 @@ extension SQLStore {
                 SUM(CASE WHEN rating IN ('非常满意', '满意', '基本满意') THEN 1 ELSE 0 END) AS satisfied
             FROM case_records
             WHERE district = \(bind: code) AND completed_at >= \(bind: lo) AND completed_at < \(bind: hi)
+                AND (\(bind: everyUnit) OR unit = \(bind: unit))
             GROUP BY 1, 2, 3, 4
             """
         ).all()
@@ -67,7 +72,7 @@ extension SQLStore {
             stats["\(period)|\(unit)"] = s
         }
         // Ingested exports (`tongbao ingest`): their monthly totals add to the rows above.
-        let ingested = try await caseTotals(district: code)
+        let ingested = try await caseTotals(district: code, unit: only)
         for (k, f) in ingested.figures where k.period.description >= from && k.period.description <= to {
             let key = "\(k.period)|\(k.unit)"
             var c = row(k.period, k.unit)
@@ -104,7 +109,7 @@ extension SQLStore {
             """
             SELECT substr(completed_at, 1, 7) AS period, unit, scope, COUNT(*) AS n, MIN(seq) AS first FROM case_records
             WHERE district = \(bind: code) AND completed_at >= \(bind: lo) AND completed_at < \(bind: hi)
-                AND scope IS NOT NULL
+                AND scope IS NOT NULL AND (\(bind: everyUnit) OR unit = \(bind: unit))
             GROUP BY 1, 2, 3 ORDER BY first
             """
         ).all()

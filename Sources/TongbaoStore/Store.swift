@@ -39,6 +39,8 @@ public protocol Store: Sendable {
     func rubric(district: String) async throws -> [Criterion]
     /// Everything a bulletin of `period` reads (``DistrictData/window(for:)``), case records aggregated.
     func load(district: String, period: Period) async throws -> DistrictData
+    /// ``load(district:period:)`` of one unit's own rows only (its checks read nothing else), or all with nil.
+    func load(district: String, period: Period, unit: String?) async throws -> DistrictData
     /// Runs `body` in one transaction: committed when it returns (rolled back when `commit` is false), rolled back
     /// when it throws.
     func transaction<T>(commit: Bool, _ body: () async throws -> T) async throws -> T

@@ -66,6 +66,42 @@ struct APITests {
         }
     }
 
+    /// A save's checks run after the commit on the unit's own rows: the reporter is shown exactly the warnings of
+    /// their unit that the whole district's checks give it (the admin's dry run of the same figures), no others.
+    @Test(arguments: TestBackend.available) func aReporterIsShownTheirUnitsWarningsAndNoOthers(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
+            let b = web.browser()
+            let before = try #require(try await web.caseRow("C01"))
+            // Far more cases than the year so far: W107 (year-to-date below the month) for 区住房城乡建委.
+            let body = { (version: Int, dryRun: Bool) in
+                try JSONSerialization.data(
+                    withJSONObject: [
+                        "version": version, "dryRun": dryRun,
+                        "cases": ["recv_immediate": "\((before.recvImmediate ?? 0) * 10 + 5000)"],
+                    ] as [String: Any])
+            }
+            func warnings(_ text: String) throws -> [String] {
+                let list = try #require(try Self.json(text)["warnings"] as? [[String: Any]])
+                return list.map { "\($0["code"] ?? "")|\($0["message"] ?? "")" }.sorted()
+            }
+            let admin = try await b.request(
+                .put, "/api/v1/reports/C01/2021-07", body: ByteBuffer(bytes: try body(1, true)),
+                headers: try await Self.token(web, "admin"))
+            #expect(admin.status == .ok, "\(admin.text)")
+            let everyUnit = try warnings(admin.text)
+            let own = everyUnit.filter { $0.contains("区住房城乡建委") }
+            #expect(own.contains { $0.hasPrefix("W107|") }, "\(everyUnit)")
+            #expect(own.count < everyUnit.count, "the district's checks warn about other units too")
+            let put = try await b.request(
+                .put, "/api/v1/reports/C01/2021-07", body: ByteBuffer(bytes: try body(1, false)),
+                headers: try await Self.token(web, "rep1"))
+            #expect(put.status == .ok, "\(put.text)")
+            #expect(try warnings(put.text) == own)
+        }
+    }
+
     @Test(arguments: TestBackend.available) func aPartialPutChangesOnlyTheFieldsItNames(_ backend: TestBackend)
         async throws
     {

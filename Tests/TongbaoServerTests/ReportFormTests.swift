@@ -52,6 +52,8 @@ struct ReportFormTests {
                 Self.fields(before, recvImmediate: "99999").merging(["action": "check", "version": "1"]) { $1 })
             #expect(check.status == .ok)
             #expect(check.text.contains("校验通过"))
+            // The unit's own warning is shown (it names the unit by its name, the account by its code).
+            #expect(check.text.contains("W107"))
             #expect(try await web.store.fingerprint() == fingerprint)
             #expect(try await web.caseRow("C01") == before)
         }
