@@ -107,7 +107,8 @@ struct DOCXBody {
 }
 
 /// Column widths and font size of a Word table. Numbers never wrap; names and headers may, down to a minimum.
-/// A table whose minimum is wider than the 156 mm text width at 五号 (10.5 pt) is set smaller, down to 8 pt.
+/// A table whose minimum is wider than the 156 mm text width at 五号 (10.5 pt) is set smaller, down to 7 pt (the
+/// town table's thirteen columns of six-digit totals, in bold DejaVu Serif).
 struct DOCXTableLayout {
     /// Left and right cell margin, twips.
     static let cellMargin = 57.0
@@ -120,7 +121,7 @@ struct DOCXTableLayout {
         let width = Double(DOCXWriter.textWidth)
         var size = 21
         var need = Self.need(t, columns: columns, em: Double(size * 10))
-        for smaller in [18, 16] where need.map(\.min).reduce(0, +) > width {
+        for smaller in [18, 16, 15, 14] where need.map(\.min).reduce(0, +) > width {
             size = smaller
             need = Self.need(t, columns: columns, em: Double(size * 10))
         }
@@ -137,6 +138,19 @@ struct DOCXTableLayout {
         }
     }
 
+    /// Ems a Latin character takes in the widest face a reader's machine may set it in: bold DejaVu Serif, where
+    /// LibreOffice falls back when Liberation Serif (Times New Roman's metrics, 0.5 em a digit) is missing. Its
+    /// digits are 0.70 em; a table sized for Times New Roman wrapped every long number there.
+    static func latinWidth(_ c: Unicode.Scalar) -> Double {
+        switch c {
+        case _ where c.value >= 0x2E80: 0
+        case ".", ",", ":", " ": 0.38
+        case "%": 1.0
+        case "-", "+": 0.84
+        default: 0.70
+        }
+    }
+
     /// Twips each column needs: `min` fits its numbers (they never wrap) and two characters of text; `preferred`
     /// fits its text on one line, up to 8 characters.
     static func need(_ t: TableView, columns: Int, em: Double) -> [(min: Double, preferred: Double)] {
@@ -149,7 +163,7 @@ struct DOCXTableLayout {
                     let cell = row.cells[c]
                     guard !cell.covered, (cell.colspan ?? 1) == 1 else { continue }
                     let wide = cell.text.unicodeScalars.filter { $0.value >= 0x2E80 }.count
-                    let w = Double(wide) + 0.52 * Double(cell.text.unicodeScalars.count - wide)
+                    let w = Double(wide) + cell.text.unicodeScalars.reduce(0) { $0 + Self.latinWidth($1) }
                     if cell.numeric && wide == 0 && !isHeader {
                         least = max(least, w)
                     } else if !isHeader {

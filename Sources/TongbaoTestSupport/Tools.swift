@@ -37,6 +37,12 @@ public enum Tools {
         return try String(contentsOf: out, encoding: .utf8)
     }
 
+    /// The names of the fonts a PDF embeds, by poppler's pdffonts.
+    public static func pdfFonts(_ pdf: URL) async throws -> [String] {
+        let table = try await run(try program("pdffonts", package: "poppler-utils"), [pdf.path])
+        return table.split(separator: "\n").dropFirst(2).compactMap { $0.split(separator: " ").first.map(String.init) }
+    }
+
     public static func pageCount(_ pdf: URL) async throws -> Int {
         let info = try await run(try program("pdfinfo", package: "poppler-utils"), [pdf.path])
         let line = info.split(separator: "\n").first { $0.hasPrefix("Pages:") } ?? ""

@@ -96,6 +96,30 @@ import ZIPFoundation
         try await Self.pageImages(pdf, prefix: "docx")
     }
 
+    /// The tables leave their numbers room in a wider Latin face: a machine without Liberation Serif (Times New
+    /// Roman's metrics) sets them in DejaVu Serif, about 15% wider, and no figure may wrap inside its cell. The
+    /// document is rewritten to name DejaVu Serif, so the check does not depend on which fonts are installed.
+    @Test func docxHoldsEveryGoldenFigureInTheWiderDejaVuSerif() async throws {
+        let (bulletin, _) = try await Self.sample()
+        let original = try DOCXWriter.render(BulletinView(bulletin))
+        var parts: [(String, Data)] = []
+        for entry in try ZipCheck.list(original) {
+            var bytes = try ZipCheck.extract(entry, from: original, limit: 1 << 26)
+            if entry.name.hasSuffix(".xml") {
+                let xml = String(decoding: bytes, as: UTF8.self)
+                #expect(!entry.name.hasPrefix("word/styles") || xml.contains("Times New Roman"))
+                bytes = Data(xml.replacingOccurrences(of: "Times New Roman", with: "DejaVu Serif").utf8)
+            }
+            parts.append((entry.name, bytes))
+        }
+        let docx = try Fixtures.tempDir().appendingPathComponent("bulletin-dejavu.docx")
+        try OfficePackage.zip(parts).write(to: docx)
+        let pdf = try await Tools.libreOffice(docx, to: "pdf")
+        #expect(try await Tools.pdfFonts(pdf).contains { $0.contains("DejaVuSerif") }, "set in DejaVu Serif")
+        let missing = Tools.missingFigures(try Self.goldenMarkdown, in: try await Tools.pdfText(pdf))
+        #expect(missing.isEmpty, "figure: (times in the Markdown, times in the PDF): \(missing)")
+    }
+
     @Test func docxTextRoundTripsThroughLibreOffice() async throws {
         let (bulletin, _) = try await Self.sample()
         let view = BulletinView(bulletin)
