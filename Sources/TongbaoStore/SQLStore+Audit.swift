@@ -16,7 +16,7 @@ public struct AuditEntry: Sendable, Equatable, Codable {
 extension SQLStore {
     /// The audit log of a district, oldest first, optionally for one table.
     public func auditEntries(district: String, table: String? = nil) async throws -> [AuditEntry] {
-        try await serialized {
+        try await reading {
             let query =
                 table.map {
                     db.raw(

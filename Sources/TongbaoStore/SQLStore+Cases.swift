@@ -164,7 +164,7 @@ extension SQLStore {
 
     /// The district's own days, by date.
     public func calendarDays(district: String) async throws -> [WorkCalendar.Entry] {
-        try await serialized {
+        try await reading {
             try await db.raw("SELECT * FROM calendar_days WHERE district = \(bind: district) ORDER BY day").all()
                 .compactMap { r -> WorkCalendar.Entry? in
                     guard let day = Day(parsing: try r.decode(column: "day", as: String.self)) else { return nil }
@@ -276,7 +276,7 @@ public struct FollowUp: Sendable, Equatable {
 
 extension SQLStore {
     public func followUps(district: String) async throws -> [String: FollowUp] {
-        try await serialized {
+        try await reading {
             var out: [String: FollowUp] = [:]
             for r in try await db.raw("SELECT * FROM case_followups WHERE district = \(bind: district)").all() {
                 let id = try r.decode(column: "case_id", as: String.self)
@@ -327,7 +327,7 @@ extension SQLStore {
     }
 
     public func setting(district: String, _ key: SettingKey) async throws -> String? {
-        try await serialized {
+        try await reading {
             try await db.raw(
                 "SELECT value FROM district_settings WHERE district = \(bind: district) AND key = \(bind: key.rawValue)"
             ).first()?.decode(column: "value", as: String.self)

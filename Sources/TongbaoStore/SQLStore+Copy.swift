@@ -242,7 +242,7 @@ public struct DistrictMover: Sendable {
 extension SQLStore {
     /// Every month the district has anything for, in order.
     public func periods(district: String) async throws -> [Period] {
-        try await serialized {
+        try await reading {
             let rows = try await db.raw(
                 """
                 SELECT DISTINCT p FROM (

@@ -5,7 +5,7 @@ import TongbaoCore
 /// Publication (freezing a month), report versions, and the few edits that are not an import.
 extension SQLStore {
     public func publication(district: String, period: Period) async throws -> Publication? {
-        try await serialized {
+        try await reading {
             try await db.raw(
                 "SELECT * FROM publications WHERE district = \(bind: district) AND period = \(bind: period.description)"
             ).first().map(Self.publication)
@@ -13,7 +13,7 @@ extension SQLStore {
     }
 
     public func publications(district: String) async throws -> [Publication] {
-        try await serialized {
+        try await reading {
             try await db.raw("SELECT * FROM publications WHERE district = \(bind: district) ORDER BY period").all()
                 .map(Self.publication)
         }
@@ -22,7 +22,7 @@ extension SQLStore {
     /// The published copy of a month's bulletin in `format` (`md`, `html`, `json`); nil for a format not stored.
     public func publishedDocument(district: String, period: Period, format: String) async throws -> String? {
         guard let column = ["md": "markdown", "html": "html", "json": "json"][format] else { return nil }
-        return try await serialized {
+        return try await reading {
             try await db.raw(
                 """
                 SELECT \(ident: column) AS doc FROM publications
@@ -129,7 +129,7 @@ extension SQLStore {
     // MARK: - Report versions
 
     public func reportVersion(district: String, period: Period, unit: String) async throws -> ReportVersion {
-        try await serialized {
+        try await reading {
             guard
                 let r = try await db.raw(
                     """
@@ -203,7 +203,7 @@ extension SQLStore {
 
     /// The 通办 scopes the district has figures for (any month): the list a reporter chooses from.
     public func tongbanScopes(district: String) async throws -> Set<String> {
-        try await serialized {
+        try await reading {
             Set(
                 try await db.raw("SELECT DISTINCT scope FROM tongban WHERE district = \(bind: district)").all().map {
                     try $0.decode(column: "scope", as: String.self)

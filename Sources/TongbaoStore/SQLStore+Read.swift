@@ -5,14 +5,14 @@ import TongbaoCore
 extension SQLStore {
     /// The directory as it stands now: each unit's latest version (``units(district:asOf:)`` for a month's).
     public func units(district: String) async throws -> [OrgUnit] {
-        try await serialized {
+        try await reading {
             try await db.raw("SELECT * FROM units WHERE district = \(bind: district) ORDER BY sort_order, seq").all()
                 .map(Self.orgUnit)
         }
     }
 
     public func rubric(district: String) async throws -> [Criterion] {
-        try await serialized {
+        try await reading {
             try await db.raw("SELECT * FROM rubric WHERE district = \(bind: district) ORDER BY sort_order, seq").all()
                 .map {
                     r in
@@ -35,7 +35,7 @@ extension SQLStore {
     /// 通办, scores and case records in the window): what the checks of one unit's report read, a small fraction
     /// of the district's window.
     public func load(district code: String, period: Period, unit: String?) async throws -> DistrictData {
-        try await serialized {
+        try await reading {
             guard let district = try await district(code) else { throw StoreError.unknownDistrict(code) }
             let window = DistrictData.window(for: period)
             let (from, to) = (window.lowerBound.description, window.upperBound.description)
@@ -126,7 +126,7 @@ extension SQLStore {
 extension SQLStore {
     /// The latest month with monthly figures, case records, 通办, scores or a bulletin header, nil for none.
     public func latestPeriod(district: String) async throws -> Period? {
-        try await serialized {
+        try await reading {
             let row = try await db.raw(
                 """
                 SELECT MAX(p) AS p FROM (
@@ -172,7 +172,7 @@ extension SQLStore {
     /// One unit-month as reported (cases.csv and 通办 rows), without loading the district's window: what a
     /// report form or the API shows. Nil row when the unit has not reported that month by cases.csv.
     public func reportRows(district: String, unit: String, period: Period) async throws -> (CaseRow?, [TongbanRow]) {
-        try await serialized {
+        try await reading {
             let row = try await db.raw(
                 """
                 SELECT * FROM cases

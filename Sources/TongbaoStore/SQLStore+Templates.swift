@@ -84,7 +84,7 @@ extension SQLStore {
 
     /// The newest version of each of the owner's templates, by name.
     public func templates(owner: String) async throws -> [StoredTemplate] {
-        try await serialized {
+        try await reading {
             try await db.raw(
                 """
                 SELECT t.* FROM bulletin_templates t
@@ -98,7 +98,7 @@ extension SQLStore {
 
     /// Every version of one template, newest first.
     public func templateVersions(owner: String, name: String) async throws -> [StoredTemplate] {
-        try await serialized {
+        try await reading {
             try await db.raw(
                 """
                 SELECT * FROM bulletin_templates WHERE owner = \(bind: owner) AND name = \(bind: name)
@@ -110,7 +110,7 @@ extension SQLStore {
 
     /// One version of a template, the newest when `version` is nil.
     public func template(owner: String, name: String, version: Int? = nil) async throws -> StoredTemplate? {
-        try await serialized { try await templateUnlocked(owner: owner, name: name, version: version) }
+        try await reading { try await templateUnlocked(owner: owner, name: name, version: version) }
     }
 
     func templateUnlocked(owner: String, name: String, version: Int?) async throws -> StoredTemplate? {
@@ -132,7 +132,7 @@ extension SQLStore {
 
     /// The city a district belongs to (``setCity(_:districts:)``), nil for none.
     public func city(of district: String) async throws -> String? {
-        try await serialized {
+        try await reading {
             try await db.raw("SELECT city FROM districts WHERE code = \(bind: district)").first()?.decode(
                 column: "city", as: String?.self)
         }

@@ -10,7 +10,7 @@ extension SQLStore {
     /// The directory as it was in `period`: each unit's latest version from that month or before; units that
     /// did not exist yet are left out.
     public func units(district: String, asOf period: Period) async throws -> [OrgUnit] {
-        try await serialized {
+        try await reading {
             let rows = try await db.raw(
                 """
                 SELECT * FROM unit_versions WHERE district = \(bind: district) AND from_period <= \(bind: period.description)

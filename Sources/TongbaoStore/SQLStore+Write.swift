@@ -48,7 +48,7 @@ extension SQLStore {
             var seq = try await nextSeq(table, district: district)
             var toWrite: [(StoredRow, Int?)] = []
             var audit: [[any Encodable & Sendable]] = []
-            let at = ISO8601DateFormatter().string(from: change.at)
+            let at = Self.timestamp(change.at)
             func log(_ key: String, _ column: String, _ old: String?, _ new: String?) {
                 audit.append([district, at, change.actor, change.source, table, key, column, old, new, audit.count])
                 if result.changes.count < TableWrite.listedChanges {
@@ -131,7 +131,7 @@ extension SQLStore {
     }
 
     public func hasRows(_ table: String, district: String) async throws -> Bool {
-        try await serialized {
+        try await reading {
             try await db.raw("SELECT 1 AS x FROM \(ident: table) WHERE district = \(bind: district) LIMIT 1").first()
                 != nil
         }

@@ -8,9 +8,10 @@ import TongbaoCore
 /// The store on SQL: SQLite (the embedded default, one file) or PostgreSQL (a city's or a province's server), with
 /// the same statements, migrations and behaviour. Every statement binds its values.
 ///
-/// SQLite has one connection, and the store lets one task at a time use it (``serialized(_:)``). PostgreSQL has a
-/// pool: reads take any connection; a transaction keeps one connection for its whole body (a task-local), and
-/// writers queue on one advisory lock, as SQLite's `BEGIN IMMEDIATE` makes them.
+/// SQLite has one connection that writes, which the store lets one task at a time use (``serialized(_:)``), and a
+/// few that only read, side by side with it and each other (``reading(_:)``, WAL mode). PostgreSQL has a pool:
+/// reads take any connection; a transaction keeps one connection for its whole body (a task-local), and writers
+/// of one district queue on its advisory lock.
 public final class SQLStore: @unchecked Sendable {
     public enum Backend: Sendable { case sqlite, postgres }
     public let backend: Backend
@@ -29,6 +30,8 @@ public final class SQLStore: @unchecked Sendable {
     /// PostgreSQL only: a streaming-replication standby that reads may go to (``preferReplica``).
     private let replica: (any SQLDatabase)?
     private let closeReplica: (@Sendable () async throws -> Void)?
+    /// SQLite files only: connections for ``reading(_:)``, beside the one writer.
+    let readers: SQLiteReaders?
     private let lock = AsyncLock()
     /// PostgreSQL: writers of one district queue here, in this process, before they take a pooled connection, so
     /// that those waiting for their district's advisory lock do not hold the pool's connections (twenty saves of
@@ -47,9 +50,11 @@ public final class SQLStore: @unchecked Sendable {
         backend: Backend, db: any SQLDatabase,
         checkout: (@Sendable () async throws -> Checkout)? = nil,
         replica: (db: any SQLDatabase, close: @Sendable () async throws -> Void)? = nil,
+        readers: SQLiteReaders? = nil,
         close: @escaping @Sendable () async throws -> Void
     ) {
         self.backend = backend
+        self.readers = readers
         self.base = db
         self.checkout = checkout
         self.replica = replica?.db
@@ -94,24 +99,37 @@ public final class SQLStore: @unchecked Sendable {
             }
             throw StoreError.cannotOpen(location, "不是 SQLite 数据库或无法写入（\(error)）")
         }
-        let store = SQLStore(backend: .sqlite, db: conn.sql(), close: { try await conn.close() })
+        let writer = SQLStore(backend: .sqlite, db: conn.sql(), close: { try await conn.close() })
         do {
-            try await store.raw("PRAGMA foreign_keys = ON")
-            try await store.raw("PRAGMA journal_mode = WAL")
-            // `tongbao import` and a running `tongbao serve` may share a file: a writer waits for the other's
-            // transaction instead of failing at once.
-            try await store.raw("PRAGMA busy_timeout = 30000")
-            try await store.raw("PRAGMA synchronous = NORMAL")
-            // A 64 MB page cache keeps a large import's transaction in memory instead of spilling pages
-            // (measured: bench/import.sh).
-            try await store.raw("PRAGMA cache_size = -65536")
-            try await store.raw("PRAGMA temp_store = MEMORY")
-            try await store.migrate()
+            try await writer.configure()
         } catch {
-            try? await store.shutdown()
+            try? await writer.shutdown()
             throw error
         }
-        return store
+        // Readers open once the file is migrated and in WAL mode (a memory database is one connection's own).
+        guard case .file(let path) = storage else { return writer }
+        do {
+            let readers = try await SQLiteReaders.open(path: path, count: sqliteReaders)
+            return SQLStore(backend: .sqlite, db: conn.sql(), readers: readers, close: { try await conn.close() })
+        } catch {
+            try? await writer.shutdown()
+            throw StoreError.cannotOpen(location, "无法打开只读连接（\(error)）")
+        }
+    }
+
+    /// The writer's settings and the migrations.
+    private func configure() async throws {
+        try await raw("PRAGMA foreign_keys = ON")
+        try await raw("PRAGMA journal_mode = WAL")
+        // `tongbao import` and a running `tongbao serve` may share a file: a writer waits for the other's
+        // transaction instead of failing at once.
+        try await raw("PRAGMA busy_timeout = 30000")
+        try await raw("PRAGMA synchronous = NORMAL")
+        // A 64 MB page cache keeps a large import's transaction in memory instead of spilling pages
+        // (measured: bench/import.sh).
+        try await raw("PRAGMA cache_size = -65536")
+        try await raw("PRAGMA temp_store = MEMORY")
+        try await migrate()
     }
 
     /// Opens a store, runs `body` and closes the store whether `body` returns or throws.
@@ -129,6 +147,7 @@ public final class SQLStore: @unchecked Sendable {
 
     public func shutdown() async throws {
         try? await closeReplica?()
+        await readers?.close()
         try await close()
     }
 
@@ -314,14 +333,14 @@ public final class SQLStore: @unchecked Sendable {
 
     /// Every district (tenant) in the store, by code.
     public func districts() async throws -> [District] {
-        try await serialized {
+        try await reading {
             try await db.raw("SELECT code, name FROM districts ORDER BY code").all().map(Self.district)
         }
     }
 
     /// The districts of a city (``setCity(_:districts:)``), by code.
     public func districts(ofCity city: String) async throws -> [District] {
-        try await serialized {
+        try await reading {
             try await db.raw("SELECT code, name FROM districts WHERE city = \(bind: city) ORDER BY code").all().map(
                 Self.district)
         }
@@ -342,7 +361,7 @@ public final class SQLStore: @unchecked Sendable {
     }
 
     public func district(_ code: String) async throws -> District? {
-        try await serialized { try await districtUnlocked(code) }
+        try await reading { try await districtUnlocked(code) }
     }
 
     func districtUnlocked(_ code: String) async throws -> District? {

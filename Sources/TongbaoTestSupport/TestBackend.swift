@@ -43,7 +43,10 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
     public func freshLocation() async throws -> (String, @Sendable () async -> Void) {
         switch self {
         case .sqlite:
-            return (":memory:", {})
+            // A file, as a server has: its readers read beside the writer (a memory database is one connection's).
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tongbao-db-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            return (dir.appendingPathComponent("test.sqlite").path, { try? FileManager.default.removeItem(at: dir) })
         case .postgres:
             guard let url = Self.postgresURL else { throw SetupError.noPostgres }
             return try await Self.freshDatabase(on: url)

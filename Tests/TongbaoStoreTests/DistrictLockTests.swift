@@ -76,4 +76,37 @@ import TongbaoTestSupport
             #expect(all.isRaised("b done"))
         }
     }
+
+    /// On an SQLite file, reads do not wait for the writer: while a transaction is held open after writing, a read
+    /// finishes and sees what was committed before it, not the open transaction's write; after the commit it does.
+    /// A write inside a read is refused rather than run on a reader.
+    @Test(.timeLimit(.minutes(1))) func sqliteReadsGoBesideTheWriter() async throws {
+        try await Fixtures.withStore(.sqlite) { store in
+            _ = try await store.ensureDistrict("a", name: "甲区")
+            let gate = Gate()
+            let writer = Task {
+                try await store.transaction(district: "a") {
+                    _ = try await store.ensureDistrict("a", name: "乙区")
+                    gate.raise("holding")
+                    return try await gate.wait(for: "release", seconds: 30)
+                }
+            }
+            #expect(try await gate.wait(for: "holding", seconds: 10))
+            let read = Task {
+                let name = try await store.district("a")?.name
+                gate.raise("read")
+                return name
+            }
+            #expect(try await gate.wait(for: "read", seconds: 10), "the read waited for the writer")
+            #expect(try await read.value == "甲区", "the read saw the open transaction's write")
+            gate.raise("release")
+            #expect(try await writer.value)
+            #expect(try await store.district("a")?.name == "乙区")
+
+            await #expect(throws: (any Error).self) {
+                try await store.reading { try await store.ensureDistrict("b", name: "丙区") }
+            }
+            #expect(try await store.district("b") == nil)
+        }
+    }
 }

@@ -1,0 +1,93 @@
+import Logging
+import SQLKit
+import SQLiteKit
+
+/// SQLite files: a few connections that only read, beside the one that writes. In WAL mode readers do not wait for
+/// the writer nor it for them, so the pages and the API read while a save holds the writer's turn; each reader runs
+/// its body in one read transaction, a consistent snapshot of what was committed when it began.
+actor SQLiteReaders {
+    private var idle: [SQLiteConnection]
+    private var all: [SQLiteConnection]
+    private var waiters: [CheckedContinuation<SQLiteConnection, Never>] = []
+
+    /// Opens `count` connections to the file at `path`, each refusing to write (`PRAGMA query_only`).
+    static func open(path: String, count: Int) async throws -> SQLiteReaders {
+        var logger = Logger(label: "tongbao.sqlite.read")
+        logger.logLevel = .warning
+        var opened: [SQLiteConnection] = []
+        do {
+            for _ in 0..<count {
+                let conn = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                opened.append(conn)
+                for pragma in ["query_only = ON", "busy_timeout = 30000", "cache_size = -16384", "temp_store = MEMORY"]
+                {
+                    try await conn.sql().raw(SQLQueryString("PRAGMA " + pragma)).run()
+                }
+            }
+        } catch {
+            for conn in opened { try? await conn.close() }
+            throw error
+        }
+        return SQLiteReaders(opened)
+    }
+
+    private init(_ connections: [SQLiteConnection]) {
+        idle = connections
+        all = connections
+    }
+
+    func acquire() async -> SQLiteConnection {
+        if let conn = idle.popLast() { return conn }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release(_ conn: SQLiteConnection) {
+        if waiters.isEmpty {
+            idle.append(conn)
+        } else {
+            waiters.removeFirst().resume(returning: conn)
+        }
+    }
+
+    func close() async {
+        for conn in all { try? await conn.close() }
+        all = []
+        idle = []
+    }
+}
+
+extension SQLStore {
+    /// Readers beside the writer of an SQLite file (the pages and the API read side by side on two cores).
+    static let sqliteReaders = 4
+
+    /// Runs `body`, which only reads. Inside this task's transaction or turn it runs there (it sees what the
+    /// transaction wrote); on an SQLite file it runs on a reader, in one read transaction, beside other readers and
+    /// the writer; on PostgreSQL its statements take any pooled connection (the standby for GET pages). A write
+    /// inside `body` fails on an SQLite reader (`query_only`), so a misplaced one cannot go unnoticed.
+    public func reading<T>(_ body: () async throws -> T) async throws -> T {
+        let me = ObjectIdentifier(self)
+        guard backend == .sqlite, Self.holder != me, let readers else { return try await serialized(body) }
+        let conn = await readers.acquire()
+        let db = conn.sql()
+        do {
+            let result = try await Self.$holder.withValue(me) {
+                try await Self.$pinned.withValue((me, db)) {
+                    try await db.raw("BEGIN").run()
+                    do {
+                        let result = try await body()
+                        try await db.raw("COMMIT").run()
+                        return result
+                    } catch {
+                        try? await db.raw("ROLLBACK").run()
+                        throw error
+                    }
+                }
+            }
+            await readers.release(conn)
+            return result
+        } catch {
+            await readers.release(conn)
+            throw error
+        }
+    }
+}
