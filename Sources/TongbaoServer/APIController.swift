@@ -219,7 +219,7 @@ struct APIController {
     }
 
     func report(_ account: Account, _ unit: String, _ period: Period) async throws -> Report {
-        guard try await store.units(district: account.district).contains(where: { $0.code == unit }) else {
+        guard try await store.unitExists(district: account.district, code: unit) else {
             throw WebError.notFound("单位 \(unit)")
         }
         var (row, tongbanRows) = try await store.reportRows(district: account.district, unit: unit, period: period)

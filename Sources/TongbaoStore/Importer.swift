@@ -67,8 +67,9 @@ public struct Importer<S: Store>: Sendable {
     }
 
     public func run(files: [PackageFile], dryRun: Bool = false) async throws -> ImportReport {
+        let existing = try await store.units(district: district)
         let parser = PackageParser(
-            existingUnits: try await store.units(district: district),
+            existingUnits: existing,
             existingRubric: try await store.rubric(district: district),
             calendar: try await store.workCalendar(district: district))
         progress?("解析 \(files.count) 个文件")
@@ -84,6 +85,8 @@ public struct Importer<S: Store>: Sendable {
         var report = try await store.transaction(district: district, commit: !dryRun) {
             try await self.precondition?()
             var report = try await self.write(pkg)
+            // The directory after the import: as read before it, unless the import wrote units.
+            report.units = pkg.units.isEmpty ? existing : try await store.units(district: district)
             if dryRun { report.warnings = try await self.checks(report.periods) }
             return report
         }
@@ -139,7 +142,6 @@ public struct Importer<S: Store>: Sendable {
                 district: district, period: key.period, unit: key.unit, expected: current.version, change: change)
         }
         var report = ImportReport(periods: pkg.periods.sorted(), rows: pkg.counts, writes: writes, warnings: [])
-        report.units = try await store.units(district: district)
         report.unitsFrom = unitsFrom
         return report
     }

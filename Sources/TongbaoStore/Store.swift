@@ -29,6 +29,7 @@ public protocol Store: Sendable {
     /// Every district (tenant) in the store.
     func districts() async throws -> [District]
     func units(district: String) async throws -> [OrgUnit]
+    func unitExists(district: String, code: String) async throws -> Bool
     /// The directory as it was in `period` (each unit's version in force then).
     func units(district: String, asOf period: Period) async throws -> [OrgUnit]
     /// Writes changes to units effective from a month, keeping their history (``SQLStore/writeUnits``).
