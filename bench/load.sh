@@ -3,11 +3,15 @@
 # running `tongbao serve` (release build) on loopback, once on SQLite and once on PostgreSQL, in the same run.
 # Prints requests per second, p50/p99 latency, and checks that no figure was lost or saved twice and no 5xx came.
 #   bench/load.sh [POSTGRES_URL]   (a server URL whose user may CREATE DATABASE; without it, SQLite only)
+#   REPORTERS=2000 STORES=postgres bench/load.sh URL   (the issue's 2,000 reporters; each district then gets
+#   units of its own beyond the sample's 52, one reporter each; STORES: sqlite, postgres or both)
 # Setup writes the accounts and API tokens straight into the database (sha256 of each token, as the server
 # stores them): creating 500 bcrypt passwords through `tongbao user add` would only time bcrypt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pg=${1:-${TONGBAO_BENCH_POSTGRES_URL:-}}
+reporters=${REPORTERS:-500}
+stores=${STORES:-sqlite postgres}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 swift build -c release --product tongbao >/dev/null
@@ -15,18 +19,32 @@ bin=$(swift build -c release --show-bin-path)/tongbao
 
 setup() { # db → writes $work/tokens-<name>
     local db=$1 name=$2
+    # Units beyond the sample's, when there are more reporters than 38 districts × 52 units.
+    python3 - "$reporters" "$work/extra" <<'PY'
+import os, sys
+n, folder = int(sys.argv[1]), sys.argv[2]
+extra = max(0, -(-n // 38) - 52)
+os.makedirs(folder, exist_ok=True)
+rows = [f"X{i:02d},测试单位{i},town,,,,yes,{900 + i}" for i in range(1, extra + 1)]
+open(os.path.join(folder, "units.csv"), "w", encoding="utf-8").write(
+    "code,name,tier,window,groups,aliases,ranked,order\n" + "".join(r + "\n" for r in rows))
+PY
     for i in $(seq -w 1 38); do
         "$bin" import Sources/tongbao/Sample/yubei-2021-07 --db "$db" --district "d$i" --district-name "测试$i区" >/dev/null
+        if [ "$(wc -l <"$work/extra/units.csv")" -gt 1 ]; then
+            "$bin" import "$work/extra" --db "$db" --district "d$i" >/dev/null
+        fi
     done
-    python3 - "$db" "$work/tokens-$name" <<'PY'
+    python3 - "$db" "$work/tokens-$name" "$reporters" <<'PY'
 import hashlib, os, secrets, subprocess, sys
-db, out = sys.argv[1], sys.argv[2]
+db, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 units = [l.split(",")[0] for l in open("Sources/tongbao/Sample/yubei-2021-07/units.csv", encoding="utf-8").read().splitlines()[1:]]
+units += [f"X{i:02d}" for i in range(1, max(0, -(-n // 38) - len(units)) + 1)]
 rows, lines = [], []
 # API tokens expire (90 days by default): these are made now and last the run.
 import datetime
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-for r in range(500):
+for r in range(n):
     d, u = f"d{r % 38 + 1:02d}", units[r // 38]
     token = secrets.token_urlsafe(32)
     name = f"rep{r:03d}"
@@ -56,8 +74,8 @@ run() { # name db
     kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-run sqlite "$work/load.sqlite"
-if [ -n "$pg" ]; then
+case " $stores " in *" sqlite "*) run sqlite "$work/load.sqlite" ;; esac
+if [ -n "$pg" ] && [[ " $stores " == *" postgres "* ]]; then
     dbname="tongbao_load_$$"
     psql -q "$pg" -c "CREATE DATABASE $dbname"
     run postgres "$(python3 -c "import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print(p._replace(path='/$dbname').geturl())" "$pg")"
