@@ -1,19 +1,35 @@
 import Foundation
 import TongbaoCore
 
-/// Where Tongbao keeps a district's figures. ``SQLStore`` (SQLite, the embedded default) implements it; a
-/// PostgreSQL backend for cities and provinces implements the same protocol, and one contract test suite runs
-/// against both.
+/// Where Tongbao keeps a district's figures: one small protocol per concern, joined as ``Store``. ``SQLStore``
+/// (SQLite, the embedded default, and PostgreSQL for cities and provinces) implements them all, and one contract
+/// test suite runs against both databases.
 ///
-/// Every row belongs to a district (tenant). Writes go through ``write(_:table:district:change:)`` inside
-/// ``transaction(commit:_:)``, so an import is all-or-nothing and every changed value reaches the audit log.
-public protocol Store: Sendable {
+/// Every row belongs to a district (tenant). Writes go through ``FigureStore/write(_:table:district:change:mayReplace:)``
+/// inside ``FigureStore/transaction(district:commit:_:)``, so an import is all-or-nothing and every changed value
+/// reaches the audit log.
+public typealias Store = DistrictStore & TemplateStore & DirectoryStore & FigureStore & AccountStore
+    & PublicationStore & CaseStore
+
+/// Districts (tenants), the cities that read them, and their settings (`SQLStore.swift`, `SQLStore+Cases.swift`).
+public protocol DistrictStore: Sendable {
     /// The district, created with `name` when absent; a non-empty `name` renames it.
     @discardableResult
     func ensureDistrict(_ code: String, name: String?) async throws -> District
     func district(_ code: String) async throws -> District?
+    /// Every district (tenant) in the store.
+    func districts() async throws -> [District]
     /// The districts a city account reads.
     func districts(ofCity city: String) async throws -> [District]
+    func city(of district: String) async throws -> String?
+    func setting(district: String, _ key: SQLStore.SettingKey) async throws -> String?
+    func setSetting(district: String, _ key: SQLStore.SettingKey, _ value: String?, change: Change) async throws
+    /// Migrations not run yet (a health check: the database answers and its schema is current when empty).
+    func pendingMigrations() async throws -> [String]
+}
+
+/// Bulletin templates and each district's choice (`SQLStore+Templates.swift`).
+public protocol TemplateStore: Sendable {
     func templateChoice(district: String) async throws -> TemplateChoice
     func templates(owner: String) async throws -> [StoredTemplate]
     func templateVersions(owner: String, name: String) async throws -> [StoredTemplate]
@@ -21,13 +37,10 @@ public protocol Store: Sendable {
     func saveTemplate(owner: String, name: String, body: String, change: Change) async throws -> (
         version: Int, saved: Bool
     )
-    func city(of district: String) async throws -> String?
-    func setting(district: String, _ key: SQLStore.SettingKey) async throws -> String?
-    func setSetting(district: String, _ key: SQLStore.SettingKey, _ value: String?, change: Change) async throws
-    /// The shipped holidays with the district's own days (deadlines count its working days).
-    func workCalendar(district: String) async throws -> WorkCalendar
-    /// Every district (tenant) in the store.
-    func districts() async throws -> [District]
+}
+
+/// The unit directory with its history, and the scoring rubric (`SQLStore+Units.swift`, `SQLStore+Read.swift`).
+public protocol DirectoryStore: Sendable {
     func units(district: String) async throws -> [OrgUnit]
     func unitExists(district: String, code: String) async throws -> Bool
     /// The directory as it was in `period` (each unit's version in force then).
@@ -38,6 +51,11 @@ public protocol Store: Sendable {
         frozen: [Period], district: String, change: Change
     ) async throws -> TableWrite
     func rubric(district: String) async throws -> [Criterion]
+}
+
+/// The monthly figures: reading a month's window, writing rows with their audit, and the transactions around
+/// them (`SQLStore+Read.swift`, `SQLStore+Write.swift`, `SQLStore+Records.swift`, `SQLStore+Audit.swift`).
+public protocol FigureStore: Sendable {
     /// Everything a bulletin of `period` reads (``DistrictData/window(for:)``), case records aggregated.
     func load(district: String, period: Period) async throws -> DistrictData
     /// ``load(district:period:)`` of one unit's own rows only (its checks read nothing else), or all with nil.
@@ -46,6 +64,8 @@ public protocol Store: Sendable {
     /// when it throws.
     func transaction<T>(commit: Bool, _ body: () async throws -> T) async throws -> T
     func transaction<T>(district: String?, commit: Bool, _ body: () async throws -> T) async throws -> T
+    /// Runs `body` with the store to itself (no other task's statements in between); reentrant.
+    func serialized<T>(_ body: () async throws -> T) async throws -> T
     /// Inserts rows of one table, or replaces them by key, auditing every new or changed value. With
     /// `mayReplace` false the caller knows no row with these keys is stored, and nothing is looked up.
     func write(_ rows: [StoredRow], table: String, district: String, change: Change, mayReplace: Bool) async throws
@@ -60,14 +80,16 @@ public protocol Store: Sendable {
     func unitMonthsWithRecords(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth>
     /// Those of `keys` that have a monthly row (cases.csv).
     func unitMonthsWithCases(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth>
+    func tongbanScopes(district: String) async throws -> Set<String>
     /// The audit log of a district, oldest first, optionally of one table.
     func auditEntries(district: String, table: String?) async throws -> [AuditEntry]
-    /// Runs `body` with the store to itself (no other task's statements in between); reentrant.
-    func serialized<T>(_ body: () async throws -> T) async throws -> T
+}
 
-    // MARK: Accounts (hashes only)
+/// Accounts, sessions and API tokens: hashes only (`SQLStore+Accounts.swift`).
+public protocol AccountStore: Sendable {
     func addUser(_ account: Account, passwordHash: String, at: Date, change: Change?) async throws
     func account(_ name: String) async throws -> (Account, passwordHash: String)?
+    func accountExists(_ name: String) async throws -> Bool
     func setPassword(_ name: String, passwordHash: String, change: Change?) async throws
     func users(district: String) async throws -> [Account]
     func createSession(tokenHash: String, user: String, csrf: String, created: Date, expires: Date) async throws
@@ -79,12 +101,10 @@ public protocol Store: Sendable {
     func revokeToken(user: String, id: String, change: Change?) async throws -> Bool
     func deleteUser(_ name: String, change: Change?) async throws
     func setDisabled(_ name: String, _ disabled: Bool, change: Change?) async throws
-    func accountExists(_ name: String) async throws -> Bool
-    func tongbanScopes(district: String) async throws -> Set<String>
-    /// Migrations not run yet (a health check: the database answers and its schema is current when empty).
-    func pendingMigrations() async throws -> [String]
+}
 
-    // MARK: Publication and versions
+/// Publication of a month, the unit-months' report versions, and work events (`SQLStore+Publication.swift`).
+public protocol PublicationStore: Sendable {
     func publication(district: String, period: Period) async throws -> Publication?
     func publications(district: String) async throws -> [Publication]
     func publishedDocument(district: String, period: Period, format: String) async throws -> String?
@@ -100,22 +120,29 @@ public protocol Store: Sendable {
         async throws -> Int
     @discardableResult
     func deleteEvent(district: String, _ event: Event, change: Change) async throws -> Bool
+}
 
-    // MARK: Ingested cases and their follow-up
+/// Ingested case records, their follow-up and the working calendar their deadlines count in
+/// (`SQLStore+Cases.swift`).
+public protocol CaseStore: Sendable {
     func casePartitionDays(district: String, in days: ClosedRange<Int>?) async throws -> [Int]
     func casePartition(district: String, day: Int) async throws -> [CaseState]
     func followUps(district: String) async throws -> [String: FollowUp]
     func setFollowUp(district: String, caseID: String, state: FollowUp.State, note: String, change: Change) async throws
+    /// The shipped holidays with the district's own days (deadlines count its working days).
+    func workCalendar(district: String) async throws -> WorkCalendar
     func calendarDays(district: String) async throws -> [WorkCalendar.Entry]
     func saveCalendarDays(_ entries: [WorkCalendar.Entry], district: String, change: Change) async throws -> Int
     func recomputeCaseTotals(district: String, calendar: WorkCalendar, change: Change) async throws -> [Period]
 }
 
-extension SQLStore: Store {}
+extension SQLStore: DistrictStore, TemplateStore, DirectoryStore, FigureStore, AccountStore, PublicationStore,
+    CaseStore
+{}
 
 /// Account changes without anyone to name in the audit log: set-up and tests. The product's every path names
 /// who made the change.
-extension Store {
+extension AccountStore {
     public func addUser(_ account: Account, passwordHash: String, at: Date) async throws {
         try await addUser(account, passwordHash: passwordHash, at: at, change: nil)
     }
