@@ -145,29 +145,24 @@ extension SQLStore {
         }
     }
 
-    /// Moves a unit-month from version `expected` to the next, inside the caller's transaction; throws
-    /// ``StoreError/versionConflict(_:)`` when someone saved in between.
+    /// Moves a unit-month to its next version (the first is 1), inside the caller's transaction, which holds the
+    /// district's writers' turn: one statement, no read of the version before it.
     @discardableResult
-    public func advanceReportVersion(
-        district: String, period: Period, unit: String, expected: Int, change: Change
-    ) async throws -> Int {
+    public func advanceReportVersion(district: String, period: Period, unit: String, change: Change) async throws
+        -> Int
+    {
         try await transaction(district: district) {
-            let current = try await reportVersion(district: district, period: period, unit: unit)
-            guard current.version == expected else { throw StoreError.versionConflict(current) }
-            try await db.raw(
-                """
-                DELETE FROM report_versions
-                WHERE district = \(bind: district) AND period = \(bind: period.description) AND unit = \(bind: unit)
-                """
-            ).run()
-            try await db.raw(
+            let row = try await db.raw(
                 """
                 INSERT INTO report_versions (district, period, unit, version, saved_by, saved_at)
-                VALUES (\(bind: district), \(bind: period.description), \(bind: unit), \(bind: expected + 1),
+                VALUES (\(bind: district), \(bind: period.description), \(bind: unit), 1,
                 \(bind: change.actor), \(bind: Self.timestamp(change.at)))
+                ON CONFLICT (district, period, unit) DO UPDATE SET version = report_versions.version + 1,
+                saved_by = excluded.saved_by, saved_at = excluded.saved_at
+                RETURNING version
                 """
-            ).run()
-            return expected + 1
+            ).first()
+            return try row?.decode(column: "version", as: Int.self) ?? 0
         }
     }
 

@@ -43,7 +43,7 @@ extension SQLStore {
     /// 通办, scores and case records in the window): what the checks of one unit's report read, a small fraction
     /// of the district's window.
     public func load(district code: String, period: Period, unit: String?) async throws -> DistrictData {
-        try await reading {
+        try await reading(snapshot: true) {
             guard let district = try await district(code) else { throw StoreError.unknownDistrict(code) }
             let window = DistrictData.window(for: period)
             let (from, to) = (window.lowerBound.description, window.upperBound.description)
@@ -180,7 +180,7 @@ extension SQLStore {
     /// One unit-month as reported (cases.csv and 通办 rows), without loading the district's window: what a
     /// report form or the API shows. Nil row when the unit has not reported that month by cases.csv.
     public func reportRows(district: String, unit: String, period: Period) async throws -> (CaseRow?, [TongbanRow]) {
-        try await reading {
+        try await reading(snapshot: true) {
             let row = try await db.raw(
                 """
                 SELECT * FROM cases

@@ -1,10 +1,11 @@
+import Foundation
 import Logging
 import SQLKit
 import SQLiteKit
 
 /// SQLite files: a few connections that only read, beside the one that writes. In WAL mode readers do not wait for
-/// the writer nor it for them, so the pages and the API read while a save holds the writer's turn; each reader runs
-/// its body in one read transaction, a consistent snapshot of what was committed when it began.
+/// the writer nor it for them, so the pages and the API read while a save holds the writer's turn; a read of several
+/// statements runs in one read transaction, a consistent snapshot of what was committed when it began.
 actor SQLiteReaders {
     private var idle: [SQLiteConnection]
     private var all: [SQLiteConnection]
@@ -57,14 +58,38 @@ actor SQLiteReaders {
 }
 
 extension SQLStore {
+    /// Whether another connection has the SQLite file at `path` open (a running `tongbao serve`, say): leaving WAL
+    /// mode needs the file to itself, and fails at once when anyone else has it. The file is left in rollback
+    /// journal mode when no one has it (the next open returns it to WAL). A file that is not there is not in use.
+    public static func sqliteFileInUse(_ path: String) async -> Bool {
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        var logger = Logger(label: "tongbao.sqlite.check")
+        logger.logLevel = .critical
+        guard let conn = try? await SQLiteConnection.open(storage: .file(path: path), logger: logger) else {
+            return false
+        }
+        let inUse: Bool
+        do {
+            try await conn.sql().raw("PRAGMA busy_timeout = 0").run()
+            try await conn.sql().raw("PRAGMA journal_mode = DELETE").run()
+            inUse = false
+        } catch {
+            inUse = true
+        }
+        try? await conn.close()
+        return inUse
+    }
+
     /// Readers beside the writer of an SQLite file (the pages and the API read side by side on two cores).
     static let sqliteReaders = 4
 
     /// Runs `body`, which only reads. Inside this task's transaction or turn it runs there (it sees what the
-    /// transaction wrote); on an SQLite file it runs on a reader, in one read transaction, beside other readers and
-    /// the writer; on PostgreSQL its statements take any pooled connection (the standby for GET pages). A write
-    /// inside `body` fails on an SQLite reader (`query_only`), so a misplaced one cannot go unnoticed.
-    public func reading<T>(_ body: () async throws -> T) async throws -> T {
+    /// transaction wrote); on an SQLite file it runs on a reader, beside other readers and the writer; on
+    /// PostgreSQL its statements take any pooled connection (the standby for GET pages). A body of several
+    /// statements that must agree with each other asks for a `snapshot`: on a reader it runs in one read
+    /// transaction, seeing what was committed when it began (one statement is a snapshot by itself). A write inside
+    /// `body` fails on an SQLite reader (`query_only`), so a misplaced one cannot go unnoticed.
+    public func reading<T>(snapshot: Bool = false, _ body: () async throws -> T) async throws -> T {
         let me = ObjectIdentifier(self)
         guard backend == .sqlite, Self.holder != me, let readers else { return try await serialized(body) }
         let conn = await readers.acquire()
@@ -72,6 +97,7 @@ extension SQLStore {
         do {
             let result = try await Self.$holder.withValue(me) {
                 try await Self.$pinned.withValue((me, db)) {
+                    guard snapshot else { return try await body() }
                     try await db.raw("BEGIN").run()
                     do {
                         let result = try await body()

@@ -131,7 +131,7 @@ extension SQLStore {
 
     /// Those of `keys` that have case records (received or completed in the month).
     public func unitMonthsWithRecords(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth> {
-        try await reading {
+        try await reading(snapshot: true) {
             var out = Set<UnitMonth>()
             for key in keys {
                 let (lo, hi) = ("\(key.period)-01", "\(key.period)-32")
@@ -157,7 +157,7 @@ extension SQLStore {
 
     /// Those of `keys` that have a monthly row (cases.csv).
     public func unitMonthsWithCases(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth> {
-        try await reading {
+        try await reading(snapshot: true) {
             var out = Set<UnitMonth>()
             for key in keys {
                 let hit = try await db.raw(

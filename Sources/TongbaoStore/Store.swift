@@ -116,8 +116,7 @@ public protocol PublicationStore: Sendable {
     func frozenPeriods(district: String, _ periods: Set<Period>) async throws -> Set<Period>
     func reportVersion(district: String, period: Period, unit: String) async throws -> ReportVersion
     @discardableResult
-    func advanceReportVersion(district: String, period: Period, unit: String, expected: Int, change: Change)
-        async throws -> Int
+    func advanceReportVersion(district: String, period: Period, unit: String, change: Change) async throws -> Int
     @discardableResult
     func deleteEvent(district: String, _ event: Event, change: Change) async throws -> Bool
 }

@@ -43,6 +43,10 @@ struct RestoreCommand: AsyncParsableCommand {
         if fm.fileExists(atPath: db), !force {
             throw ValidationError("\(db) 已存在：确认要用备份替换它时加 --force（请先停止 tongbao serve）")
         }
+        // A running server keeps the old file open and would answer saves into a file no one sees again.
+        if await SQLStore.sqliteFileInUse(db) {
+            throw ValidationError("\(db) 正被其他进程使用（tongbao serve 是否在运行？）：请先停止服务，再恢复")
+        }
         // Checked as a copy beside the target, then moved in one rename: a failed restore leaves the target as it was.
         let staging = db + ".restoring"
         for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: staging + suffix) }

@@ -266,6 +266,10 @@ import TongbaoTestSupport
         let restore = try CLI.run(["restore", "--from", copy, "--db", restored])
         #expect(restore.status == 0, "\(restore.stderr)")
         #expect(try CLI.run(["restore", "--from", copy, "--db", restored]).stderr.contains("--force"))
+        // Over the file the server has open: refused, and the server's file is untouched.
+        let busy = try CLI.run(["restore", "--from", copy, "--db", db, "--force"])
+        #expect(busy.status != 0 && busy.stderr.contains("正被其他进程使用"), "\(busy.stderr)")
+        #expect(try await server.get("/healthz") == (200, "ok\n"))
         let garbage = server.dir.appendingPathComponent("garbage.sqlite")
         try Data("not a database".utf8).write(to: garbage)
         let bad = try CLI.run(["restore", "--from", garbage.path, "--db", restored, "--force"])
