@@ -369,11 +369,12 @@ public struct CaseIngester: Sendable {
         if let p = pending { try await write(p.day, p.bucket, try await p.task.value) }
         report.days = touchedDays.count
         let keys = Set(delta.figures.filter { !$0.value.isZero }.keys).union(delta.days.keys).union(delta.scopes.keys)
+        // The other unit is not named: a reporter would learn which unit any case number belongs to.
         if let onlyUnit, let other = keys.first(where: { $0.unit != onlyUnit }) {
             throw ImportFailed([
                 Issue(
-                    .unitNotAllowed, period: other.period.description, unit: other.unit,
-                    value: "办件明细中有编号已属于单位 \(other.unit) 的办件；填报员只能报送本单位（\(onlyUnit)）的办件")
+                    .unitNotAllowed, period: other.period.description, unit: onlyUnit,
+                    value: "办件明细中有编号已属于其他单位的办件；填报员只能报送本单位（\(onlyUnit)）的办件")
             ])
         }
         let periods = Set(keys.map(\.period))

@@ -26,7 +26,8 @@ import TongbaoTestSupport
             let taken = try await b.request(
                 .post, "/api/v1/packages?name=case_records.csv", body: ByteBuffer(string: mine), headers: rep)
             #expect(taken.status == .unprocessableContent, "\(taken.text)")
-            #expect(taken.text.contains("E036") && taken.text.contains("C02"))
+            #expect(taken.text.contains("E036") && taken.text.contains("其他单位"))
+            #expect(!taken.text.contains("C02") && !taken.text.contains("区财政局"), "the other unit is not named")
             #expect(try await web.store.caseTotals(district: "yubei") == before)
             // Their own new case goes in.
             let own = Self.header + "GC-2,C01,事项,审批,承诺,2021-08-01 09:00:00,,5\n"
