@@ -25,10 +25,18 @@ measure() { # name, command…  → "seconds peakKB"
 }
 read -r ts tk <<<"$(measure tongbao "$bin" ingest "$work/year.csv" --db "$work/tongbao.sqlite" --district bench)"
 read -r ds dk <<<"$(measure duckdb python3 bench/ingest_peer.py load "$work/year.csv" "$work/peer.duckdb")"
-printf 'tongbao ingest:       %6.2f s, peak %5d MB, database %s\n' "$ts" "$((tk / 1024))" "$(du -h "$work/tongbao.sqlite" | cut -f1)"
+read -r ps pk <<<"$(measure plain python3 bench/ingest_peer.py plain "$work/year.csv" "$work/plain.duckdb")"
+read -r cs _ <<<"$(measure cat sh -c 'cat "$0" >/dev/null' "$work/year.csv")"
+printf 'tongbao ingest:        %6.2f s, peak %5d MB, database %s\n' "$ts" "$((tk / 1024))" "$(du -h "$work/tongbao.sqlite" | cut -f1)"
 echo "  tongbao: $(grep 其中 "$work/tongbao.out")"
-printf 'duckdb load+figures:  %6.2f s, peak %5d MB, database %s\n' "$ds" "$((dk / 1024))" "$(du -h "$work/peer.duckdb" | cut -f1)"
-echo "ratio tongbao/duckdb: $(python3 -c "print(round($ts / $ds, 2))") (1 or below means Tongbao is as fast or faster)"
+printf 'duckdb, latest state:  %6.2f s, peak %5d MB, database %s\n' "$ds" "$((dk / 1024))" "$(du -h "$work/peer.duckdb" | cut -f1)"
+printf 'duckdb, plain GROUP BY:%6.2f s, peak %5d MB\n' "$ps" "$((pk / 1024))"
+printf 'cat of the file:       %6.2f s\n' "$cs"
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+echo "ratio tongbao/duckdb latest state: $(ratio "$ts" "$ds") (goal at most 0.6)"
+echo "ratio tongbao/duckdb plain:        $(ratio "$ts" "$ps") (goal at most 1.0)"
+echo "ratio tongbao/cat:                 $(ratio "$ts" "$cs")"
+echo "peak memory: $((tk / 1024)) MB (goal under 300 MB)"
 python3 bench/ingest_peer.py check "$work/peer.duckdb" "$work/tongbao.sqlite" "$units"
 
 # Incremental: one more working day (2022-01-03) into the year, and the same day into an empty database.

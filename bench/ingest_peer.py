@@ -1,7 +1,11 @@
 """DuckDB peer and checker for bench/ingest.sh.
 
     python3 bench/ingest_peer.py load CSV DUCKDB_FILE
-        Loads the export into a DuckDB database file and computes the monthly figures (the peer's timed work).
+        Loads the export into a DuckDB database file and computes the monthly figures (the peer's timed work),
+        keeping each case's latest state as Tongbao does.
+    python3 bench/ingest_peer.py plain CSV DUCKDB_FILE
+        The same load and figures without the latest-state rule: every row counts (the issue's "plain load and
+        GROUP BY"; its figures are not Tongbao's when a case comes in twice).
     python3 bench/ingest_peer.py check DUCKDB_FILE TONGBAO_SQLITE UNITS_CSV
         Compares every figure Tongbao stored (case_totals, case_days, case_scopes) with DuckDB's aggregation of
         the same file: exits 1 and prints the first differences when any figure differs.
@@ -59,7 +63,13 @@ UNION ALL SELECT strftime(cd, '%Y-%m'), unit, 'days', CAST(cd - rd AS VARCHAR), 
 UNION ALL SELECT strftime(cd, '%Y-%m'), unit, 'scope', scope, count(*) FROM r WHERE cd IS NOT NULL AND scope IS NOT NULL GROUP BY ALL
 """
 
-def load(path, db):
+# Every row as it comes: no latest-state window.
+AGG_PLAIN = AGG.replace("""FROM records QUALIFY row_number() OVER (PARTITION BY case_id
+    ORDER BY (completed_at IS NOT NULL OR coalesce(status, '') IN ('不予受理', '退件', '作废')) DESC,
+      (rating IS NOT NULL) DESC, completed_at DESC NULLS LAST, received_at DESC) = 1""", "FROM records")
+assert AGG_PLAIN != AGG
+
+def load(path, db, agg=AGG):
     t = time.perf_counter()
     con = duckdb.connect(db)
     con.execute(f"""CREATE OR REPLACE TABLE records AS SELECT * FROM read_csv('{path}', header = true,
@@ -68,7 +78,7 @@ def load(path, db):
                  'rating': 'VARCHAR', 'scope': 'VARCHAR', 'channel': 'VARCHAR', 'promised_unit': 'VARCHAR',
                  'status': 'VARCHAR'}})""")
     working_days(con)
-    con.execute(AGG)
+    con.execute(agg)
     con.close()
     print(f"{time.perf_counter() - t:.2f}")
 
@@ -105,4 +115,4 @@ def check(db, tongbao, units_csv):
     sys.exit(1 if diff else 0)
 
 if __name__ == "__main__":
-    {"load": lambda: load(sys.argv[2], sys.argv[3]), "check": lambda: check(*sys.argv[2:5])}[sys.argv[1]]()
+    {"load": lambda: load(sys.argv[2], sys.argv[3]), "plain": lambda: load(sys.argv[2], sys.argv[3], AGG_PLAIN), "check": lambda: check(*sys.argv[2:5])}[sys.argv[1]]()

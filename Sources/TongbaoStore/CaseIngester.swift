@@ -330,43 +330,59 @@ public struct CaseIngester: Sendable {
         var delta = CaseTotals()
         var done = 0
         typealias Merged = (partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int)
-        // Merging a partition is pure computation: it runs on another core while the previous one is written.
-        var pending: (day: Int, bucket: Int, task: Task<Merged, Error>)? = nil
+        // A day's buckets are read in one statement, merged on another core while the day before is written, and
+        // written in one statement: the cost per partition is the merge alone, not three statements and a task.
+        var pending: (day: Int, task: Task<[(bucket: Int, merged: Merged)], Error>)? = nil
         var touchedDays: Set<Int> = []
-        func write(_ day: Int, _ bucket: Int, _ merged: Merged) async throws {
-            report.unchanged += merged.unchanged
-            report.added += merged.added
-            report.updated += merged.updated
-            done += merged.added + merged.updated + merged.unchanged
+        func write(_ day: Int, _ merged: [(bucket: Int, merged: Merged)]) async throws {
+            var changed: [(bucket: Int, count: Int, bytes: [UInt8])] = []
+            for (bucket, m) in merged {
+                report.unchanged += m.unchanged
+                report.added += m.added
+                report.updated += m.updated
+                done += m.added + m.updated + m.unchanged
+                guard m.added + m.updated > 0 else { continue }
+                delta.add(m.delta)
+                changed.append((bucket, m.count, m.partition))
+            }
             progress?(IngestProgress(phase: "合并", bytes: done, totalBytes: report.rows, rows: done))
-            guard merged.added + merged.updated > 0 else { return }
-            delta.add(merged.delta)
+            guard !changed.isEmpty else { return }
             touchedDays.insert(day)
-            try await store.writeCasePartition(
-                district: district, day: day, bucket: bucket, count: merged.count, bytes: merged.partition)
+            try await store.writeCasePartitions(district: district, day: day, changed)
+        }
+        // Days with nothing stored yet (a first ingest, a new day) are not read at all.
+        var storedDays: Set<Int> = []
+        if let lo = spill.days.min(), let hi = spill.days.max() {
+            storedDays = Set(try await store.casePartitionDays(district: district, in: lo...hi))
         }
         for day in spill.days {
             let buckets: [(records: [UInt8], count: Int)]
             do { buckets = try CasePartition.split(try spill.blocks(day)) } catch {
                 throw StoreError.corruptRow(table: "case_partitions", key: "\(district) \(day)")
             }
-            for (bucket, incoming) in buckets.enumerated() where incoming.count > 0 {
-                let stored = try await store.casePartitionBytes(district: district, day: day, bucket: bucket)
-                let key = "\(district) \(day)/\(bucket)"
-                let block = CasePartition.block(incoming.records, count: incoming.count)
-                let task = Task.detached { () throws -> Merged in
+            let stored = storedDays.contains(day) ? try await store.casePartitions(district: district, day: day) : [:]
+            let district = self.district
+            let task = Task.detached { () throws -> [(bucket: Int, merged: Merged)] in
+                var out: [(bucket: Int, merged: Merged)] = []
+                for (bucket, incoming) in buckets.enumerated() where incoming.count > 0 {
+                    let block = CasePartition.block(incoming.records, count: incoming.count)
                     do {
-                        return try CasePartition.merge(
-                            stored: stored, incoming: [block], calendar: calendar, satisfied: satisfied)
+                        out.append(
+                            (
+                                bucket,
+                                try CasePartition.merge(
+                                    stored: stored[bucket], incoming: [block], calendar: calendar, satisfied: satisfied)
+                            ))
                     } catch {
-                        throw StoreError.corruptRow(table: "case_partitions", key: key)
+                        throw StoreError.corruptRow(table: "case_partitions", key: "\(district) \(day)/\(bucket)")
                     }
                 }
-                if let p = pending { try await write(p.day, p.bucket, try await p.task.value) }
-                pending = (day, bucket, task)
+                return out
             }
+            if let p = pending { try await write(p.day, try await p.task.value) }
+            pending = (day, task)
         }
-        if let p = pending { try await write(p.day, p.bucket, try await p.task.value) }
+        if let p = pending { try await write(p.day, try await p.task.value) }
         report.days = touchedDays.count
         let keys = Set(delta.figures.filter { !$0.value.isZero }.keys).union(delta.days.keys).union(delta.scopes.keys)
         // The other unit is not named: a reporter would learn which unit any case number belongs to.

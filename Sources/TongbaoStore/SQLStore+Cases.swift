@@ -35,6 +35,38 @@ extension SQLStore {
         ).first().map { [UInt8](try $0.decode(column: "data", as: Data.self)) }
     }
 
+    /// The stored partitions of one day, by bucket: one statement for the day's buckets.
+    public func casePartitions(district: String, day: Int) async throws -> [Int: [UInt8]] {
+        let b = CasePartition.buckets
+        var out: [Int: [UInt8]] = [:]
+        for r in try await db.raw(
+            """
+            SELECT part, data FROM case_partitions WHERE district = \(bind: district)
+            AND part >= \(bind: day * b) AND part < \(bind: (day + 1) * b)
+            """
+        ).all() {
+            out[try r.decode(column: "part", as: Int.self) - day * b] = [UInt8](
+                try r.decode(column: "data", as: Data.self))
+        }
+        return out
+    }
+
+    /// Writes (inserts or replaces) partitions of one day in one statement.
+    public func writeCasePartitions(district: String, day: Int, _ parts: [(bucket: Int, count: Int, bytes: [UInt8])])
+        async throws
+    {
+        guard !parts.isEmpty else { return }
+        let rows = parts.map { p -> SQLQueryString in
+            "(\(bind: district), \(bind: day * CasePartition.buckets + p.bucket), \(bind: p.count), \(bind: Data(p.bytes)))"
+        }
+        try await db.raw(
+            """
+            INSERT INTO case_partitions (district, part, cases, data) VALUES \(rows.joined(separator: ", "))
+            ON CONFLICT (district, part) DO UPDATE SET cases = excluded.cases, data = excluded.data
+            """
+        ).run()
+    }
+
     /// Days holding cases, within `days` when given.
     public func casePartitionDays(district: String, in days: ClosedRange<Int>? = nil) async throws -> [Int] {
         let b = CasePartition.buckets
@@ -49,19 +81,6 @@ extension SQLStore {
         var days: [Int] = []
         for p in parts where days.last != p.floorDivided(by: b) { days.append(p.floorDivided(by: b)) }
         return days
-    }
-
-    /// Replaces one bucket of a day's cases.
-    public func writeCasePartition(district: String, day: Int, bucket: Int, count: Int, bytes: [UInt8]) async throws {
-        let part = day * CasePartition.buckets + bucket
-        try await db.raw("DELETE FROM case_partitions WHERE district = \(bind: district) AND part = \(bind: part)")
-            .run()
-        try await db.raw(
-            """
-            INSERT INTO case_partitions (district, part, cases, data)
-            VALUES (\(bind: district), \(bind: part), \(bind: count), \(bind: Data(bytes)))
-            """
-        ).run()
     }
 
     /// The stored totals of the months in `periods` (all of them when nil), of one unit only with `unit`.
