@@ -421,6 +421,7 @@ public struct CaseIngester: Sendable {
 
     /// One audit entry per changed monthly figure of a unit (not per case: an export has millions).
     func audit(before: CaseTotals, after: CaseTotals, keys: Set<CaseTotals.Key>) async throws {
+        var entries: [(table: String, key: String, column: String, old: String?, new: String?)] = []
         for k in keys.sorted() {
             let (a, b) = (before.figures[k] ?? CaseTotals.Figures(), after.figures[k] ?? CaseTotals.Figures())
             let pairs: [(String, Int, Int)] = [
@@ -430,11 +431,10 @@ public struct CaseIngester: Sendable {
                 ("rejected", a.rejected, b.rejected), ("returned", a.returned, b.returned),
             ]
             for (column, old, new) in pairs where old != new {
-                try await store.appendAudit(
-                    district: district, change: change, table: "case_totals", key: "\(k.period) \(k.unit)",
-                    column: column, old: String(old), new: String(new))
+                entries.append(("case_totals", "\(k.period) \(k.unit)", column, String(old), String(new)))
             }
         }
+        try await store.appendAudits(district: district, change: change, entries)
     }
 }
 

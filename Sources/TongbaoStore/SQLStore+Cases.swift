@@ -128,46 +128,61 @@ extension SQLStore {
 
     /// Replaces the stored totals of every (period, unit) in `totals` by its figures.
     public func replaceCaseTotals(district: String, _ totals: CaseTotals) async throws {
-        let keys = Set(totals.figures.keys).union(totals.days.keys).union(totals.scopes.keys)
-        for k in keys {
+        let keys = Set(totals.figures.keys).union(totals.days.keys).union(totals.scopes.keys).sorted()
+        // A year of a district is some 600 unit-months with 6,000 day counts: a few statements, not one a row.
+        for start in stride(from: 0, to: keys.count, by: 300) {
+            let pairs = keys[start..<min(start + 300, keys.count)].map { k -> SQLQueryString in
+                "(\(bind: k.period.description), \(bind: k.unit))"
+            }
             for table in ["case_totals", "case_days", "case_scopes"] {
                 try await db.raw(
                     """
                     DELETE FROM \(ident: table) WHERE district = \(bind: district)
-                    AND period = \(bind: k.period.description) AND unit = \(bind: k.unit)
+                    AND (period, unit) IN (VALUES \(pairs.joined(separator: ", ")))
                     """
                 ).run()
             }
+        }
+        var figures: [[any Encodable & Sendable]] = []
+        var days: [[any Encodable & Sendable]] = []
+        var scopes: [[any Encodable & Sendable]] = []
+        for k in keys {
+            let (p, u) = (k.period.description, k.unit)
             if let f = totals.figures[k], !f.isZero {
-                try await db.raw(
-                    """
-                    INSERT INTO case_totals (district, period, unit, recv_immediate, recv_promised, done_immediate,
-                        done_promised, approval, service, on_time, rated, satisfied, days_total, rejected, returned,
-                        early, unfavourable, online, work_days_total)
-                    VALUES (\(bind: district), \(bind: k.period.description), \(bind: k.unit), \(bind: f.recvImmediate),
-                        \(bind: f.recvPromised), \(bind: f.doneImmediate), \(bind: f.donePromised), \(bind: f.approval),
-                        \(bind: f.service), \(bind: f.onTime), \(bind: f.rated), \(bind: f.satisfied), \(bind: f.daysTotal),
-                        \(bind: f.rejected), \(bind: f.returned), \(bind: f.early), \(bind: f.unfavourable),
-                        \(bind: f.online), \(bind: f.workDaysTotal))
-                    """
-                ).run()
+                figures.append([
+                    district, p, u, f.recvImmediate, f.recvPromised, f.doneImmediate, f.donePromised, f.approval,
+                    f.service, f.onTime, f.rated, f.satisfied, f.daysTotal, f.rejected, f.returned, f.early,
+                    f.unfavourable, f.online, f.workDaysTotal,
+                ])
             }
-            for (days, n) in totals.days[k] ?? [:] where n != 0 {
-                try await db.raw(
-                    """
-                    INSERT INTO case_days (district, period, unit, days, cases)
-                    VALUES (\(bind: district), \(bind: k.period.description), \(bind: k.unit), \(bind: days), \(bind: n))
-                    """
-                ).run()
+            for (d, n) in (totals.days[k] ?? [:]).sorted(by: { $0.key < $1.key }) where n != 0 {
+                days.append([district, p, u, d, n])
             }
-            for (scope, n) in totals.scopes[k] ?? [:] where n != 0 {
-                try await db.raw(
-                    """
-                    INSERT INTO case_scopes (district, period, unit, scope, cases)
-                    VALUES (\(bind: district), \(bind: k.period.description), \(bind: k.unit), \(bind: scope), \(bind: n))
-                    """
-                ).run()
+            for (scope, n) in (totals.scopes[k] ?? [:]).sorted(by: { $0.key < $1.key }) where n != 0 {
+                scopes.append([district, p, u, scope, n])
             }
+        }
+        try await insertMany(
+            "case_totals",
+            [
+                "district", "period", "unit", "recv_immediate", "recv_promised", "done_immediate", "done_promised",
+                "approval", "service", "on_time", "rated", "satisfied", "days_total", "rejected", "returned", "early",
+                "unfavourable", "online", "work_days_total",
+            ], figures)
+        try await insertMany("case_days", ["district", "period", "unit", "days", "cases"], days)
+        try await insertMany("case_scopes", ["district", "period", "unit", "scope", "cases"], scopes)
+    }
+
+    /// Inserts `rows` (values in the order of `columns`) a few hundred at a time: one statement each, within
+    /// SQLite's 32,766 values a statement.
+    func insertMany(_ table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]]) async throws {
+        let chunk = max(1, min(500, 30_000 / max(1, columns.count)))
+        for start in stride(from: 0, to: rows.count, by: chunk) {
+            var insert = db.insert(into: table).columns(columns)
+            for row in rows[start..<min(start + chunk, rows.count)] {
+                insert = insert.values(row.map { SQLBind($0) as any SQLExpression })
+            }
+            try await insert.run()
         }
     }
 }

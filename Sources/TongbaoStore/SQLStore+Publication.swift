@@ -206,6 +206,21 @@ extension SQLStore {
         }
     }
 
+    /// ``appendAudit(district:change:table:key:column:old:new:)`` of many entries, a few hundred a statement.
+    func appendAudits(
+        district: String, change: Change,
+        _ entries: [(table: String, key: String, column: String, old: String?, new: String?)]
+    ) async throws {
+        let at = Self.timestamp(change.at)
+        try await insertMany(
+            "audit",
+            [
+                "district", "at", "actor", "source", "table_name", "row_key", "column_name", "old_value", "new_value",
+                "seq",
+            ],
+            entries.map { [district, at, change.actor, change.source, $0.table, $0.key, $0.column, $0.old, $0.new, 0] })
+    }
+
     func appendAudit(
         district: String, change: Change, table: String, key: String, column: String, old: String?, new: String?
     ) async throws {
