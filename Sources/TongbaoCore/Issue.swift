@@ -182,6 +182,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case partialDetail = "W110"
     case howRead = "N201"
     case fileSkipped = "N202"
+    case checksNotRun = "N203"
 
     public var severity: Issue.Severity {
         switch rawValue.first {
@@ -266,6 +267,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
             let name = i.key.flatMap(FigureKey.init(parsing:))?.chineseName ?? i.key ?? ""
             return "\(when)\(name)：只有 \(i.unit ?? "?") 个单位有明细（合计 \(i.computed ?? "")），不足一半，通报采用报送数 \(i.value ?? "")"
         case .howRead: return "已自动识别表格：" + (i.value ?? "")
+        case .checksNotRun: return "数据已保存，但校验未能完成（\(i.value ?? "")）；警告请稍后在首页或通报页查看"
         case .fileSkipped: return "不是数据文件，已跳过\(i.computed.map { "（\($0)）" } ?? "")"
         case .ytdBelowMonth: return "\(when)\(unit)\(i.key ?? "")本年累计 \(i.value ?? "") 小于本月数 \(i.computed ?? "")"
         }

@@ -49,6 +49,6 @@ struct ImportResult: Codable, Sendable {
         guard account.role != .admin else { return warnings }
         guard let code = account.unit else { return [] }
         let own = units.first { $0.code == code }.map { [code, $0.name] } ?? [code]
-        return warnings.filter { $0.unit.map(own.contains) ?? false }
+        return warnings.filter { $0.code == .checksNotRun || ($0.unit.map(own.contains) ?? false) }
     }
 }

@@ -90,8 +90,16 @@ public struct Importer<S: Store>: Sendable {
             if dryRun { report.warnings = try await self.checks(report.periods) }
             return report
         }
-        // Another writer may have saved since the commit: the warnings are of the months as they stand now.
-        if !dryRun { report.warnings = try await checks(report.periods) }
+        // Another writer may have saved since the commit: the warnings are of the months as they stand now. The
+        // import is saved whatever happens here: a check that cannot run is a notice, not a failed save.
+        if !dryRun {
+            do {
+                report.warnings = try await checks(report.periods)
+            } catch {
+                let why = (error as? LocalizedError)?.errorDescription ?? "数据库暂时没有应答"
+                report.warnings = [Issue(.checksNotRun, value: why)]
+            }
+        }
         report.notes = issues
         return report
     }
