@@ -59,7 +59,7 @@ extension SQLStore {
             }
             var data = DistrictData(
                 district: district,
-                units: try await units(district: code, asOf: period).filter { unit == nil || $0.code == unit },
+                units: try await units(district: code, asOf: period, only: unit),
                 rubric: try await rubric(district: code))
             guard let unit else { return try await districtWindow(data, from: from, to: to, inWindow: inWindow) }
             data.cases = try await inWindow("cases").map(Self.caseRow)

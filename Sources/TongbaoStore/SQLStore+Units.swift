@@ -10,10 +10,17 @@ extension SQLStore {
     /// The directory as it was in `period`: each unit's latest version from that month or before; units that
     /// did not exist yet are left out.
     public func units(district: String, asOf period: Period) async throws -> [OrgUnit] {
+        try await units(district: district, asOf: period, only: nil)
+    }
+
+    /// ``units(district:asOf:)``, with `only` that unit's entry alone (what one unit's checks read).
+    public func units(district: String, asOf period: Period, only: String?) async throws -> [OrgUnit] {
         try await reading {
+            let (everyUnit, code) = (only == nil, only ?? "")
             let rows = try await db.raw(
                 """
                 SELECT * FROM unit_versions WHERE district = \(bind: district) AND from_period <= \(bind: period.description)
+                AND (\(bind: everyUnit) OR code = \(bind: code))
                 ORDER BY code, from_period
                 """
             ).all()
