@@ -43,10 +43,11 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
     public func freshLocation() async throws -> (String, @Sendable () async -> Void) {
         switch self {
         case .sqlite:
-            // A file, as a server has: its readers read beside the writer (a memory database is one connection's).
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tongbao-db-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            return (dir.appendingPathComponent("test.sqlite").path, { try? FileManager.default.removeItem(at: dir) })
+            // In memory: one connection, no readers. (Files, five connections each, across a parallel run opened
+            // and closed so many descriptors that Foundation's `Process.run`, listing them while another test
+            // spawned a program, crashed the run twice.) The readers are tested on files: `sqliteFile()`, the
+            // command-line and server tests.
+            return (":memory:", {})
         case .postgres:
             guard let url = Self.postgresURL else { throw SetupError.noPostgres }
             return try await Self.freshDatabase(on: url)
@@ -58,6 +59,13 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
             c.path = URLComponents(string: direct)!.path
             return (c.string!, drop)
         }
+    }
+
+    /// A fresh SQLite file (writer and readers, as a server has it) and a cleanup that removes its folder.
+    public static func sqliteFile() throws -> (String, @Sendable () async -> Void) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tongbao-db-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return (dir.appendingPathComponent("test.sqlite").path, { try? FileManager.default.removeItem(at: dir) })
     }
 
     /// A new, empty database on the server at `url`: its URL, and a cleanup that drops it.

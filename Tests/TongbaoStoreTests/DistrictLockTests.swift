@@ -82,7 +82,9 @@ import TongbaoTestSupport
     /// A write inside a read is refused rather than run on a reader. (Its time limit is the suite's: in a full run
     /// every SQLite statement of every test shares NIO's two blocking threads, and CI saw this test take 59 s.)
     @Test(.timeLimit(.minutes(3))) func sqliteReadsGoBesideTheWriter() async throws {
-        try await Fixtures.withStore(.sqlite) { store in
+        let (file, cleanup) = try TestBackend.sqliteFile()
+        defer { Task { await cleanup() } }
+        try await SQLStore.with(file) { store in
             _ = try await store.ensureDistrict("a", name: "甲区")
             let gate = Gate()
             let writer = Task {
