@@ -39,11 +39,14 @@ import TongbaoTestSupport
             p.standardError = p.standardOutput
             process = p
             try p.run()
-            for _ in 0..<100 {
+            // Up to a minute: in a full parallel run on two cores a start has taken more than the 10 s once allowed.
+            for _ in 0..<600 {
                 try await Task.sleep(for: .milliseconds(100))
                 if (try? await get("/login"))?.0 == 200 { return }
+                if !p.isRunning { break }
             }
-            Issue.record("the server did not start")
+            let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            Issue.record("the server did not start: \(said.suffix(2000))")
         }
 
         /// Stops the server: SIGTERM, and SIGKILL when it has not exited within 10 s (a graceful shutdown waits for
