@@ -25,16 +25,6 @@ extension SQLStore {
         return out
     }
 
-    /// The stored form of one bucket of a day's cases, nil when there is none.
-    public func casePartitionBytes(district: String, day: Int, bucket: Int) async throws -> [UInt8]? {
-        try await db.raw(
-            """
-            SELECT data FROM case_partitions WHERE district = \(bind: district)
-            AND part = \(bind: day * CasePartition.buckets + bucket)
-            """
-        ).first().map { [UInt8](try $0.decode(column: "data", as: Data.self)) }
-    }
-
     /// The stored partitions of one day, by bucket: one statement for the day's buckets.
     public func casePartitions(district: String, day: Int) async throws -> [Int: [UInt8]] {
         let b = CasePartition.buckets
@@ -88,8 +78,7 @@ extension SQLStore {
         -> CaseTotals
     {
         func within(_ p: String) -> Bool { periods.map { ps in Period(parsing: p).map(ps.contains) ?? false } ?? true }
-        let (everyUnit, unit) = (only == nil, only ?? "")
-        let ofUnit: SQLQueryString = "(\(bind: everyUnit) OR unit = \(bind: unit))"
+        let ofUnit = Self.ofUnit(only)
         var totals = CaseTotals()
         for r in try await db.raw("SELECT * FROM case_totals WHERE district = \(bind: district) AND \(ofUnit)").all() {
             let p = try r.decode(column: "period", as: String.self)
@@ -246,10 +235,9 @@ extension SQLStore {
             let satisfied = try await satisfiedRatings(district: district)
             var fresh = CaseTotals()
             for day in try await casePartitionDays(district: district) {
-                for bucket in 0..<CasePartition.buckets {
-                    guard let bytes = try await casePartitionBytes(district: district, day: day, bucket: bucket) else {
-                        continue
-                    }
+                for (bucket, bytes) in try await casePartitions(district: district, day: day).sorted(by: {
+                    $0.key < $1.key
+                }) {
                     do {
                         fresh.add(
                             try CasePartition.merge(
@@ -264,6 +252,7 @@ extension SQLStore {
             let keys = Set(old.figures.keys).union(fresh.figures.keys)
             let frozen = try await frozenPeriods(district: district, Set(keys.map(\.period)))
             var changed = CaseTotals()
+            var entries: [(table: String, key: String, column: String, old: String?, new: String?)] = []
             for k in keys where !frozen.contains(k.period) && old.figures[k] != fresh.figures[k] {
                 changed.figures[k] = fresh.figures[k] ?? CaseTotals.Figures()
                 changed.days[k] = fresh.days[k] ?? [:]
@@ -274,11 +263,10 @@ extension SQLStore {
                     ("satisfied", a.satisfied, b.satisfied),
                 ]
                 for (column, x, y) in pairs where x != y {
-                    try await appendAudit(
-                        district: district, change: change, table: "case_totals", key: "\(k.period) \(k.unit)",
-                        column: column, old: String(x), new: String(y))
+                    entries.append(("case_totals", "\(k.period) \(k.unit)", column, String(x), String(y)))
                 }
             }
+            try await appendAudits(district: district, change: change, entries)
             try await replaceCaseTotals(district: district, changed)
             return Set(changed.figures.keys.map(\.period)).sorted()
         }

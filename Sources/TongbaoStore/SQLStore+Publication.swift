@@ -224,13 +224,7 @@ extension SQLStore {
     func appendAudit(
         district: String, change: Change, table: String, key: String, column: String, old: String?, new: String?
     ) async throws {
-        try await db.raw(
-            """
-            INSERT INTO audit (district, at, actor, source, table_name, row_key, column_name, old_value, new_value, seq)
-            VALUES (\(bind: district), \(bind: Self.timestamp(change.at)), \(bind: change.actor), \(bind: change.source),
-            \(bind: table), \(bind: key), \(bind: column), \(bind: old), \(bind: new), 0)
-            """
-        ).run()
+        try await appendAudits(district: district, change: change, [(table, key, column, old, new)])
     }
 }
 

@@ -40,57 +40,52 @@ extension SQLStore {
     }
 
     /// ``load(district:period:)``, or with `unit` that unit's own rows only (its directory entry, monthly rows,
-    /// 通办, scores and case records in the window): what the checks of one unit's report read, a small fraction
-    /// of the district's window.
+    /// 通办 and case records in the window): what the checks of one unit's report read, a small fraction of the
+    /// district's window.
     public func load(district code: String, period: Period, unit: String?) async throws -> DistrictData {
         try await reading(snapshot: true) {
             guard let district = try await district(code) else { throw StoreError.unknownDistrict(code) }
             let window = DistrictData.window(for: period)
             let (from, to) = (window.lowerBound.description, window.upperBound.description)
-            func inWindow(_ table: String) async throws -> [any SQLRow] {
-                guard let unit else {
-                    return try await db.raw(
-                        "SELECT * FROM \(ident: table) WHERE district = \(bind: code) AND period >= \(bind: from) AND period <= \(bind: to) ORDER BY seq"
-                    ).all()
-                }
+            // Tables of district figures (ancillary, figures) have no unit column: only a unit's rows are filtered.
+            func inWindow(_ table: String, unit: String? = nil) async throws -> [any SQLRow] {
+                let ofUnit: SQLQueryString = unit.map { "AND unit = \(bind: $0)" } ?? ""
                 return try await db.raw(
-                    "SELECT * FROM \(ident: table) WHERE district = \(bind: code) AND unit = \(bind: unit) AND period >= \(bind: from) AND period <= \(bind: to) ORDER BY seq"
+                    "SELECT * FROM \(ident: table) WHERE district = \(bind: code) \(ofUnit) AND period >= \(bind: from) AND period <= \(bind: to) ORDER BY seq"
                 ).all()
             }
             var data = DistrictData(
                 district: district,
                 units: try await units(district: code, asOf: period, only: unit),
                 rubric: try await rubric(district: code))
+            data.cases = try await inWindow("cases", unit: unit).map(Self.caseRow)
+            data.tongban = try await inWindow("tongban", unit: unit).map(Self.tongbanRow)
             guard let unit else { return try await districtWindow(data, from: from, to: to, inWindow: inWindow) }
-            data.cases = try await inWindow("cases").map(Self.caseRow)
-            data.tongban = try await inWindow("tongban").map(Self.tongbanRow)
             try await addRecordAggregates(to: &data, from: from, to: to, unit: unit)
             return data
         }
     }
 
-    /// The district-wide rest of ``load(district:period:unit:)``.
+    /// The district-wide rest of ``load(district:period:unit:)``, after its monthly rows and 通办.
     private func districtWindow(
-        _ data: DistrictData, from: String, to: String, inWindow: (String) async throws -> [any SQLRow]
+        _ data: DistrictData, from: String, to: String, inWindow: (String, String?) async throws -> [any SQLRow]
     ) async throws -> DistrictData {
         var data = data
         let code = data.district.code
         let p = Self.period
-        data.cases = try await inWindow("cases").map(Self.caseRow)
-        data.tongban = try await inWindow("tongban").map(Self.tongbanRow)
-        data.ancillary = try await inWindow("ancillary").map { r in
+        data.ancillary = try await inWindow("ancillary", nil).map { r in
             AncillaryRow(
                 period: try p(r), service: try r.decode(column: "service", as: String.self),
                 count: try r.decode(column: "count", as: Int?.self), ytd: try r.decode(column: "ytd", as: Int?.self)
             )
         }
-        data.evaluation = try await inWindow("evaluation").map { r in
+        data.evaluation = try await inWindow("evaluation", nil).map { r in
             Score(
                 period: try p(r), unit: try r.decode(column: "unit", as: String.self),
                 criterion: try r.decode(column: "criterion", as: String.self),
                 score: Decimal(string: try r.decode(column: "score", as: String.self)) ?? 0)
         }
-        data.figures = try await inWindow("figures").compactMap { r -> Figure? in
+        data.figures = try await inWindow("figures", nil).compactMap { r -> Figure? in
             guard let key = FigureKey(parsing: try r.decode(column: "key", as: String.self)) else { return nil }
             return Figure(
                 period: try p(r), key: key,

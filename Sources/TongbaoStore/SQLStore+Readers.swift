@@ -58,6 +58,12 @@ actor SQLiteReaders {
 }
 
 extension SQLStore {
+    /// A condition on `column` that every row meets when `only` is nil, and only that unit's rows otherwise (bound
+    /// values, one statement for both cases).
+    static func ofUnit(_ only: String?, column: String = "unit") -> SQLQueryString {
+        "(\(bind: only == nil) OR \(ident: column) = \(bind: only ?? ""))"
+    }
+
     /// Whether another connection has the SQLite file at `path` open (a running `tongbao serve`, say): leaving WAL
     /// mode needs the file to itself, and fails at once when anyone else has it. The file is left in rollback
     /// journal mode when no one has it (the next open returns it to WAL). A file that is not there is not in use.

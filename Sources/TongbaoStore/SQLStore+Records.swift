@@ -7,8 +7,7 @@ extension SQLStore {
     func addRecordAggregates(to data: inout DistrictData, from: String, to: String, unit only: String?) async throws {
         let (lo, hi) = (from + "-01", to + "-32")
         let code = data.district.code
-        // With `only`, one unit's records (an empty string matches no unit, so nil reads every unit's).
-        let (everyUnit, unit) = (only == nil, only ?? "")
+        let ofUnit = Self.ofUnit(only)
         var rows: [String: CaseRow] = [:]
         var stats: [String: RecordStats] = [:]
         func row(_ period: Period, _ unit: String) -> CaseRow {
@@ -20,7 +19,7 @@ extension SQLStore {
             """
             SELECT substr(received_at, 1, 7) AS period, unit, kind, COUNT(*) AS n FROM case_records
             WHERE district = \(bind: code) AND received_at >= \(bind: lo) AND received_at < \(bind: hi)
-                AND (\(bind: everyUnit) OR unit = \(bind: unit))
+                AND \(ofUnit)
             GROUP BY 1, 2, 3
             """
         ).all()
@@ -44,7 +43,7 @@ extension SQLStore {
                 SUM(CASE WHEN rating IN ('非常满意', '满意', '基本满意') THEN 1 ELSE 0 END) AS satisfied
             FROM case_records
             WHERE district = \(bind: code) AND completed_at >= \(bind: lo) AND completed_at < \(bind: hi)
-                AND (\(bind: everyUnit) OR unit = \(bind: unit))
+                AND \(ofUnit)
             GROUP BY 1, 2, 3, 4
             """
         ).all()
@@ -109,7 +108,7 @@ extension SQLStore {
             """
             SELECT substr(completed_at, 1, 7) AS period, unit, scope, COUNT(*) AS n, MIN(seq) AS first FROM case_records
             WHERE district = \(bind: code) AND completed_at >= \(bind: lo) AND completed_at < \(bind: hi)
-                AND scope IS NOT NULL AND (\(bind: everyUnit) OR unit = \(bind: unit))
+                AND scope IS NOT NULL AND \(ofUnit)
             GROUP BY 1, 2, 3 ORDER BY first
             """
         ).all()

@@ -16,11 +16,10 @@ extension SQLStore {
     /// ``units(district:asOf:)``, with `only` that unit's entry alone (what one unit's checks read).
     public func units(district: String, asOf period: Period, only: String?) async throws -> [OrgUnit] {
         try await reading {
-            let (everyUnit, code) = (only == nil, only ?? "")
             let rows = try await db.raw(
                 """
                 SELECT * FROM unit_versions WHERE district = \(bind: district) AND from_period <= \(bind: period.description)
-                AND (\(bind: everyUnit) OR code = \(bind: code))
+                AND \(Self.ofUnit(only, column: "code"))
                 ORDER BY code, from_period
                 """
             ).all()
