@@ -49,3 +49,84 @@ public enum Inflate {
         }
     }
 }
+
+/// A gzip file (`.csv.gz`, one member or several concatenated, as `gzip -dc` reads them) inflated in pieces as it
+/// is read, in this process: no `gzip` child, whose pipes and descriptors a busy server would have to manage.
+/// Output comes in bounded steps, so a small file that inflates to gigabytes (a "gzip bomb") is read as a long
+/// file, never held whole.
+public final class Gunzip {
+    public enum Failure: Error { case corrupt, truncated }
+
+    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    private var pending: [UInt8] = []
+    private var used = 0
+    /// Inside a member (its end not yet read); false before the first byte and after each member's end.
+    private var inMember = false
+    private var sawMember = false
+
+    public init() throws(Failure) {
+        stream.initialize(to: z_stream())
+        // 16 + window bits: a gzip header and trailer (CRC-32 and length checked by zlib), not raw deflate.
+        guard inflateInit2_(stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            stream.deallocate()
+            throw .corrupt
+        }
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+
+    /// True when every byte fed so far is inflated: `feed` the next piece of the file.
+    public var needsInput: Bool { used >= pending.count }
+
+    /// The next piece of the compressed file (once `needsInput`).
+    public func feed(_ input: [UInt8]) {
+        pending = input
+        used = 0
+    }
+
+    /// Up to `limit` inflated bytes from what was fed; fewer when it is used up.
+    public func read(limit: Int) throws(Failure) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: limit)
+        var produced = 0
+        while produced < limit && used < pending.count {
+            if !inMember {
+                // Between members: zeros that pad a tape-era file are allowed, anything else must be a new member.
+                if sawMember && pending[used...].allSatisfy({ $0 == 0 }) {
+                    used = pending.count
+                    break
+                }
+                inflateReset(stream)
+                inMember = true
+                sawMember = true
+            }
+            let status = pending.withUnsafeBufferPointer { input in
+                out.withUnsafeMutableBufferPointer { output in
+                    stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + used)
+                    stream.pointee.avail_in = UInt32(input.count - used)
+                    stream.pointee.next_out = output.baseAddress! + produced
+                    stream.pointee.avail_out = UInt32(output.count - produced)
+                    return inflate(stream, Z_NO_FLUSH)
+                }
+            }
+            used = pending.count - Int(stream.pointee.avail_in)
+            produced = limit - Int(stream.pointee.avail_out)
+            switch status {
+            case Z_STREAM_END: inMember = false
+            case Z_BUF_ERROR where used < pending.count && produced < limit: throw .corrupt  // no progress
+            case Z_OK, Z_BUF_ERROR: continue  // output full, or this piece used up: the loop's test decides
+            default: throw .corrupt
+            }
+        }
+        out.removeLast(limit - produced)
+        return out
+    }
+
+    /// After the last piece: the file must end where a member ends.
+    public func finish() throws(Failure) {
+        if inMember || !sawMember { throw .truncated }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import TongbaoCore
+import TongbaoOffice
 
 /// What `tongbao ingest` did.
 public struct IngestReport: Sendable {
@@ -114,7 +115,7 @@ public struct CaseIngester: Sendable {
         var parser: CaseExportParser? = nil
         var lineNumber = 0
         var gb18030: Bool? = nil
-        while let chunk = try source.next() {
+        while let chunk = try source.next(name) {
             report.bytes += chunk.count
             var complete = lines.feed(chunk)
             if gb18030 == nil {
@@ -130,6 +131,14 @@ public struct CaseIngester: Sendable {
             try consume(
                 complete, name: name, parser: &parser, directory: directory, calendar: calendar,
                 lineNumber: &lineNumber, spill: spill, report: &report, issues: &issues, rejected: rejected)
+            if lines.pendingBytes > LineSplitter.maxLine {
+                // Memory stays bounded: a line this long is a file without line breaks or with an open quote.
+                throw ImportFailed([
+                    Issue(
+                        .unreadablePackage, file: name, line: lineNumber + 1,
+                        value: "一行超过 1 MB，可能缺少换行符或有引号未闭合")
+                ])
+            }
             progress?(IngestProgress(phase: "读取", bytes: report.bytes, totalBytes: totalBytes, rows: report.rows))
         }
         try source.finish(name)
@@ -502,8 +511,13 @@ final class Spill: @unchecked Sendable {
 
 /// Splits a byte stream into runs of whole lines; a line break inside a quoted field does not end a line.
 struct LineSplitter {
+    /// The longest line read (a case record is well under 1 KB).
+    static let maxLine = 1 << 20
     private var pending: [UInt8] = []
     private var quoted = false
+
+    /// Bytes of the line not yet ended.
+    var pendingBytes: Int { pending.count }
 
     /// The complete lines available after `chunk` (ending with LF); the partial line stays pending.
     mutating func feed(_ chunk: [UInt8]) -> [UInt8] {
@@ -535,43 +549,51 @@ struct LineSplitter {
     var rest: [UInt8] { pending }
 }
 
-/// A file's bytes in chunks; `.gz` is decompressed by `gzip -dc` (in every Debian base system) as it is read.
+/// A file's bytes in chunks; `.gz` is inflated as it is read (`Gunzip`, in this process), a chunk at a time.
 struct ByteSource {
     let handle: FileHandle
-    let process: Process?
+    let gunzip: Gunzip?
     static let chunk = 4 << 20
 
     init(path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ImportFailed([Issue(.unreadablePackage, file: path, value: "文件不存在")])
         }
-        if path.lowercased().hasSuffix(".gz") {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/gzip")
-            p.arguments = ["-dc", path]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            try p.run()
-            process = p
-            handle = pipe.fileHandleForReading
-        } else {
-            process = nil
-            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        gunzip = path.lowercased().hasSuffix(".gz") ? try Gunzip() : nil
+    }
+
+    mutating func next(_ name: String) throws -> [UInt8]? {
+        guard let gunzip else {
+            guard let data = try handle.read(upToCount: Self.chunk), !data.isEmpty else { return nil }
+            return [UInt8](data)
         }
+        var out: [UInt8] = []
+        do {
+            while out.count < Self.chunk {
+                if gunzip.needsInput {
+                    guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { break }
+                    gunzip.feed([UInt8](data))
+                }
+                out += try gunzip.read(limit: Self.chunk - out.count)
+            }
+        } catch let failure as Gunzip.Failure {
+            throw Self.damaged(name, failure)
+        }
+        return out.isEmpty ? nil : out
     }
 
-    mutating func next() throws -> [UInt8]? {
-        guard let data = try handle.read(upToCount: Self.chunk), !data.isEmpty else { return nil }
-        return [UInt8](data)
-    }
-
-    /// Closes the file; a gzip that failed (a damaged .gz) is an error, not a short file.
+    /// Closes the file; a .gz that ends inside its data (a damaged or cut-off file) is an error, not a short file.
     func finish(_ name: String) throws {
         try? handle.close()
-        guard let process else { return }
-        process.waitUntilExit()
-        if process.terminationStatus != 0 {
-            throw ImportFailed([Issue(.unreadablePackage, file: name, value: "gzip 文件损坏或不完整")])
-        }
+        do { try gunzip?.finish() } catch { throw Self.damaged(name, error) }
+    }
+
+    static func damaged(_ name: String, _ failure: Gunzip.Failure) -> ImportFailed {
+        ImportFailed([
+            Issue(
+                .unreadablePackage, file: name,
+                value: failure == .truncated ? "gzip 文件不完整（在数据中途结束），请重新导出或重新复制" : "gzip 文件损坏，请重新导出")
+        ])
     }
 }

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Runs the built `tongbao` executable, for end-to-end tests.
 public enum CLI {
     public struct Result {
@@ -28,15 +32,35 @@ public enum CLI {
         return (p, out, err)
     }
 
-    /// Runs to completion and collects the output.
+    /// Runs to completion and collects the output (in files: neither pipe can fill while the other is read).
+    /// It spawns with `posix_spawn`: Foundation's `Process.run` lists and closes the parent's descriptors, and
+    /// crashed (signal 11) when a parallel test opened and closed files meanwhile.
     public static func run(_ arguments: [String]) throws -> Result {
-        let (p, out, err) = process(arguments)
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(
-            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-            stderr: String(decoding: e, as: UTF8.self))
+        let dir = FileManager.default.temporaryDirectory
+        let id = UUID().uuidString
+        let (outPath, errPath) = (
+            dir.appendingPathComponent("cli-\(id).out"), dir.appendingPathComponent("cli-\(id).err")
+        )
+        defer {
+            try? FileManager.default.removeItem(at: outPath)
+            try? FileManager.default.removeItem(at: errPath)
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let path = executable.path
+        var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for arg in argv { free(arg) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, nil, &argv, environ)
+        guard rc == 0 else { throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: path]) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        let read = { (url: URL) in String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self) }
+        return Result(status: exit, stdout: read(outPath), stderr: read(errPath))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TongbaoCore
+import TongbaoOffice
 import TongbaoStore
 import TongbaoTestSupport
 
@@ -120,13 +121,76 @@ import TongbaoTestSupport
         }
     }
 
+    /// `sh -c` with posix_spawn (`ExternalProgram`), not Foundation's `Process`.
+    static func shell(_ command: String) async throws {
+        let outcome = try await ExternalProgram(path: "/bin/sh").run(["-c", command])
+        #expect(outcome.status == 0, "\(command): \(outcome.output)")
+    }
+
     static func gzip(_ path: String) async throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        p.arguments = ["-kf", path]
-        try p.run()
-        p.waitUntilExit()
+        try await shell("gzip -kf '\(path)'")
         return path + ".gz"
+    }
+
+    /// Messages of an ingest that must fail.
+    static func refusal(_ store: SQLStore, _ path: String) async -> [String] {
+        do {
+            _ = try await ingester(store).run([path])
+            return []
+        } catch let failure as ImportFailed {
+            return failure.issues.map { "\($0.file ?? "") \($0.line.map(String.init) ?? "-") \($0.message)" }
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    @Test func gzipOfSeveralMembersReadsAsOneFileAndADamagedOneIsRefused() async throws {
+        let dir = try Fixtures.tempDir()
+        let jul = try Self.write(Self.july, "jul.csv", in: dir)
+        // Two members, as `cat a.gz b.gz` or `gzip` of an appended log make: July's header and first row, then
+        // the rest of July and all of August's rows (without its header).
+        let lines = Self.july.split(separator: "\n").map { $0 + "\n" }
+        let rest =
+            lines.dropFirst(2).joined() + Self.august.split(separator: "\n").dropFirst().map { $0 + "\n" }.joined()
+        let (a, b) = (
+            try Self.write(lines.prefix(2).joined(), "a.csv", in: dir), try Self.write(rest, "b.csv", in: dir)
+        )
+        let both = dir.appendingPathComponent("both.csv.gz").path
+        try await Self.shell(
+            "gzip -c '\(a)' > '\(both)' && gzip -c '\(b)' >> '\(both)' && printf '\\0\\0\\0' >> '\(both)'")
+        try await Self.withUnits(.sqlite) { store in
+            _ = try await Self.ingester(store).run([both])
+            try await Self.expectHandCounts(store)
+        }
+        // Cut off inside its trailer, and its CRC-32 changed (the data no longer matches it).
+        let whole = try Data(contentsOf: URL(fileURLWithPath: try await Self.gzip(jul)))
+        let cut = dir.appendingPathComponent("cut.csv.gz")
+        try whole.prefix(whole.count - 6).write(to: cut)
+        var flipped = whole
+        flipped[whole.count - 8] ^= 0xFF
+        let bad = dir.appendingPathComponent("bad.csv.gz")
+        try flipped.write(to: bad)
+        try await Self.withUnits(.sqlite) { store in
+            #expect(await Self.refusal(store, cut.path).contains { $0.contains("cut.csv.gz") && $0.contains("不完整") })
+            #expect(await Self.refusal(store, bad.path).contains { $0.contains("bad.csv.gz") && $0.contains("损坏") })
+            // Nothing half-saved.
+            let stored = try await Self.figures(store, "2021-07").0
+            #expect(stored.isEmpty)
+        }
+    }
+
+    /// A 64 MB line (no line break: what a binary file or a gzip bomb of zeros reads as) is refused once a line
+    /// passes 1 MB, before the file is read whole: memory stays bounded by the line limit and the read chunk.
+    @Test func aLineWithoutEndIsRefusedAtItsBoundNotHeldWhole() async throws {
+        let dir = try Fixtures.tempDir()
+        let bomb = dir.appendingPathComponent("zeros.csv.gz").path
+        try await Self.shell("(printf '\(Self.header)'; head -c 67108864 /dev/zero | tr '\\0' x) | gzip -1 > '\(bomb)'")
+        let size = try FileManager.default.attributesOfItem(atPath: bomb)[.size] as? Int ?? 0
+        #expect(size < 1 << 20)
+        try await Self.withUnits(.sqlite) { store in
+            let messages = await Self.refusal(store, bomb)
+            #expect(messages.contains { $0.hasPrefix("zeros.csv.gz 2 ") && $0.contains("超过 1 MB") }, "\(messages)")
+        }
     }
 
     @Test(arguments: TestBackend.available) func aBadRowFailsTheFileWithLineColumnAndReason(_ backend: TestBackend)
