@@ -165,7 +165,9 @@ struct APIController {
             let result = try await workbench.saveReport(
                 ReportInput(cases: body.cases, tongban: body.tongban ?? [:]), unit: unit, period: period,
                 expectedVersion: body.version, as: account, source: "api", dryRun: dryRun)
-            let version = try await store.reportVersion(district: account.district, period: period, unit: unit).version
+            // The save checked, in its transaction, that the version was the one named; it moved it if it changed
+            // anything.
+            let version = result.versions[UnitMonth(period: period, unit: unit)] ?? body.version
             return try JSON.response(ImportResult(result, dryRun: dryRun, version: version, for: account))
         }
         router.post(SiteURL.apiPackages.pattern) { request, context -> Response in
@@ -219,20 +221,20 @@ struct APIController {
     }
 
     func report(_ account: Account, _ unit: String, _ period: Period) async throws -> Report {
-        guard try await store.unitExists(district: account.district, code: unit) else {
-            throw WebError.notFound("单位 \(unit)")
-        }
-        var (row, tongbanRows) = try await store.reportRows(district: account.district, unit: unit, period: period)
-        if row == nil {
+        guard var shown = try await store.editableReport(district: account.district, unit: unit, period: period)
+        else { throw WebError.notFound("单位 \(unit)") }
+        if shown.cases == nil {
             // A unit reporting by case records has no cases.csv row: its figures are aggregated from its records.
             let data = try await store.load(district: account.district, period: period, unit: unit)
-            row = data.cases.first { $0.period == period && $0.unit == unit }
-            tongbanRows = data.tongban.filter { $0.period == period && $0.unit == unit }
+            shown.cases = data.cases.first { $0.period == period && $0.unit == unit }
+            shown.tongban = data.tongban.filter { $0.period == period && $0.unit == unit }
         }
-        let cases = ReportInput.caseValues(row)
+        let cases = ReportInput.caseValues(shown.cases)
         var tongban: [String: ReportInput.TongbanInput] = [:]
-        for r in tongbanRows { tongban[r.scope] = .init(count: r.count.map(String.init), ytd: r.ytd.map(String.init)) }
-        let version = try await store.reportVersion(district: account.district, period: period, unit: unit).version
-        return Report(unit: unit, period: period.description, version: version, cases: cases, tongban: tongban)
+        for r in shown.tongban {
+            tongban[r.scope] = .init(count: r.count.map(String.init), ytd: r.ytd.map(String.init))
+        }
+        return Report(
+            unit: unit, period: period.description, version: shown.version.version, cases: cases, tongban: tongban)
     }
 }

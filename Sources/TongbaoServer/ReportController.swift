@@ -110,7 +110,8 @@ struct ReportController {
         guard account.role == .admin || (account.role == .reporter && account.unit == code) else {
             throw WebError.forbidden("无权查看单位 \(code) 的报表")
         }
-        guard let unit = try await store.units(district: account.district).first(where: { $0.code == code }) else {
+        guard let unit = try await store.directory(district: account.district)?.units.first(where: { $0.code == code })
+        else {
             throw WebError.notFound("单位 \(code)")
         }
         return (account, unit, period)
@@ -139,6 +140,9 @@ struct ReportController {
         issues: [TongbaoCore.Issue], checked: Bool, flash: String?, version: Int? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
+        // The version before the figures: a save in between then makes this form's save conflict instead of being
+        // overwritten by it (``EditableReport``).
+        let stored = try await store.reportVersion(district: account.district, period: period, unit: unit.code)
         let data = try await workbench.data(account, period)
         let months = [period.previous.previous.previous, period.previous.previous, period.previous]
         let rows = data.cases.filter { $0.unit == unit.code }
@@ -161,7 +165,6 @@ struct ReportController {
                     tb.first { $0.period == p && $0.scope == scope }?.count.map(String.init) ?? ""
                 })
         }
-        let stored = try await store.reportVersion(district: account.district, period: period, unit: unit.code)
         let frozen = !(try await store.frozenPeriods(district: account.district, [period]).isEmpty)
         let page = Page(
             chrome: Chrome(context, title: "\(unit.name) \(period) 报表", active: "本单位报表", period: period, flash: flash),

@@ -87,14 +87,16 @@ struct Workbench: Sendable {
         _ files: [PackageFile], as account: Account, source: String, dryRun: Bool,
         precondition: (@Sendable () async throws -> Void)? = nil
     ) async throws -> ImportReport {
-        let scopes = account.role == .admin ? [] : try await store.tongbanScopes(district: account.district)
         let now = Period(containing: config.now())
         func run<S: Store>(_ store: S) async throws -> ImportReport {
             var importer = Importer(store: store, district: account.district, change: change(account, source: source))
             importer.settings = config.settings
-            importer.authorize = {
-                try Self.checkMonths(account, $0, now: now)
-                if account.role != .admin { try Self.authorize(account, $0, scopes: scopes) }
+            importer.authorize = { pkg in
+                try Self.checkMonths(account, pkg, now: now)
+                guard account.role != .admin else { return }
+                // The district's 通办 scopes are read only for a package that has 通办 rows.
+                let scopes = pkg.tongban.isEmpty ? [] : try await store.tongbanScopes(district: account.district)
+                try Self.authorize(account, pkg, scopes: scopes)
             }
             if account.role != .admin { importer.onlyUnit = account.unit ?? "" }
             importer.precondition = precondition

@@ -15,6 +15,8 @@ public struct ImportReport: Sendable {
     /// How the files were read: files skipped, columns and rows left out, totals checked (notices and warnings
     /// found while reading, before any figure was computed).
     public var notes: [Issue] = []
+    /// The report version each unit-month this import changed moved to (``Store/advanceReportVersion``).
+    public var versions: [UnitMonth: Int] = [:]
 }
 
 /// Imports a data package all-or-nothing: parse and check every file, then write every table in one transaction,
@@ -35,7 +37,7 @@ public struct Importer<S: Store>: Sendable {
     public var settings = BulletinSettings()
     /// Called with the parsed package before anything is written; throwing refuses the whole import (the web
     /// application lets a reporter import their own unit's rows only).
-    public var authorize: (@Sendable (DataPackage) throws -> Void)?
+    public var authorize: (@Sendable (DataPackage) async throws -> Void)?
     /// A reporter's import: case records may change this unit's figures only (``CaseIngester/onlyUnit``), and
     /// the checks read this unit's rows only (a reporter is shown their own unit's warnings, nothing else).
     public var onlyUnit: String?
@@ -67,11 +69,11 @@ public struct Importer<S: Store>: Sendable {
     }
 
     public func run(files: [PackageFile], dryRun: Bool = false) async throws -> ImportReport {
-        let existing = try await store.units(district: district)
+        // A district not in the store yet has no units or rubric, and the national calendar.
+        let directory = try await store.directory(district: district)
+        let existing = directory?.units ?? []
         let parser = PackageParser(
-            existingUnits: existing,
-            existingRubric: try await store.rubric(district: district),
-            calendar: try await store.workCalendar(district: district))
+            existingUnits: existing, existingRubric: directory?.rubric ?? [], calendar: directory?.calendar ?? .china)
         progress?("解析 \(files.count) 个文件")
         let (expanded, workbookIssues) = await WorkbookFiles.expand(files)
         let (pkg, parseIssues) = parser.parse(expanded)
@@ -81,7 +83,7 @@ public struct Importer<S: Store>: Sendable {
         if pkg.counts.allSatisfy({ $0.1 == 0 }) {
             throw ImportFailed(issues + [Issue(.emptyFile, value: "数据包中没有任何数据行（只有表头，或全是空表）")])
         }
-        try authorize?(pkg)
+        try await authorize?(pkg)
         var report = try await store.transaction(district: district, commit: !dryRun) {
             try await self.precondition?()
             var report = try await self.write(pkg)
@@ -129,7 +131,8 @@ public struct Importer<S: Store>: Sendable {
             var total = TableWrite(table: table.name)
             // Keys are unique within a package (E010), so a table the district has no rows in yet cannot have a
             // row replaced by this import: its chunks skip the look-up of old values.
-            let mayReplace = try await store.hasRows(table.name, district: district)
+            // (A small table is looked up at once: asking first would cost as much.)
+            let mayReplace = table.count <= 1000 ? true : try await store.hasRows(table.name, district: district)
             for start in stride(from: 0, to: table.count, by: Self.progressStep) {
                 progress?("写入 \(table.name)：\(start)/\(table.count) 行")
                 let rows = table.rows(start..<min(start + Self.progressStep, table.count))
@@ -144,11 +147,13 @@ public struct Importer<S: Store>: Sendable {
         if !pkg.caseRecords.isEmpty { writes.append(try await ingest(pkg.caseRecords)) }
         // A unit-month whose monthly figures changed moves to its next report version, so a form or API save
         // based on what was there before gets a conflict instead of overwriting this import.
+        var versions: [UnitMonth: Int] = [:]
         for key in Self.changedReports(pkg, writes).sorted() {
-            try await store.advanceReportVersion(
+            versions[key] = try await store.advanceReportVersion(
                 district: district, period: key.period, unit: key.unit, change: change)
         }
         var report = ImportReport(periods: pkg.periods.sorted(), rows: pkg.counts, writes: writes, warnings: [])
+        report.versions = versions
         report.unitsFrom = unitsFrom
         return report
     }

@@ -222,6 +222,7 @@ extension SQLStore {
                     column: "working", old: text(old[e.day]), new: text(e))
                 changed += 1
             }
+            if changed > 0 { try await bumpDirectoryStamp(district: district) }
             return changed
         }
     }

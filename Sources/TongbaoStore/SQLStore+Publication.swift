@@ -145,6 +145,28 @@ extension SQLStore {
         }
     }
 
+    /// Three statements, no read transaction: the version first (with whether the unit exists), then the rows,
+    /// which can only be as new as the version or newer (``EditableReport``).
+    public func editableReport(district: String, unit: String, period: Period) async throws -> EditableReport? {
+        try await reading {
+            let head = try await db.raw(
+                """
+                SELECT (SELECT COUNT(*) FROM units WHERE district = \(bind: district) AND code = \(bind: unit)) AS known,
+                    v.version, v.saved_by, v.saved_at
+                FROM (SELECT 1 AS one) AS k LEFT JOIN report_versions v
+                    ON v.district = \(bind: district) AND v.period = \(bind: period.description) AND v.unit = \(bind: unit)
+                """
+            ).first()
+            guard let head, try head.decode(column: "known", as: Int.self) > 0 else { return nil }
+            let version = ReportVersion(
+                version: try head.decode(column: "version", as: Int?.self) ?? 0,
+                savedBy: try head.decode(column: "saved_by", as: String?.self),
+                savedAt: try head.decode(column: "saved_at", as: String?.self))
+            let rows = try await reportRows(district: district, unit: unit, period: period, snapshot: false)
+            return EditableReport(version: version, cases: rows.0, tongban: rows.1)
+        }
+    }
+
     /// Moves a unit-month to its next version (the first is 1), inside the caller's transaction, which holds the
     /// district's writers' turn: one statement, no read of the version before it.
     @discardableResult

@@ -44,7 +44,7 @@ extension SQLStore {
     /// district's window.
     public func load(district code: String, period: Period, unit: String?) async throws -> DistrictData {
         try await reading(snapshot: true) {
-            guard let district = try await district(code) else { throw StoreError.unknownDistrict(code) }
+            guard let directory = try await directory(district: code) else { throw StoreError.unknownDistrict(code) }
             let window = DistrictData.window(for: period)
             let (from, to) = (window.lowerBound.description, window.upperBound.description)
             // Tables of district figures (ancillary, figures) have no unit column: only a unit's rows are filtered.
@@ -55,9 +55,8 @@ extension SQLStore {
                 ).all()
             }
             var data = DistrictData(
-                district: district,
-                units: try await units(district: code, asOf: period, only: unit),
-                rubric: try await rubric(district: code))
+                district: directory.district, units: directory.units(asOf: period, only: unit),
+                rubric: directory.rubric)
             data.cases = try await inWindow("cases", unit: unit).map(Self.caseRow)
             data.tongban = try await inWindow("tongban", unit: unit).map(Self.tongbanRow)
             guard let unit else { return try await districtWindow(data, from: from, to: to, inWindow: inWindow) }
@@ -175,7 +174,15 @@ extension SQLStore {
     /// One unit-month as reported (cases.csv and 通办 rows), without loading the district's window: what a
     /// report form or the API shows. Nil row when the unit has not reported that month by cases.csv.
     public func reportRows(district: String, unit: String, period: Period) async throws -> (CaseRow?, [TongbanRow]) {
-        try await reading(snapshot: true) {
+        try await reportRows(district: district, unit: unit, period: period, snapshot: true)
+    }
+
+    /// ``reportRows(district:unit:period:)``, in one read transaction when `snapshot` (a caller that reads a version
+    /// first needs none: see ``EditableReport``).
+    func reportRows(district: String, unit: String, period: Period, snapshot: Bool) async throws -> (
+        CaseRow?, [TongbanRow]
+    ) {
+        try await reading(snapshot: snapshot) {
             let row = try await db.raw(
                 """
                 SELECT * FROM cases

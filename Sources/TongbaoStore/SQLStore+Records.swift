@@ -7,6 +7,16 @@ extension SQLStore {
     func addRecordAggregates(to data: inout DistrictData, from: String, to: String, unit only: String?) async throws {
         let (lo, hi) = (from + "-01", to + "-32")
         let code = data.district.code
+        // Most units report monthly figures, not records: one statement for them instead of the six below.
+        if let only,
+            !(try await anyRow(
+                "SELECT 1 AS x FROM case_records WHERE district = \(bind: code) AND unit = \(bind: only)",
+                "SELECT 1 AS x FROM case_totals WHERE district = \(bind: code) AND unit = \(bind: only)",
+                "SELECT 1 AS x FROM case_days WHERE district = \(bind: code) AND unit = \(bind: only)",
+                "SELECT 1 AS x FROM case_scopes WHERE district = \(bind: code) AND unit = \(bind: only)"))
+        {
+            return
+        }
         let ofUnit = Self.ofUnit(only)
         var rows: [String: CaseRow] = [:]
         var stats: [String: RecordStats] = [:]
@@ -134,21 +144,17 @@ extension SQLStore {
             var out = Set<UnitMonth>()
             for key in keys {
                 let (lo, hi) = ("\(key.period)-01", "\(key.period)-32")
-                let hit = try await db.raw(
+                let hit = try await anyRow(
                     """
                     SELECT 1 AS x FROM case_records WHERE district = \(bind: district) AND unit = \(bind: key.unit)
                     AND ((received_at >= \(bind: lo) AND received_at < \(bind: hi))
                         OR (completed_at >= \(bind: lo) AND completed_at < \(bind: hi)))
-                    LIMIT 1
-                    """
-                ).first()
-                let ingested = try await db.raw(
+                    """,
                     """
                     SELECT 1 AS x FROM case_totals WHERE district = \(bind: district)
                     AND period = \(bind: key.period.description) AND unit = \(bind: key.unit)
-                    """
-                ).first()
-                if hit != nil || ingested != nil { out.insert(key) }
+                    """)
+                if hit { out.insert(key) }
             }
             return out
         }
@@ -169,5 +175,16 @@ extension SQLStore {
             }
             return out
         }
+    }
+}
+
+extension SQLStore {
+    /// Whether any of `selects` has a row: one statement, each stopping at its first row.
+    func anyRow(_ selects: SQLQueryString...) async throws -> Bool {
+        var sum: SQLQueryString = "SELECT 0"
+        for (i, select) in selects.enumerated() {
+            sum = sum + " + (SELECT COUNT(*) FROM (\(select) LIMIT 1) AS \(ident: "r\(i)"))"
+        }
+        return try await db.raw(sum + " AS n").first()?.decode(column: "n", as: Int.self) ?? 0 > 0
     }
 }

@@ -117,6 +117,7 @@ extension SQLStore {
     func saveVersions(_ versions: [(from: String, unit: OrgUnit, seq: Int)], code: String, district: String)
         async throws
     {
+        try await bumpDirectoryStamp(district: district)
         try await db.raw("DELETE FROM unit_versions WHERE district = \(bind: district) AND code = \(bind: code)").run()
         for v in versions {
             let c = Self.columns(v.unit)

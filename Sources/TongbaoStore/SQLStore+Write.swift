@@ -45,7 +45,7 @@ extension SQLStore {
             var result = TableWrite(table: table)
             guard !rows.isEmpty, let spec = TableSpec.all[table] else { return result }
             let existing = mayReplace ? try await existingRows(spec, district: district, rows: rows) : [:]
-            var seq = try await nextSeq(table, district: district)
+            var seq: Int? = nil  // read at the first new row: a save that only changes rows needs none
             var toWrite: [(StoredRow, Int?)] = []
             var audit: [[any Encodable & Sendable]] = []
             let at = Self.timestamp(change.at)
@@ -82,11 +82,14 @@ extension SQLStore {
                         if row.values.isEmpty { log(key, "*", nil, key) }
                         for (col, cell) in row.values where cell.text != nil { log(key, col, nil, cell.text) }
                     }
-                    toWrite.append((row, seq))
-                    seq += 1
+                    if seq == nil { seq = try await nextSeq(table, district: district) }
+                    let next = seq!
+                    toWrite.append((row, next))
+                    seq = next + 1
                 }
             }
             try await upsert(toWrite, spec: spec, district: district)
+            if table == "rubric" && !toWrite.isEmpty { try await bumpDirectoryStamp(district: district) }
             let auditColumns = [
                 "district", "at", "actor", "source", "table_name", "row_key", "column_name", "old_value",
                 "new_value", "seq",

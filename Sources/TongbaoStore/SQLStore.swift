@@ -32,6 +32,8 @@ public final class SQLStore: @unchecked Sendable {
     private let closeReplica: (@Sendable () async throws -> Void)?
     /// SQLite files only: connections for ``reading(_:)``, beside the one writer.
     let readers: SQLiteReaders?
+    /// Each district's directory, rubric and calendar as last read (``directory(district:)``).
+    let directoryCache = DirectoryCache()
     private let lock = AsyncLock()
     /// PostgreSQL: writers of one district queue here, in this process, before they take a pooled connection, so
     /// that those waiting for their district's advisory lock do not hold the pool's connections (twenty saves of

@@ -249,5 +249,11 @@ enum Schema {
                 "ALTER TABLE publications ADD COLUMN template_version INTEGER",
             ]
         ),
+        (
+            // Moved by every change to a district's units, rubric or calendar: a save reads the stamp, not them
+            // (`SQLStore+Directory.swift`).
+            "013_directory_stamp",
+            ["ALTER TABLE districts ADD COLUMN directory_stamp INTEGER NOT NULL DEFAULT 0"]
+        ),
     ]
 }

@@ -39,8 +39,11 @@ public protocol TemplateStore: Sendable {
     )
 }
 
-/// The unit directory with its history, and the scoring rubric (`SQLStore+Units.swift`, `SQLStore+Read.swift`).
+/// The unit directory with its history, and the scoring rubric (`SQLStore+Units.swift`, `SQLStore+Read.swift`,
+/// `SQLStore+Directory.swift`).
 public protocol DirectoryStore: Sendable {
+    /// The district's directory, rubric and calendar, held until any of them changes; nil for an unknown district.
+    func directory(district: String) async throws -> DirectoryState?
     func units(district: String) async throws -> [OrgUnit]
     func unitExists(district: String, code: String) async throws -> Bool
     /// The directory as it was in `period` (each unit's version in force then).
@@ -115,6 +118,8 @@ public protocol PublicationStore: Sendable {
     /// Those of `periods` that are published and frozen: nothing writes to them.
     func frozenPeriods(district: String, _ periods: Set<Period>) async throws -> Set<Period>
     func reportVersion(district: String, period: Period, unit: String) async throws -> ReportVersion
+    /// A unit-month as a form or the API shows it for editing, nil when the directory has no such unit.
+    func editableReport(district: String, unit: String, period: Period) async throws -> EditableReport?
     @discardableResult
     func advanceReportVersion(district: String, period: Period, unit: String, change: Change) async throws -> Int
     @discardableResult
@@ -154,4 +159,14 @@ extension AccountStore {
     public func setDisabled(_ name: String, _ disabled: Bool) async throws {
         try await setDisabled(name, disabled, change: nil)
     }
+}
+
+/// A unit-month's report as shown for editing: its version, read before its rows. A save committed in between
+/// shows as newer rows under the older version, so a save based on them conflicts instead of overwriting it; the
+/// other order could pair older rows with the newer version and lose that save.
+public struct EditableReport: Sendable {
+    public var version: ReportVersion
+    /// Nil when the unit has no cases.csv row that month.
+    public var cases: CaseRow?
+    public var tongban: [TongbanRow]
 }
