@@ -10,10 +10,22 @@ public struct PackageParser: Sendable {
     /// The district's working days: a case record due in a year it does not know is refused (E033).
     public var calendar: WorkCalendar
 
+    /// `existingUnits` looked up by code, name and alias, when the caller holds it built already.
+    var existingDirectory: UnitDirectory?
+
     public init(existingUnits: [OrgUnit] = [], existingRubric: [Criterion] = [], calendar: WorkCalendar = .china) {
         self.existingUnits = existingUnits
         self.existingRubric = existingRubric
         self.calendar = calendar
+    }
+
+    /// With `existingUnits` already built into a directory (`UnitDirectory(existingUnits)`), held by the caller: a
+    /// server parses every save against the same one.
+    public init(
+        existingUnits: [OrgUnit], directory: UnitDirectory, existingRubric: [Criterion], calendar: WorkCalendar
+    ) {
+        self.init(existingUnits: existingUnits, existingRubric: existingRubric, calendar: calendar)
+        existingDirectory = directory
     }
 
     /// One file's share of a table: its name, how the table sits in it, and its data rows.
@@ -57,7 +69,7 @@ public struct PackageParser: Sendable {
             }
         }
         var pkg = DataPackage()
-        var directory = UnitDirectory(existingUnits)
+        var directory = existingDirectory ?? UnitDirectory(existingUnits)
         var rubric = existingRubric
         for table in PackageTable.readOrder {
             guard let parts = tables[table] else { continue }

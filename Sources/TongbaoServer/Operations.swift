@@ -69,9 +69,9 @@ struct AccessLogMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         var status = 500
         defer {
-            let ms = (ContinuousClock.now - started) / .milliseconds(1)
+            let tenths = Int(((ContinuousClock.now - started) / .microseconds(100)).rounded())
             logger.info(
-                "\(request.method) \(request.uri.path) \(status) \(String(format: "%.1f", ms))ms",
+                "\(request.method) \(request.uri.path) \(status) \(tenths / 10).\(tenths % 10)ms",
                 metadata: ["client": "\(context.peerAddress)"])
         }
         let response = try await next(request, context)

@@ -72,8 +72,11 @@ public struct Importer<S: Store>: Sendable {
         // A district not in the store yet has no units or rubric, and the national calendar.
         let directory = try await store.directory(district: district)
         let existing = directory?.units ?? []
-        let parser = PackageParser(
-            existingUnits: existing, existingRubric: directory?.rubric ?? [], calendar: directory?.calendar ?? .china)
+        let parser =
+            directory.map {
+                PackageParser(
+                    existingUnits: $0.units, directory: $0.directory, existingRubric: $0.rubric, calendar: $0.calendar)
+            } ?? PackageParser()
         progress?("解析 \(files.count) 个文件")
         let (expanded, workbookIssues) = await WorkbookFiles.expand(files)
         let (pkg, parseIssues) = parser.parse(expanded)

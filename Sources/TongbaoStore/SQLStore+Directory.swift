@@ -19,6 +19,8 @@ public struct DirectoryState: Sendable {
     var versions: [(code: String, from: String, unit: OrgUnit, seq: Int)]
     public var rubric: [Criterion]
     public var calendar: WorkCalendar
+    /// ``units`` looked up by code, name and alias (what a package's rows are resolved against).
+    public var directory: UnitDirectory
 
     /// ``SQLStore/units(district:asOf:only:)`` from the versions held.
     public func units(asOf period: Period, only: String? = nil) -> [OrgUnit] {
@@ -55,13 +57,15 @@ extension SQLStore {
                 // Inside a transaction already, this runs there; else in a read transaction of its own.
                 guard let head = try await districtStamp(district) else { return nil }
                 let calendarDays = try await calendarDays(district: district)
+                let units = try await units(district: district)
                 let state = DirectoryState(
-                    stamp: head.stamp, district: head.district, units: try await units(district: district),
+                    stamp: head.stamp, district: head.district, units: units,
                     versions: try await unitVersions(district: district).values.flatMap { history in
                         history.map { (code: $0.unit.code, from: $0.from, unit: $0.unit, seq: $0.seq) }
                     },
                     rubric: try await rubric(district: district),
-                    calendar: calendarDays.isEmpty ? .china : WorkCalendar.china.adding(calendarDays))
+                    calendar: calendarDays.isEmpty ? .china : WorkCalendar.china.adding(calendarDays),
+                    directory: UnitDirectory(units))
                 directoryCache.put(state)
                 return state
             }

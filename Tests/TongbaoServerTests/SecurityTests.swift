@@ -86,6 +86,13 @@ struct SecurityTests {
         }
     }
 
+    /// Tokens and session ids are stored as SHA-256 in lower-case hex: what other tools (`bench/load.sh`,
+    /// an administrator's script) write for them too. FIPS 180-2's test vectors.
+    @Test func tokenHashesAreSHA256InLowerCaseHex() {
+        #expect(Secrets.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Secrets.sha256("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
     @Test(arguments: TestBackend.available) func wrongPasswordIsRefusedAndRepeatedFailuresAreSlowed(
         _ backend: TestBackend
     ) async throws {
