@@ -89,7 +89,9 @@ public struct Importer<S: Store>: Sendable {
         try await authorize?(pkg)
         var report = try await store.transaction(district: district, commit: !dryRun) {
             try await self.precondition?()
-            var report = try await self.write(pkg)
+            // A district read above exists still (districts are never removed): only a new one or a new name is
+            // written.
+            var report = try await self.write(pkg, districtKnown: directory != nil && self.districtName == nil)
             // The directory after the import: as read before it, unless the import wrote units.
             report.units = pkg.units.isEmpty ? existing : try await store.units(district: district)
             if dryRun { report.warnings = try await self.checks(report.periods) }
@@ -120,8 +122,8 @@ public struct Importer<S: Store>: Sendable {
         return Self.collapsingMissing(warnings)
     }
 
-    func write(_ pkg: DataPackage) async throws -> ImportReport {
-        try await store.ensureDistrict(district, name: districtName)
+    func write(_ pkg: DataPackage, districtKnown: Bool) async throws -> ImportReport {
+        if !districtKnown { try await store.ensureDistrict(district, name: districtName) }
         try await checkSources(pkg)
         var writes: [TableWrite] = []
         var unitsFrom: Period?? = nil
