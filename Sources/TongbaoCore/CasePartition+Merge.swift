@@ -105,13 +105,15 @@ extension CasePartition {
 
     /// Merges blocks of incoming records into a stored partition (both in ``block(_:count:)`` form). A case id seen
     /// again keeps its later state. Returns the new partition, its case count, what the change adds to the
-    /// monthly totals, how many cases were added or updated and how many incoming records changed nothing.
+    /// monthly totals, how many cases were added or updated and how many incoming records changed nothing, and how
+    /// many incoming records name a case already held under another unit (whichever state wins).
     public static func merge(
         stored: [UInt8]?, incoming: [[UInt8]], calendar: WorkCalendar = .china,
         satisfied: Set<Int> = CaseRecord.defaultSatisfied
     ) throws(Corrupt)
         -> (
-            partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int
+            partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int,
+            crossUnit: Int
         )
     {
         // One buffer holding every record, so a view is a range into it.
@@ -132,11 +134,12 @@ extension CasePartition {
             var table = IDTable(capacity: views.count)
             var winners: [Int] = []  // index into views, per distinct case, in order of first appearance
             var totals = PartitionTotals(calendar: calendar, satisfied: satisfied)
-            var (added, updated, unchanged) = (0, 0, 0)
+            var (added, updated, unchanged, crossUnit) = (0, 0, 0, 0)
             for (v, view) in views.enumerated() {
                 let id = UnsafeBufferPointer(rebasing: b[view.id])
                 if let w = table.find(id, in: b, views: views, winners: winners) {
                     let current = views[winners[w]]
+                    if v >= storedCount && !b[view.unit].elementsEqual(b[current.unit]) { crossUnit += 1 }
                     if view.rank > current.rank {
                         if v >= storedCount {
                             totals.add(current, in: b, sign: -1)
@@ -159,7 +162,10 @@ extension CasePartition {
             var records: [UInt8] = []
             records.reserveCapacity(all.count)
             for w in winners { append(views[w], from: b, to: &records) }
-            return (block(records, count: winners.count), winners.count, totals.totals(), added, updated, unchanged)
+            return (
+                block(records, count: winners.count), winners.count, totals.totals(), added, updated, unchanged,
+                crossUnit
+            )
         }
     }
 }

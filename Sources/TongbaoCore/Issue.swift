@@ -170,6 +170,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case tooManyIssues = "E035"
     case unitNotAllowed = "E036"
     case futureMonth = "E037"
+    case countTooLarge = "E038"
     case reportedDiffers = "W101"
     case reportedYTDDiffers = "W102"
     case doneExceedsReceived = "W103"
@@ -235,8 +236,12 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .tooManyIssues: return "另有 \(i.value ?? "?") 处问题未列出：请先改正以上错误（往往是同一个原因）"
         case .noCalendar: return WorkCalendar.MissingYear(year: Int(i.value ?? "") ?? 0).message
         case .unitNotAllowed: return "不能修改其他单位的数据" + (i.value.map { "：" + $0 } ?? "")
+        case .futureMonth where (i.value ?? "").hasPrefix("填报员"):
+            return "\(i.period ?? "该月")不在可填报的月份内（\(i.value ?? "")）"
         case .futureMonth:
             return "\(i.period ?? "该月")尚未到来，不能填报\(i.value.map { "（\($0)）" } ?? "")"
+        case .countTooLarge:
+            return "数量\(v)过大：每格最多 \(RowReader.maxCount)（是否多输了几位，或粘贴了其他号码？）"
         case .duplicateTable:
             return "\(i.key.map { "“\($0)”" } ?? "本行")已在 \(i.value ?? "另一个文件") 第\(i.computed ?? "?")行出现；"
                 + "同一单位同一月份只能报送一次，请删去其中一份"

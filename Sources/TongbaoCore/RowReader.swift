@@ -34,21 +34,26 @@ struct RowReader {
         return s
     }
 
+    /// The largest count stored: far above any unit's month or year (a district's year is some millions), and low
+    /// enough that no sum of the bulletin can overflow.
+    static let maxCount = 999_999_999
+
     mutating func count(_ column: String) -> Int? {
         guard let s = text(column) else { return nil }
         // Thousands separators were removed where they stand in groups of three (TableLayout.cleanFigure);
         // any other comma makes the cell no number.
         let cleaned = s
-        if let n = Int(cleaned) {
+        func bounded(_ n: Int) -> Int? {
             if n < 0 { fail(.negativeCount, column, value: s) }
-            return n < 0 ? nil : n
+            if n > Self.maxCount { fail(.countTooLarge, column, value: s) }
+            return n < 0 || n > Self.maxCount ? nil : n
         }
-        if let d = Double(cleaned), d == d.rounded(), abs(d) < 1e15 {
-            if d < 0 {
-                fail(.negativeCount, column, value: s)
-                return nil
-            }
-            return Int(d)
+        if let n = Int(cleaned) { return bounded(n) }
+        // A whole number written as a float (`12.0`, as spreadsheets export) or with an exponent; never hexadecimal
+        // (`0x1F`), which Double would read too.
+        if cleaned.allSatisfy({ "0123456789.eE+-".contains($0) }), let d = Double(cleaned), d == d.rounded() {
+            if abs(d) > Double(Self.maxCount) { return bounded(d < 0 ? -1 : Self.maxCount + 1) }
+            return bounded(Int(d))
         }
         if cleaned.hasPrefix("-"), Double(cleaned) != nil {
             fail(.negativeCount, column, value: s)

@@ -155,13 +155,15 @@ struct APIController {
         router.put(SiteURL.apiReport.pattern) { request, context -> Response in
             let (account, unit, period) = try target(context)
             guard account.mayEdit(unit: unit) else { throw WebError.forbidden("无权修改单位 \(unit) 的数据") }
+            // `?dryRun=true`, as the packages endpoint takes it, or `"dryRun": true` in the body: either checks only.
+            let dryRunQuery = try Self.flag(request.uri.queryParameters.get("dryRun"), name: "dryRun")
             let body = try await decode(ReportSave.self, request, context)
             if let bad = body.cases.keys.sorted().first(where: { !ReportInput.caseColumns.contains($0) }) {
                 throw WebError.badRequest(
                     "请求体不是有效的 JSON：未知字段“cases.\(bad)”；可用的字段："
                         + ReportInput.caseColumns.joined(separator: "、"))
             }
-            let dryRun = body.dryRun ?? false
+            let dryRun = dryRunQuery || (body.dryRun ?? false)
             let result = try await workbench.saveReport(
                 ReportInput(cases: body.cases, tongban: body.tongban ?? [:]), unit: unit, period: period,
                 expectedVersion: body.version, as: account, source: "api", dryRun: dryRun)

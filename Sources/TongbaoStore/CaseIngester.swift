@@ -115,33 +115,39 @@ public struct CaseIngester: Sendable {
         var parser: CaseExportParser? = nil
         var lineNumber = 0
         var gb18030: Bool? = nil
-        while let chunk = try source.next(name) {
-            report.bytes += chunk.count
-            var complete = lines.feed(chunk)
-            if gb18030 == nil {
-                if complete.starts(with: [0xEF, 0xBB, 0xBF]) { complete.removeFirst(3) }
-                gb18030 = String(validating: complete, as: UTF8.self) == nil && !complete.isEmpty
-            }
-            if gb18030 == true {
-                guard let utf8 = TextDecoding.gb18030ToUTF8(complete) else {
-                    throw ImportFailed([Issue(.unknownEncoding, file: name, line: lineNumber + 1)])
+        do {
+            while let chunk = try source.next(name) {
+                report.bytes += chunk.count
+                var complete = lines.feed(chunk)
+                if gb18030 == nil {
+                    if complete.starts(with: [0xEF, 0xBB, 0xBF]) { complete.removeFirst(3) }
+                    gb18030 = String(validating: complete, as: UTF8.self) == nil && !complete.isEmpty
                 }
-                complete = utf8
+                if gb18030 == true {
+                    guard let utf8 = TextDecoding.gb18030ToUTF8(complete) else {
+                        throw ImportFailed([Issue(.unknownEncoding, file: name, line: lineNumber + 1)])
+                    }
+                    complete = utf8
+                }
+                try consume(
+                    complete, name: name, parser: &parser, directory: directory, calendar: calendar,
+                    lineNumber: &lineNumber, spill: spill, report: &report, issues: &issues, rejected: rejected)
+                if lines.pendingBytes > LineSplitter.maxLine {
+                    // Memory stays bounded: a line this long is a file without line breaks or with an open quote.
+                    throw ImportFailed([
+                        Issue(
+                            .notCSV, file: name, line: lineNumber + 1,
+                            value: "一行超过 \(LineSplitter.maxLine >> 20) MB 的内容（是否缺少换行符，或有引号未闭合？）")
+                    ])
+                }
+                progress?(IngestProgress(phase: "读取", bytes: report.bytes, totalBytes: totalBytes, rows: report.rows))
             }
-            try consume(
-                complete, name: name, parser: &parser, directory: directory, calendar: calendar,
-                lineNumber: &lineNumber, spill: spill, report: &report, issues: &issues, rejected: rejected)
-            if lines.pendingBytes > LineSplitter.maxLine {
-                // Memory stays bounded: a line this long is a file without line breaks or with an open quote.
-                throw ImportFailed([
-                    Issue(
-                        .unreadablePackage, file: name, line: lineNumber + 1,
-                        value: "一行超过 1 MB，可能缺少换行符或有引号未闭合")
-                ])
-            }
-            progress?(IngestProgress(phase: "读取", bytes: report.bytes, totalBytes: totalBytes, rows: report.rows))
+            try source.finish(name)
+        } catch  where source.isGzip {
+            // A damaged .gz often reads as text that is no CSV before its checksum is reached: say what it is.
+            if let damaged = source.damage(name) { throw damaged }
+            throw error
         }
-        try source.finish(name)
         let rest = lines.rest
         if !rest.isEmpty {
             let last = gb18030 == true ? (TextDecoding.gb18030ToUTF8(rest) ?? rest) : rest
@@ -229,6 +235,14 @@ public struct CaseIngester: Sendable {
             _ line: UnsafeBufferPointer<UInt8>, number: Int, parser: inout CaseExportParser, record: inout [UInt8]
         ) {
             if line.isEmpty || CaseExportParser.isBlank(line) { return }
+            if line.count > LineSplitter.maxRecord {
+                // Bounded by design: a case record is a few hundred bytes; a field of a megabyte is no export's.
+                let issue = Issue(
+                    .notCSV, file: parser.file, line: number,
+                    value: "一行超过 \(LineSplitter.maxRecord >> 10) KB，不是办件明细的一行（是否缺少换行符，或有引号未闭合？）")
+                failures.append((issue, String(decoding: line.prefix(200), as: UTF8.self) + "…"))
+                return
+            }
             record.removeAll(keepingCapacity: true)
             switch parser.encode(line, number: number, into: &record) {
             case .success(let day):
@@ -338,7 +352,10 @@ public struct CaseIngester: Sendable {
         var report = report
         var delta = CaseTotals()
         var done = 0
-        typealias Merged = (partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int)
+        typealias Merged = (
+            partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int, crossUnit: Int
+        )
+        var crossUnit = 0
         // A day's buckets are read in one statement, merged on another core while the day before is written, and
         // written in one statement: the cost per partition is the merge alone, not three statements and a task.
         var pending: (day: Int, task: Task<[(bucket: Int, merged: Merged)], Error>)? = nil
@@ -346,6 +363,7 @@ public struct CaseIngester: Sendable {
         func write(_ day: Int, _ merged: [(bucket: Int, merged: Merged)]) async throws {
             var changed: [(bucket: Int, count: Int, bytes: [UInt8])] = []
             for (bucket, m) in merged {
+                crossUnit += m.crossUnit
                 report.unchanged += m.unchanged
                 report.added += m.added
                 report.updated += m.updated
@@ -394,11 +412,13 @@ public struct CaseIngester: Sendable {
         if let p = pending { try await write(p.day, try await p.task.value) }
         report.days = touchedDays.count
         let keys = Set(delta.figures.filter { !$0.value.isZero }.keys).union(delta.days.keys).union(delta.scopes.keys)
-        // The other unit is not named: a reporter would learn which unit any case number belongs to.
-        if let onlyUnit, let other = keys.first(where: { $0.unit != onlyUnit }) {
+        // The other unit is not named: a reporter would learn which unit any case number belongs to. A record of a
+        // case held under another unit is refused whichever state wins the merge: if it lost, it would be dropped
+        // without a word, and "unchanged" would tell the reporter the case exists.
+        if let onlyUnit, crossUnit > 0 || keys.contains(where: { $0.unit != onlyUnit }) {
             throw ImportFailed([
                 Issue(
-                    .unitNotAllowed, period: other.period.description, unit: onlyUnit,
+                    .unitNotAllowed, unit: onlyUnit,
                     value: "办件明细中有编号已属于其他单位的办件；填报员只能报送本单位（\(onlyUnit)）的办件")
             ])
         }
@@ -450,8 +470,12 @@ public struct CaseIngester: Sendable {
 /// Good rows waiting for phase 2, in record form by day received: held in memory, and appended to one
 /// temporary file per day when too many are held, so memory does not grow with the export.
 final class Spill: @unchecked Sendable {
+    /// The record bytes one receive day may hold: a day is merged in memory, so this bounds the merge's memory.
+    /// A district's busiest day is some tens of thousands of cases (a few MB); 32 MB is several hundred thousand.
+    static let maxDayBytes = 32 << 20
     let dir: URL
     private var buffers: [Int: (records: [UInt8], count: Int)] = [:]
+    private var dayBytes: [Int: Int] = [:]
     private var held = 0
     private(set) var days: [Int] = []
     private var known: Set<Int> = []
@@ -462,6 +486,15 @@ final class Spill: @unchecked Sendable {
     }
 
     func add(_ records: [UInt8], count: Int, day: Int, every: Int) throws {
+        dayBytes[day, default: 0] += records.count
+        if dayBytes[day]! > Self.maxDayBytes {
+            throw ImportFailed([
+                Issue(
+                    .unreadablePackage,
+                    value: "受理日 \(CaseState.day(number: day)) 的办件超过 \(Self.maxDayBytes >> 20) MB（数十万件），超出一天的上限；"
+                        + "请检查导出是否把同一批办件重复了多次，或是否多个区县的导出混在一起")
+            ])
+        }
         if known.insert(day).inserted { days.append(day) }
         buffers[day, default: ([], 0)].records += records
         buffers[day]!.count += count
@@ -511,8 +544,10 @@ final class Spill: @unchecked Sendable {
 
 /// Splits a byte stream into runs of whole lines; a line break inside a quoted field does not end a line.
 struct LineSplitter {
-    /// The longest line read (a case record is well under 1 KB).
+    /// The longest line held while its end is looked for (a case record is well under 1 KB).
     static let maxLine = 1 << 20
+    /// The longest record read: longer lines are refused as rows (E012), so that no field can fill the store.
+    static let maxRecord = 16 << 10
     private var pending: [UInt8] = []
     private var quoted = false
 
@@ -581,6 +616,26 @@ struct ByteSource {
             throw Self.damaged(name, failure)
         }
         return out.isEmpty ? nil : out
+    }
+
+    var isGzip: Bool { gunzip != nil }
+
+    /// After a failure while reading a .gz: reads on towards its end (discarding what it inflates, at most 256 MB
+    /// of it: a bomb is not inflated whole for this) and returns the damage found, if any.
+    mutating func damage(_ name: String) -> ImportFailed? {
+        do {
+            var drained = 0
+            while let chunk = try next(name) {
+                drained += chunk.count
+                if drained > 256 << 20 { return nil }
+            }
+            try finish(name)
+            return nil
+        } catch let failure as ImportFailed {
+            return failure
+        } catch {
+            return nil
+        }
     }
 
     /// Closes the file; a .gz that ends inside its data (a damaged or cut-off file) is an error, not a short file.

@@ -94,7 +94,11 @@ public struct Importer<S: Store>: Sendable {
             var report = try await self.write(pkg, districtKnown: directory != nil && self.districtName == nil)
             // The directory after the import: as read before it, unless the import wrote units.
             report.units = pkg.units.isEmpty ? existing : try await store.units(district: district)
-            if dryRun { report.warnings = try await self.checks(report.periods) }
+            if dryRun {
+                report.warnings = try await self.checks(report.periods)
+                // Rolled back with the rest: a dry run moves no version.
+                report.versions = [:]
+            }
             return report
         }
         // Another writer may have saved since the commit: the warnings are of the months as they stand now. The
@@ -213,6 +217,14 @@ public struct Importer<S: Store>: Sendable {
                         }
                     }
                 }
+            }
+            // As `tongbao ingest` reads exports: no record past 16 KB (a field of a megabyte is no case's).
+            if bytes.count > LineSplitter.maxRecord {
+                throw ImportFailed([
+                    Issue(
+                        .notCSV, file: "case_records", key: r.caseID,
+                        value: "办件 \(r.caseID.prefix(40)) 超过 \(LineSplitter.maxRecord >> 10) KB，不是办件明细的一行")
+                ])
             }
             try spill.add(bytes, count: 1, day: CaseState.day(CaseTime.day(r.receivedAt)!), every: 200_000)
         }

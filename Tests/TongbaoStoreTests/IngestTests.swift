@@ -193,6 +193,28 @@ import TongbaoTestSupport
         }
     }
 
+    /// A record is a few hundred bytes: one past 16 KB is refused as a row, and a receive day past 32 MB of
+    /// records (a day is merged in memory) refuses the file naming the day. The probe stored 62 MB through one
+    /// upload of 63 rows, and a file of one row repeated held 1.7 GB while merging.
+    @Test func aLongRecordAndAnOverfullDayAreRefusedNotHeld() async throws {
+        let dir = try Fixtures.tempDir()
+        let row = { (id: String, item: String) in
+            "\(id),A,\(item),审批,即办,2021-07-05 09:00:00,2021-07-05 10:00:00,0,,,窗口\n"
+        }
+        let long = try Self.write(
+            Self.header + row("X0", "事项") + row("X1", String(repeating: "项", count: 7000)), "long.csv", in: dir)
+        let day = (0..<3500).map { row("Y\($0)", String(repeating: "项", count: 3300)) }.joined()
+        let full = try Self.write(Self.header + day, "full.csv", in: dir)
+        try await Self.withUnits(.sqlite) { store in
+            let before = try await store.fingerprint()
+            let tooLong = await Self.refusal(store, long)
+            #expect(tooLong.contains { $0.hasPrefix("long.csv 3 ") && $0.contains("16 KB") }, "\(tooLong)")
+            let tooFull = await Self.refusal(store, full)
+            #expect(tooFull.contains { $0.contains("2021-07-05") && $0.contains("32 MB") }, "\(tooFull)")
+            #expect(try await store.fingerprint() == before)
+        }
+    }
+
     @Test(arguments: TestBackend.available) func aBadRowFailsTheFileWithLineColumnAndReason(_ backend: TestBackend)
         async throws
     {

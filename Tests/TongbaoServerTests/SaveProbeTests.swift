@@ -1,0 +1,117 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import Testing
+import TongbaoCore
+import TongbaoStore
+import TongbaoTestSupport
+
+@testable import TongbaoServer
+
+/// What the attacker's probe of issue 15's saves found, one test each.
+@Suite struct SaveProbeTests {
+    static func put(_ b: Browser, _ h: HTTPFields, version: Int, _ cases: [String: String], query: String = "")
+        async throws -> (status: HTTPResponse.Status, body: [String: Any], text: String)
+    {
+        let body = try JSONSerialization.data(withJSONObject: ["version": version, "cases": cases])
+        let r = try await b.request(
+            .put, "/api/v1/reports/C01/2021-07" + query, body: ByteBuffer(bytes: body), headers: h)
+        return (r.status, (try? APITests.json(r.text)) ?? [:], r.text)
+    }
+
+    static func version(_ b: Browser, _ h: HTTPFields) async throws -> Int? {
+        try APITests.json(try await b.request(.get, "/api/v1/reports/C01/2021-07", headers: h).text)["version"] as? Int
+    }
+
+    /// A count of 19 digits was stored, then overflowed the bulletin's sums: every later page, check and command
+    /// of that month crashed the process. Counts are bounded where they are read.
+    @Test func aHugeCountIsRefusedAndTheMonthStillRenders() async throws {
+        try await Web.run(.sqlite) { web in
+            let b = web.browser()
+            let (rep, admin) = (try await APITests.token(web, "rep1"), try await APITests.token(web, "admin"))
+            for huge in ["9223372036854775807", "1000000000", "1e15", "0x1F"] {
+                let r = try await Self.put(b, rep, version: 1, ["recv_immediate": huge, "recv_promised": "1"])
+                #expect(r.status == .unprocessableContent, "\(huge): \(r.text)")
+                #expect(r.text.contains(huge.hasPrefix("0x") ? "E006" : "E038"), "\(huge): \(r.text)")
+            }
+            #expect(try await web.caseRow("C01")?.recvImmediate != 1_000_000_000)
+            let fine = try await Self.put(b, rep, version: 1, ["recv_immediate": "999999999", "recv_promised": "12.0"])
+            #expect(fine.status == .ok, "\(fine.text)")
+            #expect(try await web.caseRow("C01")?.recvPromised == 12)
+            for page in ["dashboard", "bulletin"] {
+                let r = try await b.request(.get, "/api/v1/periods/2021-07/\(page)", headers: admin)
+                #expect(r.status == .ok, "\(page)")
+            }
+        }
+    }
+
+    /// A dry run answered the version its rolled-back save would have had: a client saving with it later would
+    /// overwrite whoever saved in between without a conflict.
+    @Test func aDryRunAnswersTheVersionItReadAndMovesNone() async throws {
+        try await Web.run(.sqlite) { web in
+            let b = web.browser()
+            let rep = try await APITests.token(web, "rep1")
+            let read = try #require(try await Self.version(b, rep))
+            for query in ["?dryRun=true", ""] {
+                var cases = ["recv_immediate": "111"]
+                var body: [String: Any] = ["version": read, "cases": cases]
+                if query.isEmpty { body["dryRun"] = true }
+                let data = try JSONSerialization.data(withJSONObject: body)
+                let r = try await b.request(
+                    .put, "/api/v1/reports/C01/2021-07" + query, body: ByteBuffer(bytes: data), headers: rep)
+                let answer = try APITests.json(r.text)
+                #expect(r.status == .ok && answer["dryRun"] as? Bool == true, "\(query): \(r.text)")
+                #expect(answer["version"] as? Int == read, "\(query)")
+                #expect(try await Self.version(b, rep) == read)
+                #expect(try await web.caseRow("C01")?.recvImmediate != 111)
+                cases["recv_immediate"] = "1"
+            }
+            // Someone saves; a save naming the version a dry run answered is then a conflict.
+            #expect(try await Self.put(b, rep, version: read, ["recv_immediate": "222"]).status == .ok)
+            #expect(try await Self.put(b, rep, version: read, ["recv_immediate": "333"]).status == .conflict)
+            #expect(try await web.caseRow("C01")?.recvImmediate == 222)
+            let bad = try await Self.put(b, rep, version: read + 1, ["recv_immediate": "4"], query: "?dryRun=maybe")
+            #expect(bad.status == .badRequest && bad.text.contains("dryRun"))
+            #expect(try await web.caseRow("C01")?.recvImmediate == 222)
+        }
+    }
+
+    /// A reporter's record of a case held under another unit was refused only when it would win the merge; when
+    /// it lost it was dropped and answered "unchanged", which told the reporter that the case exists.
+    @Test func aRecordOfAnotherUnitsCaseIsRefusedEvenWhenItWouldLose() async throws {
+        try await Web.run(.sqlite) { web in
+            let b = web.browser()
+            let (admin, rep) = (try await APITests.token(web, "admin"), try await APITests.token(web, "rep1"))
+            let header = ProbeFindingsTests.header
+            let theirs = header + "GC-9,C02,事项,审批,承诺,2021-08-01 09:00:00,2021-08-02 10:00:00,5\n"
+            let up = try await b.request(
+                .post, "/api/v1/packages?name=case_records.csv", body: ByteBuffer(string: theirs), headers: admin)
+            #expect(up.status == .ok, "\(up.text)")
+            let before = try await web.store.caseTotals(district: "yubei")
+            // Still open: an earlier state than the stored completed one, so it would lose the merge.
+            let open = header + "GC-9,C01,事项,审批,承诺,2021-08-01 09:00:00,,5\n"
+            let r = try await b.request(
+                .post, "/api/v1/packages?name=case_records.csv", body: ByteBuffer(string: open), headers: rep)
+            #expect(r.status == .unprocessableContent, "\(r.text)")
+            #expect(r.text.contains("E036") && !r.text.contains("unchanged"))
+            #expect(try await web.store.caseTotals(district: "yubei") == before)
+        }
+    }
+
+    /// 63 case records of a megabyte each went in through one upload (62 MB stored, 14 s of the server's time).
+    @Test func anUploadedCaseRecordPast16KBIsRefused() async throws {
+        try await Web.run(.sqlite) { web in
+            let b = web.browser()
+            let rep = try await APITests.token(web, "rep1")
+            let big =
+                ProbeFindingsTests.header
+                + "GC-7,C01,\(String(repeating: "项", count: 7000)),审批,承诺,2021-08-01 09:00:00,,5\n"
+            let before = try await web.store.caseTotals(district: "yubei")
+            let r = try await b.request(
+                .post, "/api/v1/packages?name=case_records.csv", body: ByteBuffer(string: big), headers: rep)
+            #expect(
+                r.status == .unprocessableContent && r.text.contains("E012") && r.text.contains("16 KB"), "\(r.text)")
+            #expect(try await web.store.caseTotals(district: "yubei") == before)
+        }
+    }
+}
