@@ -154,8 +154,9 @@ extension SQLStore {
         )
     }
 
-    /// The input over the stored version: absent columns keep the stored values; a new name keeps the old as
-    /// an alias.
+    /// The input over the stored version: absent columns keep the stored values; a new name keeps the old one and
+    /// every alias the unit had as aliases (files of earlier months still name it so: a second rename must not
+    /// forget the first name).
     static func merge(_ input: OrgUnit, over base: OrgUnit?, absent: Set<String>) -> OrgUnit {
         guard let base else { return input }
         var u = input
@@ -164,7 +165,11 @@ extension SQLStore {
         if absent.contains("aliases") { u.aliases = base.aliases }
         if absent.contains("ranked") { u.ranked = base.ranked }
         if absent.contains("order") { u.order = base.order }
-        if u.name != base.name, !u.aliases.contains(base.name) { u.aliases.append(base.name) }
+        if u.name != base.name {
+            for old in base.aliases + [base.name] where old != u.name && !u.aliases.contains(old) {
+                u.aliases.append(old)
+            }
+        }
         return u
     }
 

@@ -65,4 +65,17 @@ import TongbaoTestSupport
         }
         await cleanup()
     }
+
+    /// Files of earlier months name a unit by every name it had: a second rename, with an empty aliases column,
+    /// keeps the first name too (it kept only the second).
+    @Test func aUnitRenamedTwiceIsStillFoundByItsFirstName() async throws {
+        try await Fixtures.withStore(.sqlite) { store in
+            try await Self.importing(store, "units.csv", "code,name,tier,aliases\nC02,区财政局,center,\n")
+            try await Self.importing(store, "units.csv", "code,name,tier,aliases\nC02,区财政局甲,center,\n")
+            try await Self.importing(store, "units.csv", "code,name,tier,aliases\nC02,区财政局乙,center,\n")
+            let unit = try #require(try await store.directory(district: "d")?.units.first)
+            #expect(unit.name == "区财政局乙" && Set(unit.aliases) == ["区财政局", "区财政局甲"])
+            try await Self.importing(store, "cases.csv", "period,unit,recv_immediate\n2021-07,区财政局,3\n")
+        }
+    }
 }
