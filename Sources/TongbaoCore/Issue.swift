@@ -241,7 +241,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .futureMonth:
             return "\(i.period ?? "该月")尚未到来，不能填报\(i.value.map { "（\($0)）" } ?? "")"
         case .countTooLarge:
-            return "数量\(v)过大：每格最多 \(RowReader.maxCount)（是否多输了几位，或粘贴了其他号码？）"
+            return "数值\(v)过大：每格最多 \(RowReader.maxCount)（是否多输了几位，或粘贴了其他号码？）"
         case .duplicateTable:
             return "\(i.key.map { "“\($0)”" } ?? "本行")已在 \(i.value ?? "另一个文件") 第\(i.computed ?? "?")行出现；"
                 + "同一单位同一月份只能报送一次，请删去其中一份"

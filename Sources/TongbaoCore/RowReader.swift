@@ -76,6 +76,11 @@ struct RowReader {
             fail(.negativeCount, column, value: s)
             return nil
         }
+        // Figures, scores and maxima as well as counts: bounded like counts, so no sum or rate of them overflows.
+        if d > Decimal(Self.maxCount) {
+            fail(.countTooLarge, column, value: s)
+            return nil
+        }
         return d
     }
 

@@ -156,7 +156,7 @@ struct APIController {
             let (account, unit, period) = try target(context)
             guard account.mayEdit(unit: unit) else { throw WebError.forbidden("无权修改单位 \(unit) 的数据") }
             // `?dryRun=true`, as the packages endpoint takes it, or `"dryRun": true` in the body: either checks only.
-            let dryRunQuery = try Self.flag(request.uri.queryParameters.get("dryRun"), name: "dryRun")
+            let dryRunQuery = try Self.dryRun(request, allowed: ["dryRun"])
             let body = try await decode(ReportSave.self, request, context)
             if let bad = body.cases.keys.sorted().first(where: { !ReportInput.caseColumns.contains($0) }) {
                 throw WebError.badRequest(
@@ -175,7 +175,7 @@ struct APIController {
         router.post(SiteURL.apiPackages.pattern) { request, context -> Response in
             let account = try context.requireImporter()
             let q = request.uri.queryParameters
-            let dryRun = try Self.flag(q.get("dryRun"), name: "dryRun")
+            let dryRun = try Self.dryRun(request, allowed: ["name", "dryRun"])
             let type = request.headers[.contentType] ?? ""
             let name =
                 q.get("name")
@@ -196,14 +196,22 @@ struct APIController {
         }
     }
 
-    /// A yes/no query parameter: absent, `false`, `0`, `no` or `off` is no; `true`, `1`, `yes` or `on` is yes;
-    /// anything else is refused (a misspelt `dryRun` must not save).
-    static func flag(_ value: String?, name: String) throws -> Bool {
-        guard let value else { return false }
+    /// The `dryRun` query parameter of a request that writes: absent, `false`, `0`, `no` or `off` is no; `true`,
+    /// `1`, `yes` or `on` is yes. Anything else is refused, never a save: an empty or repeated `dryRun`, and any
+    /// parameter the endpoint does not take (a misspelt `dryrun` would otherwise be ignored, and the data saved).
+    static func dryRun(_ request: Request, allowed: [String]) throws -> Bool {
+        let q = request.uri.queryParameters
+        if let unknown = q.map({ String($0.key) }).first(where: { !allowed.contains($0) }) {
+            throw WebError.badRequest(
+                "未知参数“\(unknown.prefix(20))”；可用的参数：\(allowed.joined(separator: "、"))；未保存任何数据")
+        }
+        let values = q.getAll("dryRun")
+        guard values.count <= 1 else { throw WebError.badRequest("参数 dryRun 出现了 \(values.count) 次；未保存任何数据") }
+        guard let value = values.first else { return false }
         switch value.lowercased() {
         case "true", "1", "yes", "on": return true
-        case "false", "0", "no", "off", "": return false
-        default: throw WebError.badRequest("参数 \(name) 应为 true 或 false，实际为“\(value.prefix(20))”；未保存任何数据")
+        case "false", "0", "no", "off": return false
+        default: throw WebError.badRequest("参数 dryRun 应为 true 或 false，实际为“\(value.prefix(20))”；未保存任何数据")
         }
     }
 

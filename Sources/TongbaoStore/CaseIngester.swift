@@ -388,6 +388,17 @@ public struct CaseIngester: Sendable {
                 throw StoreError.corruptRow(table: "case_partitions", key: "\(district) \(day)")
             }
             let stored = storedDays.contains(day) ? try await store.casePartitions(district: district, day: day) : [:]
+            // Bounded across ingests too: a day is merged in memory with what is stored of it. (Twice the limit of
+            // one file's day, so that a full day's export can be ingested again.)
+            let dayBytes = stored.values.reduce(0) { $0 + $1.count } + buckets.reduce(0) { $0 + $1.records.count }
+            if dayBytes > 2 * Spill.maxDayBytes {
+                throw ImportFailed([
+                    Issue(
+                        .unreadablePackage,
+                        value: "受理日 \(CaseState.day(number: day)) 已存的和新导入的办件合计超过 \((2 * Spill.maxDayBytes) >> 20) MB，"
+                            + "超出一天的上限；请检查是否多次导入了内容不同的同一天导出，或多个区县的导出混在一起")
+                ])
+            }
             let district = self.district
             let task = Task.detached { () throws -> [(bucket: Int, merged: Merged)] in
                 var out: [(bucket: Int, merged: Merged)] = []
@@ -477,6 +488,9 @@ final class Spill: @unchecked Sendable {
     private var buffers: [Int: (records: [UInt8], count: Int)] = [:]
     private var dayBytes: [Int: Int] = [:]
     private var held = 0
+    private var heldBytes = 0
+    /// Record bytes held in memory before they go to the day files, whatever the rows' count.
+    static let maxHeldBytes = 64 << 20
     private(set) var days: [Int] = []
     private var known: Set<Int> = []
 
@@ -499,7 +513,8 @@ final class Spill: @unchecked Sendable {
         buffers[day, default: ([], 0)].records += records
         buffers[day]!.count += count
         held += count
-        if held >= every { try flush() }
+        heldBytes += records.count
+        if held >= every || heldBytes >= Self.maxHeldBytes { try flush() }
     }
 
     /// Appends every held day's records to its file as one length-prefixed block.
@@ -518,6 +533,7 @@ final class Spill: @unchecked Sendable {
         }
         buffers.removeAll(keepingCapacity: true)
         held = 0
+        heldBytes = 0
         days.sort()
     }
 

@@ -114,4 +114,31 @@ import TongbaoTestSupport
             #expect(try await web.store.caseTotals(district: "yubei") == before)
         }
     }
+
+    /// The re-probe: figures.csv had no bound (a 19-digit 报送数 crashed every render), a rubric maximum of 165
+    /// nines made a unit's score NaN; and an empty, repeated or misspelt `dryRun` saved for real.
+    @Test func figuresAndMaximaAreBoundedAndDryRunIsOnlyEverExplicit() async throws {
+        try await Web.run(.sqlite) { web in
+            let b = web.browser()
+            let admin = try await APITests.token(web, "admin")
+            for (name, csv) in [
+                ("figures.csv", "period,key,value,note\n2021-07,all.done,9223372036854775807,\n"),
+                ("rubric.csv", "code,name,max\nK9,测试,\(String(repeating: "9", count: 165))\n"),
+            ] {
+                let r = try await b.request(
+                    .post, "/api/v1/packages?name=\(name)", body: ByteBuffer(string: csv), headers: admin)
+                #expect(r.status == .unprocessableContent && r.text.contains("E038"), "\(name): \(r.text)")
+            }
+            #expect(try await b.request(.get, "/api/v1/periods/2021-07/dashboard", headers: admin).status == .ok)
+            let csv = ByteBuffer(string: "period,unit,recv_immediate\n2021-07,C01,1\n")
+            for query in ["dryRun=", "dryRun", "dryrun=true", "dryRun=false&dryRun=true", "name=c.csv&x=1"] {
+                let r = try await b.request(.post, "/api/v1/packages?\(query)", body: csv, headers: admin)
+                #expect(r.status == .badRequest, "\(query): \(r.text)")
+                let rep = try await APITests.token(web, "rep1")
+                let put = try await Self.put(b, rep, version: 1, ["recv_immediate": "1"], query: "?" + query)
+                #expect(put.status == .badRequest, "PUT \(query): \(put.text)")
+            }
+            #expect(try await web.caseRow("C01")?.recvImmediate != 1)
+        }
+    }
 }

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import TongbaoCore
 import TongbaoOffice
-import TongbaoStore
 import TongbaoTestSupport
+
+@testable import TongbaoStore
 
 /// `tongbao ingest` on exports small enough to count by hand: overlap between months, the same file twice, either
 /// order, bad rows, GB18030 and gzip.
@@ -211,6 +212,37 @@ import TongbaoTestSupport
             #expect(tooLong.contains { $0.hasPrefix("long.csv 3 ") && $0.contains("16 KB") }, "\(tooLong)")
             let tooFull = await Self.refusal(store, full)
             #expect(tooFull.contains { $0.contains("2021-07-05") && $0.contains("32 MB") }, "\(tooFull)")
+            #expect(try await store.fingerprint() == before)
+        }
+    }
+
+    /// The re-probe: rows just under 16 KB spread over many days were held in memory until 200,000 rows (2.6 GB),
+    /// and a day grew without bound across ingests. Held records go to the day files at 64 MB, and a day's stored
+    /// and new records together are bounded at 64 MB.
+    @Test func heldRecordsAreBoundedInBytesAndADayAcrossIngestsToo() async throws {
+        let spill = try Spill()
+        defer { spill.remove() }
+        let record = [UInt8](repeating: 7, count: 16 << 10)
+        for i in 0..<(Spill.maxHeldBytes / record.count + 1) {
+            try spill.add(record, count: 1, day: 18_800 + i % 300, every: 1_000_000)
+        }
+        #expect(FileManager.default.fileExists(atPath: spill.file(18_800).path), "flushed by bytes, not rows")
+
+        let dir = try Fixtures.tempDir()
+        let row = { (id: String) in
+            "\(id),A,\(String(repeating: "项", count: 3300)),审批,即办,2021-07-05 09:00:00,2021-07-05 10:00:00,0,,,窗口\n"
+        }
+        let batch = { (prefix: String) in Self.header + (0..<3000).map { row("\(prefix)\($0)") }.joined() }
+        let (a, b, c) = (
+            try Self.write(batch("A"), "a.csv", in: dir), try Self.write(batch("B"), "b.csv", in: dir),
+            try Self.write(batch("C"), "c.csv", in: dir)
+        )
+        try await Self.withUnits(.sqlite) { store in
+            _ = try await Self.ingester(store).run([a])
+            _ = try await Self.ingester(store).run([b])
+            let before = try await store.fingerprint()
+            let refused = await Self.refusal(store, c)
+            #expect(refused.contains { $0.contains("2021-07-05") && $0.contains("64 MB") }, "\(refused)")
             #expect(try await store.fingerprint() == before)
         }
     }
