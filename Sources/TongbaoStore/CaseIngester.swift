@@ -67,10 +67,8 @@ public struct CaseIngester: Sendable {
         var report = IngestReport()
         var rejected: FileHandle? = nil
         if let skipBad {
-            _ = FileManager.default.createFile(
-                atPath: skipBad.path, contents: Data("file,line,column,reason,row\n".utf8))
-            rejected = try FileHandle(forWritingTo: skipBad)
-            try rejected?.seekToEnd()
+            rejected = try OutputFile.open(skipBad.path)
+            try rejected?.write(contentsOf: Data("file,line,column,reason,row\n".utf8))
         }
         defer { try? rejected?.close() }
         let total = paths.reduce(0) {

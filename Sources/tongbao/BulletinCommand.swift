@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TongbaoCore
+import TongbaoOffice
 import TongbaoReport
 import TongbaoServer
 import TongbaoStore
@@ -38,7 +39,7 @@ struct BulletinCommand: AsyncParsableCommand {
                 Data("警告：截至生成时，尚有\(missing.count)个单位未报送：\(missing.joined(separator: "、"))\n".utf8))
         }
         if let out {
-            try data.write(to: URL(fileURLWithPath: out), options: .atomic)
+            try OutputFile.write(data, to: out)
         } else if format.isText {
             print(String(decoding: data, as: UTF8.self))
         } else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TongbaoCore
+import TongbaoOffice
 import TongbaoStore
 
 struct CasesCommand: AsyncParsableCommand {
@@ -78,7 +79,7 @@ struct CasesCommand: AsyncParsableCommand {
         let text = CaseLists.csv(cases, units: units, asOf: asOf, calendar: calendar)
         if let out = o.out {
             // With a byte-order mark, so Excel on a Chinese Windows reads it as UTF-8.
-            try ("\u{FEFF}" + text).write(toFile: out, atomically: true, encoding: .utf8)
+            try OutputFile.write(Data(("\u{FEFF}" + text).utf8), to: out)
             var counts: [String: Int] = [:]
             for c in cases { counts[c.unit, default: 0] += 1 }
             print("共 \(cases.count) 件，已写入 \(out)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TongbaoCore
+import TongbaoOffice
 import TongbaoStore
 
 struct GenCasesCommand: AsyncParsableCommand {
@@ -27,10 +28,7 @@ struct GenCasesCommand: AsyncParsableCommand {
         generator.idPrefix = idPrefix
         let handle: FileHandle
         if let out {
-            guard FileManager.default.createFile(atPath: out, contents: nil) else {
-                throw ValidationError("无法创建文件 \(out)")
-            }
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+            do { handle = try OutputFile.open(out) } catch { throw ValidationError("无法创建文件 \(out)") }
         } else {
             handle = FileHandle.standardOutput
         }

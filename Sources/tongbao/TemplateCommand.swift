@@ -35,7 +35,7 @@ struct TemplateCommand: AsyncParsableCommand {
             return ReportTemplate.workbook(unit: u, period: p, current: current, previous: previous)
         }
         let path = out ?? "报表-\(unit)-\(p).xlsx"
-        try XLSXWriter.write(book).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try OutputFile.write(XLSXWriter.write(book), to: path)
         print("已生成 \(path)")
     }
 }

@@ -247,6 +247,33 @@ import TongbaoTestSupport
         }
     }
 
+    /// `--skip-bad /dev/null` run as root replaced the system's /dev/null with a file: the file for rejected rows,
+    /// and every `--out`, is written through when something other than a regular file is there. (Checked on a
+    /// link, which an atomic write replaces the same way, rather than on /dev/null itself.)
+    @Test func theRejectedRowsFileIsWrittenThroughNotReplaced() async throws {
+        let dir = try Fixtures.tempDir()
+        let target = dir.appendingPathComponent("rejected-target.csv")
+        let link = dir.appendingPathComponent("rejected.csv")
+        try Data().write(to: target)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        let bad = try Self.write(Self.july + "X9,A,事项9,审批,承诺,2021-07-32 09:00:00,,3,,,窗口\n", "bad.csv", in: dir)
+        try await Self.withUnits(.sqlite) { store in
+            var ingester = Self.ingester(store)
+            ingester.skipBad = link
+            _ = try await ingester.run([bad])
+        }
+        let kind = try FileManager.default.attributesOfItem(atPath: link.path)[.type] as? FileAttributeType
+        #expect(kind == .typeSymbolicLink)
+        #expect(try String(contentsOf: target, encoding: .utf8).contains("X9"))
+        let out = dir.appendingPathComponent("out-link.md")
+        try FileManager.default.createSymbolicLink(at: out, withDestinationURL: target)
+        try OutputFile.write(Data("通报".utf8), to: out.path)
+        #expect(
+            try FileManager.default.attributesOfItem(atPath: out.path)[.type] as? FileAttributeType == .typeSymbolicLink
+        )
+        #expect(try String(contentsOf: target, encoding: .utf8) == "通报")
+    }
+
     @Test(arguments: TestBackend.available) func aBadRowFailsTheFileWithLineColumnAndReason(_ backend: TestBackend)
         async throws
     {
