@@ -66,7 +66,9 @@ extension SQLStore {
                     rubric: try await rubric(district: district),
                     calendar: calendarDays.isEmpty ? .china : WorkCalendar.china.adding(calendarDays),
                     directory: UnitDirectory(units))
-                directoryCache.put(state)
+                // Only what is committed is held: a transaction's own state may still be rolled back, and its stamp
+                // then taken by the next change (a dry run's checks read inside their transaction).
+                if Self.inTransaction != ObjectIdentifier(self) { directoryCache.put(state) }
                 return state
             }
         }

@@ -78,4 +78,26 @@ import TongbaoTestSupport
             try await Self.importing(store, "cases.csv", "period,unit,recv_immediate\n2021-07,区财政局,3\n")
         }
     }
+
+    /// A directory read inside a write transaction (a dry run's checks) may be rolled back, and its stamp then
+    /// reused by the next real change: it must never be held. Here a dry run renames A and checks July inside its
+    /// transaction; the next committed change (a holiday) takes the same stamp, and the rename must not show.
+    @Test(arguments: TestBackend.available) func aRolledBackDirectoryIsNeverHeld(_ backend: TestBackend)
+        async throws
+    {
+        try await Fixtures.withStore(backend) { store in
+            try await Self.importing(store, "units.csv", "code,name,tier\nA,区甲局,center\n")
+            _ = try await Importer(store: store, district: "d", change: Change(actor: "t", source: "t")).run(
+                files: [
+                    PackageFile(name: "units.csv", data: Data("code,name,tier\nA,区甲委,center\n".utf8)),
+                    PackageFile(name: "cases.csv", data: Data("period,unit,recv_immediate\n2021-07,A,5\n".utf8)),
+                ], dryRun: true)
+            _ = try await store.saveCalendarDays(
+                [WorkCalendar.Entry(day: Day(parsing: "2021-10-08")!, working: false, note: "测试")], district: "d",
+                change: Change(actor: "t", source: "t"))
+            #expect(try await store.directory(district: "d")?.units.map(\.name) == ["区甲局"])
+            let july = try await store.load(district: "d", period: Period(parsing: "2021-07")!)
+            #expect(july.units.map(\.name) == ["区甲局"])
+        }
+    }
 }
