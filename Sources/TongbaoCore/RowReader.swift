@@ -51,9 +51,9 @@ struct RowReader {
         if let n = Int(cleaned) { return bounded(n) }
         // A whole number written as a float (`12.0`, as spreadsheets export) or with an exponent; never hexadecimal
         // (`0x1F`), which Double would read too.
+        // (Clamped to just outside the bounds first: `Int` of a huge double would trap.)
         if cleaned.allSatisfy({ "0123456789.eE+-".contains($0) }), let d = Double(cleaned), d == d.rounded() {
-            if abs(d) > Double(Self.maxCount) { return bounded(d < 0 ? -1 : Self.maxCount + 1) }
-            return bounded(Int(d))
+            return bounded(Int(min(max(d, -1), Double(Self.maxCount + 1))))
         }
         if cleaned.hasPrefix("-"), Double(cleaned) != nil {
             fail(.negativeCount, column, value: s)

@@ -11,14 +11,6 @@ extension SQLStore {
         }
     }
 
-    /// Whether the directory has a unit of code `code` (one row looked up, not the directory read).
-    public func unitExists(district: String, code: String) async throws -> Bool {
-        try await reading {
-            try await db.raw("SELECT 1 AS x FROM units WHERE district = \(bind: district) AND code = \(bind: code)")
-                .first() != nil
-        }
-    }
-
     public func rubric(district: String) async throws -> [Criterion] {
         try await reading {
             try await db.raw("SELECT * FROM rubric WHERE district = \(bind: district) ORDER BY sort_order, seq").all()

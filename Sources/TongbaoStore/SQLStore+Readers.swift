@@ -58,10 +58,10 @@ actor SQLiteReaders {
 }
 
 extension SQLStore {
-    /// A condition on `column` that every row meets when `only` is nil, and only that unit's rows otherwise (bound
+    /// A condition on `unit` that every row meets when `only` is nil, and only that unit's rows otherwise (bound
     /// values, one statement for both cases).
-    static func ofUnit(_ only: String?, column: String = "unit") -> SQLQueryString {
-        "(\(bind: only == nil) OR \(ident: column) = \(bind: only ?? ""))"
+    static func ofUnit(_ only: String?) -> SQLQueryString {
+        "(\(bind: only == nil) OR unit = \(bind: only ?? ""))"
     }
 
     /// Whether another connection has the SQLite file at `path` open (a running `tongbao serve`, say): leaving WAL

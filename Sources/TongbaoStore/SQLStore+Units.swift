@@ -8,28 +8,9 @@ extension SQLStore {
     static let sinceEver = "0000-00"
 
     /// The directory as it was in `period`: each unit's latest version from that month or before; units that
-    /// did not exist yet are left out.
+    /// did not exist yet are left out (``DirectoryState/units(asOf:only:)``, on the versions held).
     public func units(district: String, asOf period: Period) async throws -> [OrgUnit] {
-        try await units(district: district, asOf: period, only: nil)
-    }
-
-    /// ``units(district:asOf:)``, with `only` that unit's entry alone (what one unit's checks read).
-    public func units(district: String, asOf period: Period, only: String?) async throws -> [OrgUnit] {
-        try await reading {
-            let rows = try await db.raw(
-                """
-                SELECT * FROM unit_versions WHERE district = \(bind: district) AND from_period <= \(bind: period.description)
-                AND \(Self.ofUnit(only, column: "code"))
-                ORDER BY code, from_period
-                """
-            ).all()
-            var latest: [String: (OrgUnit, Int)] = [:]
-            for r in rows {
-                let unit = try Self.orgUnit(r)
-                latest[unit.code] = (unit, try r.decode(column: "seq", as: Int.self))
-            }
-            return latest.values.sorted { ($0.0.order, $0.1) < ($1.0.order, $1.1) }.map(\.0)
-        }
+        try await directory(district: district)?.units(asOf: period) ?? []
     }
 
     /// Every version of every unit, oldest first per unit.

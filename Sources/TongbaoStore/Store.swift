@@ -45,7 +45,6 @@ public protocol DirectoryStore: Sendable {
     /// The district's directory, rubric and calendar, held until any of them changes; nil for an unknown district.
     func directory(district: String) async throws -> DirectoryState?
     func units(district: String) async throws -> [OrgUnit]
-    func unitExists(district: String, code: String) async throws -> Bool
     /// The directory as it was in `period` (each unit's version in force then).
     func units(district: String, asOf period: Period) async throws -> [OrgUnit]
     /// Writes changes to units effective from a month, keeping their history (``SQLStore/writeUnits``).
