@@ -43,7 +43,7 @@ import TongbaoTestSupport
 
     @Test func serveAnswersUntilStopped() async throws {
         let db = try Fixtures.tempDir().appendingPathComponent("s.sqlite").path
-        let port = Int.random(in: 20_000..<40_000)
+        let port = CLI.freePort()
         let (p, out, _) = CLI.process(["serve", "--db", db, "--port", "\(port)"])
         try p.run()
         defer {
@@ -68,7 +68,7 @@ import TongbaoTestSupport
     /// `demo --serve` prints three logins; the admin's signs in through the login form.
     @Test func demoServePrintsALoginThatWorks() async throws {
         let dir = try Fixtures.tempDir()
-        let port = Int.random(in: 40_000..<50_000)
+        let port = CLI.freePort()
         let (p, out, _) = CLI.process(["demo", "--out", dir.path, "--serve", "--port", "\(port)"])
         try p.run()
         defer {

@@ -14,8 +14,8 @@ import TongbaoTestSupport
 @Suite(.serialized) struct ServerBoundsTests {
     /// A `tongbao serve` process on the sample district with an admin and its API token.
     final class Served: @unchecked Sendable {
-        let process: Process
-        let port: Int
+        private(set) var process: Process
+        private(set) var port: Int
         let token: String
         let dir: URL
         var base: String { "http://127.0.0.1:\(port)" }
@@ -30,23 +30,36 @@ import TongbaoTestSupport
             }
             token = try CLI.run(["user", "token", "admin", "--db", db]).stdout.trimmingCharacters(
                 in: .whitespacesAndNewlines)
-            port = Int.random(in: 20_000..<60_000)
-            let (p, _, _) = CLI.process(["serve", "--db", db, "--port", "\(port)"] + extra)
-            // The access log goes to a file: a pipe nobody reads fills up and blocks the server's writes.
             let log = dir.appendingPathComponent("serve.log")
+            (process, port) = try Self.start(["serve", "--db", db] + extra, log: log)
+            // A port free when chosen can be taken before the server binds it (a parallel test's connection):
+            // then the server exits at once, and it is started again on another port.
+            for attempt in 1...3 {
+                // Up to a minute: in a full parallel run on two cores a start has taken more than 10 s.
+                for _ in 0..<600 {
+                    try await Task.sleep(for: .milliseconds(100))
+                    if (try? await get("/login"))?.0 == 200 { return }
+                    if !process.isRunning { break }
+                }
+                let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                guard attempt < 3, !process.isRunning, said.contains("Address already in use") else {
+                    Issue.record("the server did not start: \(said.suffix(2000))")
+                    return
+                }
+                (process, port) = try Self.start(["serve", "--db", db] + extra, log: log)
+            }
+        }
+
+        /// Starts `tongbao serve` on a free port, its output to `log` (a pipe nobody reads fills up and blocks the
+        /// server's writes).
+        private static func start(_ arguments: [String], log: URL) throws -> (Process, Int) {
+            let port = CLI.freePort()
+            let (p, _, _) = CLI.process(arguments + ["--port", "\(port)"])
             FileManager.default.createFile(atPath: log.path, contents: nil)
             p.standardOutput = try FileHandle(forWritingTo: log)
             p.standardError = p.standardOutput
-            process = p
             try p.run()
-            // Up to a minute: in a full parallel run on two cores a start has taken more than the 10 s once allowed.
-            for _ in 0..<600 {
-                try await Task.sleep(for: .milliseconds(100))
-                if (try? await get("/login"))?.0 == 200 { return }
-                if !p.isRunning { break }
-            }
-            let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            Issue.record("the server did not start: \(said.suffix(2000))")
+            return (p, port)
         }
 
         /// Stops the server: SIGTERM, and SIGKILL when it has not exited within 10 s (a graceful shutdown waits for
