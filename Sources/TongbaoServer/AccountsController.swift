@@ -57,7 +57,7 @@ struct AccountsController {
             do {
                 try await store.addUser(
                     Account(name: name, district: admin.district, role: role, unit: role == .reporter ? unit : nil),
-                    passwordHash: Secrets.hashPassword(form["password"] ?? "", cost: config.bcryptCost),
+                    passwordHash: try await Secrets.hashPasswordInPool(form["password"] ?? "", cost: config.bcryptCost),
                     at: config.now(), change: Change(actor: admin.name, source: "web", at: config.now()))
             } catch StoreError.userExists {
                 return try await page(context, error: "用户“\(name)”已存在", flash: nil, status: .conflict)
@@ -75,7 +75,8 @@ struct AccountsController {
                 return try await page(context, error: problem, flash: nil, status: .unprocessableContent)
             }
             try await store.setPassword(
-                name, passwordHash: Secrets.hashPassword(form["password"] ?? "", cost: config.bcryptCost),
+                name,
+                passwordHash: try await Secrets.hashPasswordInPool(form["password"] ?? "", cost: config.bcryptCost),
                 change: Change(actor: admin.name, source: "web", at: config.now()))
             return .redirect(to: SiteURL.accounts.link() + "?done=1", type: .normal)
         }

@@ -80,7 +80,7 @@ struct AuthController {
         if wait > 0 { throw WebError.tooManyAttempts(retryAfter: wait) }
         let found = try await store.account(name)
         // An unknown name costs the same bcrypt check as a wrong password, so timing does not tell names apart.
-        let verified = Secrets.verify(password, hash: found?.passwordHash ?? decoyHash)
+        let verified = try await Secrets.verifyInPool(password, hash: found?.passwordHash ?? decoyHash)
         guard let (account, _) = found, verified else {
             Operations.count(.loginFailures)
             return try loginPage(context, next: next, name: name, error: "用户名或密码错误", status: .unauthorized)

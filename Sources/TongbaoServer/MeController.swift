@@ -38,13 +38,13 @@ struct MeController {
             let wait = await throttle.attempt(name: account.name, client: client, now: config.now())
             if wait > 0 { throw WebError.tooManyAttempts(retryAfter: wait) }
             guard let (_, hash) = try await store.account(account.name),
-                Secrets.verify(form["old"] ?? "", hash: hash)
+                try await Secrets.verifyInPool(form["old"] ?? "", hash: hash)
             else {
                 Operations.count(.loginFailures)
                 return try await page(context, error: "原密码不正确", status: .unprocessableContent)
             }
             await throttle.succeeded(name: account.name, client: client, now: config.now())
-            if Secrets.verify(new, hash: hash) {
+            if try await Secrets.verifyInPool(new, hash: hash) {
                 return try await page(context, error: "新密码不能与原密码相同", status: .unprocessableContent)
             }
             if let problem = Account.passwordProblem(new, name: account.name) {
@@ -55,7 +55,7 @@ struct MeController {
             }
             // Every session ends with the old password, this one too: sign in again with the new one.
             try await store.setPassword(
-                account.name, passwordHash: Secrets.hashPassword(new, cost: config.bcryptCost),
+                account.name, passwordHash: try await Secrets.hashPasswordInPool(new, cost: config.bcryptCost),
                 change: Change(actor: account.name, source: "web", at: config.now()))
             return .redirect(to: SiteURL.login.link(), type: .normal)
         }

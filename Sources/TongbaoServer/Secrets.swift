@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import HummingbirdBcrypt
+import NIOCore
+import NIOPosix
 
 /// Passwords (bcrypt) and random tokens (sessions, CSRF, API), of which the store keeps only SHA-256 hashes.
 public enum Secrets {
@@ -9,6 +11,24 @@ public enum Secrets {
     }
 
     public static func verify(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
+
+    /// The threads of a server's bcrypt, as HummingbirdBcrypt advises: a check takes tens of milliseconds, and run
+    /// in a handler it would hold a thread that answers other requests (with `serve`, an event loop). Not NIO's
+    /// shared pool: SQLite's statements run there, and logins would queue saves behind them.
+    static let bcryptThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: System.coreCount)
+        pool.start()
+        return pool
+    }()
+
+    static func hashPasswordInPool(_ password: String, cost: UInt8) async throws -> String {
+        try await bcryptThreads.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    /// ``verify(_:hash:)`` on the bcrypt threads (see ``bcryptThreads``).
+    static func verifyInPool(_ password: String, hash: String) async throws -> Bool {
+        try await bcryptThreads.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
 
     /// 32 random bytes from the system's generator, as URL-safe text.
     public static func token() -> String {
