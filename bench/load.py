@@ -5,9 +5,10 @@ ROUNDS times (each save names the version it read), from WORKERS client
 threads, within a time bound. Then every figure is read back: nothing lost, nothing saved twice, no 5xx.
 
     load.py BASE_URL TOKENS_FILE [--workers 50] [--rounds 2] [--limit-seconds 300] [--period YYYY-MM]
+            [--server-pid PID]   (the server's CPU time over the timed phase is reported, from /proc)
 
 TOKENS_FILE has one line per reporter: token, district, unit."""
-import argparse, http.client, json, statistics, sys, threading, time, urllib.parse
+import argparse, http.client, json, os, statistics, sys, threading, time, urllib.parse
 
 def main():
     ap = argparse.ArgumentParser()
@@ -15,6 +16,7 @@ def main():
     ap.add_argument("--workers", type=int, default=50); ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--limit-seconds", type=float, default=300)
     ap.add_argument("--period", default=time.strftime("%Y-%m"))
+    ap.add_argument("--server-pid", type=int)
     a = ap.parse_args()
     reporters = [line.split() for line in open(a.tokens) if line.strip()]
     url = urllib.parse.urlparse(a.base)
@@ -56,11 +58,18 @@ def main():
                     failures.append((district, unit, "PUT", status, data[:200])); break
         conn.close()
 
+    def cpu(pid):
+        if pid is None: return None
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    cpu_before = cpu(a.server_pid)
     started = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(a.workers)]
     for t in threads: t.start()
     for t in threads: t.join()
     elapsed = time.perf_counter() - started
+    server_cpu = None if cpu_before is None else round(cpu(a.server_pid) - cpu_before, 2)
 
     # Read every figure back: the last round's values, at version == rounds (each save counted once).
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
@@ -81,7 +90,8 @@ def main():
         "reporters": len(reporters), "districts": len({r[1] for r in reporters}), "requests": len(lat),
         "seconds": round(elapsed, 2), "rps": round(len(lat) / elapsed, 1), "p50_ms": round(p(0.50), 1),
         "p99_ms": round(p(0.99), 1), "statuses": statuses, "5xx": fives, "lost": lost, "duplicated": duplicated,
-        "unfinished": unfinished, "failures": [list(map(str, f)) for f in failures[:5]]}))
+        "unfinished": unfinished, "failures": [list(map(str, f)) for f in failures[:5]],
+        "server_cpu_s": server_cpu, "client": "load.py"}))
     return 0 if (fives == 0 and lost == 0 and duplicated == 0 and unfinished == 0 and not failures) else 1
 
 if __name__ == "__main__":
