@@ -214,7 +214,9 @@ public struct CaseIngester: Sendable {
                     rejected.write(Data((fields.map(CSVTable.field).joined(separator: ",") + "\n").utf8))
                 } else {
                     issues.append(issue)
-                    if issues.count > ImportFailed.listed { throw ImportFailed(issues) }
+                    if issues.count > ImportFailed.listed {
+                        throw ImportFailed(issues, stoppedAfterLine: issue.line)
+                    }
                 }
             }
         }

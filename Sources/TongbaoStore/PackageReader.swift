@@ -172,13 +172,25 @@ public enum PackageReader {
 /// An import refused: every issue found, errors first. Nothing was written.
 public struct ImportFailed: Error, LocalizedError {
     public var issues: [Issue]
-    public init(_ issues: [Issue]) { self.issues = issues }
+    /// The line after which reading stopped with more than ``listed`` errors (ingest reads no further): the file
+    /// has at least that many, not exactly.
+    public var stoppedAfterLine: Int?
+    public init(_ issues: [Issue], stoppedAfterLine: Int? = nil) {
+        self.issues = issues
+        self.stoppedAfterLine = stoppedAfterLine
+    }
     public var errors: [Issue] { issues.filter { $0.severity == .error } }
     /// How many errors the message lists; a package with a systematic mistake can have one per row.
     public static let listed = 100
 
     public var errorDescription: String? {
         let errors = self.errors
+        if let line = stoppedAfterLine {
+            var lines = ["文件至少有 \(issues.errorCount) 处错误（读到第 \(line) 行时已超过 \(Self.listed) 处，其后未再检查），未导入任何数据："]
+            lines += errors.prefix(Self.listed).map { "  " + $0.description }
+            lines.append("  ……请先改正以上错误；或加 --skip-bad 文件名，把出错的行另存到该文件，导入其余的行")
+            return lines.joined(separator: "\n")
+        }
         var lines = ["数据包有 \(issues.errorCount) 处错误，未导入任何数据："]
         lines += errors.prefix(Self.listed).map { "  " + $0.description }
         if errors.count > Self.listed { lines.append("  ……另有 \(errors.count - Self.listed) 处错误未列出（请先改正以上错误）") }

@@ -303,6 +303,20 @@ import TongbaoTestSupport
         }
     }
 
+    /// Reading stops past 100 errors: the message says "at least" and where it stopped, not a count it never made.
+    @Test func manyBadRowsStopTheReadingAndSayAtLeast() async throws {
+        let dir = try Fixtures.tempDir()
+        let bad = (1...500).map { "Y\($0),A,事项9,审批,加急,2021-07-20 09:00:00,,3,,,窗口\n" }.joined()
+        let file = try Self.write(Self.header + bad, "bad.csv", in: dir)
+        try await Self.withUnits(.sqlite) { store in
+            let failure = await #expect(throws: ImportFailed.self) { try await Self.ingester(store).run([file]) }
+            let text = failure?.errorDescription ?? ""
+            #expect(failure?.stoppedAfterLine == 102)
+            #expect(text.hasPrefix("文件至少有 101 处错误（读到第 102 行时已超过 100 处，其后未再检查），未导入任何数据："), "\(text.prefix(80))")
+            #expect(text.contains("--skip-bad") && !text.contains("另有"))
+        }
+    }
+
     @Test func aPublishedMonthIsNotChanged() async throws {
         let dir = try Fixtures.tempDir()
         let (jul, aug) = (
