@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads typed cells of one CSV record, collecting issues that name file, line and column.
-struct RowReader {
+public struct RowReader {
     let file: String
     let line: Int
     let cells: [String]
@@ -36,7 +36,7 @@ struct RowReader {
 
     /// The largest count stored: far above any unit's month or year (a district's year is some millions), and low
     /// enough that no sum of the bulletin can overflow.
-    static let maxCount = 999_999_999
+    public static let maxCount = 999_999_999
 
     mutating func count(_ column: String) -> Int? {
         guard let s = text(column) else { return nil }

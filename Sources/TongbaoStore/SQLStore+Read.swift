@@ -49,8 +49,8 @@ extension SQLStore {
             var data = DistrictData(
                 district: directory.district, units: directory.units(asOf: period, only: unit),
                 rubric: directory.rubric)
-            data.cases = try await inWindow("cases", unit: unit).map(Self.caseRow)
-            data.tongban = try await inWindow("tongban", unit: unit).map(Self.tongbanRow)
+            data.cases = try await inWindow("cases", unit: unit).map { try Self.caseRow($0) }
+            data.tongban = try await inWindow("tongban", unit: unit).map { try Self.tongbanRow($0) }
             guard let unit else { return try await districtWindow(data, from: from, to: to, inWindow: inWindow) }
             try await addRecordAggregates(to: &data, from: from, to: to, unit: unit)
             return data
@@ -144,23 +144,37 @@ extension SQLStore {
         return v
     }
 
-    static func caseRow(_ r: any SQLRow) throws -> CaseRow {
-        CaseRow(
-            period: try period(r), unit: try r.decode(column: "unit", as: String.self),
-            recvImmediate: try r.decode(column: "recv_immediate", as: Int?.self),
-            recvPromised: try r.decode(column: "recv_promised", as: Int?.self),
-            doneImmediate: try r.decode(column: "done_immediate", as: Int?.self),
-            donePromised: try r.decode(column: "done_promised", as: Int?.self),
-            ytdRecv: try r.decode(column: "ytd_recv", as: Int?.self),
-            ytdDone: try r.decode(column: "ytd_done", as: Int?.self),
-            proxy: try r.decode(column: "proxy", as: Int?.self))
+    /// A cases row; `bounded` (the default) refuses counts past E038's bound (see ``count(_:_:table:key:bounded:)``).
+    static func caseRow(_ r: any SQLRow, bounded: Bool = true) throws -> CaseRow {
+        let (p, unit) = (try period(r), try r.decode(column: "unit", as: String.self))
+        func n(_ column: String) throws -> Int? {
+            try count(r, column, table: "cases", key: "\(p) \(unit)", bounded: bounded)
+        }
+        return CaseRow(
+            period: p, unit: unit, recvImmediate: try n("recv_immediate"), recvPromised: try n("recv_promised"),
+            doneImmediate: try n("done_immediate"), donePromised: try n("done_promised"), ytdRecv: try n("ytd_recv"),
+            ytdDone: try n("ytd_done"), proxy: try n("proxy"))
     }
 
-    static func tongbanRow(_ r: any SQLRow) throws -> TongbanRow {
-        TongbanRow(
-            period: try period(r), unit: try r.decode(column: "unit", as: String.self),
-            scope: try r.decode(column: "scope", as: String.self),
-            count: try r.decode(column: "count", as: Int?.self), ytd: try r.decode(column: "ytd", as: Int?.self))
+    static func tongbanRow(_ r: any SQLRow, bounded: Bool = true) throws -> TongbanRow {
+        let (p, unit) = (try period(r), try r.decode(column: "unit", as: String.self))
+        let scope = try r.decode(column: "scope", as: String.self)
+        func n(_ column: String) throws -> Int? {
+            try count(r, column, table: "tongban", key: "\(p) \(unit) \(scope)", bounded: bounded)
+        }
+        return TongbanRow(period: p, unit: unit, scope: scope, count: try n("count"), ytd: try n("ytd"))
+    }
+
+    /// A stored count within the bound new ones are held to (E038). One stored before that bound existed (a
+    /// 19-digit 报送数) overflowed every sum of its month and stopped the whole server; it is now an unreadable
+    /// row, named in the log, and only its month's pages fail until the cell is saved again. The report form reads
+    /// it unbounded (one row, no sums), so that the reporter sees the value and can correct it.
+    static func count(_ r: any SQLRow, _ column: String, table: String, key: String, bounded: Bool) throws -> Int? {
+        let v = try r.decode(column: column, as: Int?.self)
+        if bounded, let v, v > RowReader.maxCount || v < -RowReader.maxCount {
+            throw StoreError.corruptRow(table: table, key: "\(key) \(column) = \(v)")
+        }
+        return v
     }
 
     /// One unit-month as reported (cases.csv and 通办 rows), without loading the district's window: what a
@@ -180,14 +194,14 @@ extension SQLStore {
                 SELECT * FROM cases
                 WHERE district = \(bind: district) AND period = \(bind: period.description) AND unit = \(bind: unit)
                 """
-            ).first().map(Self.caseRow)
+            ).first().map { try Self.caseRow($0, bounded: false) }
             let tongban = try await db.raw(
                 """
                 SELECT * FROM tongban
                 WHERE district = \(bind: district) AND period = \(bind: period.description) AND unit = \(bind: unit)
                 ORDER BY seq
                 """
-            ).all().map(Self.tongbanRow)
+            ).all().map { try Self.tongbanRow($0, bounded: false) }
             return (row, tongban)
         }
     }

@@ -3,10 +3,10 @@ import HTTPTypes
 import NIOCore
 import Testing
 import TongbaoCore
-import TongbaoStore
 import TongbaoTestSupport
 
 @testable import TongbaoServer
+@testable import TongbaoStore
 
 /// What the attacker's probe of issue 15's saves found, one test each.
 @Suite struct SaveProbeTests {
@@ -42,6 +42,27 @@ import TongbaoTestSupport
                 let r = try await b.request(.get, "/api/v1/periods/2021-07/\(page)", headers: admin)
                 #expect(r.status == .ok, "\(page)")
             }
+        }
+    }
+
+    /// A count stored before E038 bounded them (19 digits) overflowed its month's sums and stopped the server. Read
+    /// back it is a named unreadable row: that month's pages fail alone, the report form still shows the value, and
+    /// saving the cell again mends the month.
+    @Test func aHugeCountStoredBeforeTheBoundFailsItsMonthNotTheServer() async throws {
+        try await Web.run(.sqlite) { web in
+            let b = web.browser()
+            let (rep, admin) = (try await APITests.token(web, "rep1"), try await APITests.token(web, "admin"))
+            try await web.store.raw(
+                "UPDATE cases SET recv_immediate = 9223372036854775807 WHERE unit = 'C01' AND period = '2021-07'")
+            let broken = try await b.request(.get, "/api/v1/periods/2021-07/dashboard", headers: admin)
+            #expect(broken.status == .internalServerError, "\(broken.text.prefix(200))")
+            #expect(try await b.request(.get, "/api/v1/periods/2021-06/dashboard", headers: admin).status == .ok)
+            let form = try await b.request(.get, "/api/v1/reports/C01/2021-07", headers: rep)
+            #expect(form.status == .ok && form.text.contains("9223372036854775807"), "\(form.text.prefix(200))")
+            let version = try #require(try await Self.version(b, rep))
+            let mended = try await Self.put(b, rep, version: version, ["recv_immediate": "12", "recv_promised": "1"])
+            #expect(mended.status == .ok, "\(mended.text)")
+            #expect(try await b.request(.get, "/api/v1/periods/2021-07/dashboard", headers: admin).status == .ok)
         }
     }
 
