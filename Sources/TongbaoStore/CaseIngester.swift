@@ -57,6 +57,38 @@ public struct CaseIngester: Sendable {
         self.change = change
     }
 
+    /// The first line of the rejected-rows file (`--skip-bad`).
+    static let rejectedHeader = "file,line,column,reason,row"
+
+    /// The rejected-rows file may replace only an earlier one of its kind, never an export being read (it was
+    /// emptied before it was read) nor any other file (`--skip-bad bad.csv export.csv` read as two exports
+    /// replaced `bad.csv` without a word). A device such as /dev/null is written through.
+    static func checkRejectedFile(_ path: String, inputs: [String]) throws {
+        var target = stat()
+        guard stat(path, &target) == 0 else { return }
+        for input in inputs {
+            var other = stat()
+            if stat(input, &other) == 0, other.st_dev == target.st_dev, other.st_ino == target.st_ino {
+                throw RejectedFileRefused(path: path, reason: "它就是要导入的文件；请另取一个文件名存放出错的行")
+            }
+        }
+        guard (target.st_mode & S_IFMT) == S_IFREG, target.st_size > 0 else { return }
+        let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)))
+            .flatMap { handle in
+                defer { try? handle.close() }
+                return try? handle.read(upToCount: 64)
+            }
+        if let head, String(decoding: head, as: UTF8.self).hasPrefix(rejectedHeader) { return }
+        throw RejectedFileRefused(path: path, reason: "文件已存在，且不是以前存放出错行的文件，未覆盖；请另取一个文件名，或先删除它")
+    }
+
+    /// Why the rejected-rows file was not written (``checkRejectedFile(_:inputs:)``); nothing was read or stored.
+    public struct RejectedFileRefused: Error, LocalizedError {
+        public var path: String
+        public var reason: String
+        public var errorDescription: String? { "--skip-bad 的文件“\(path)”不能写入：\(reason)。未导入任何数据" }
+    }
+
     public func run(_ paths: [String]) async throws -> IngestReport {
         let units = try await store.units(district: district)
         guard !units.isEmpty else {
@@ -67,8 +99,9 @@ public struct CaseIngester: Sendable {
         var report = IngestReport()
         var rejected: FileHandle? = nil
         if let skipBad {
+            try Self.checkRejectedFile(skipBad.path, inputs: paths)
             rejected = try OutputFile.open(skipBad.path)
-            try rejected?.write(contentsOf: Data("file,line,column,reason,row\n".utf8))
+            try rejected?.write(contentsOf: Data((Self.rejectedHeader + "\n").utf8))
         }
         defer { try? rejected?.close() }
         let total = paths.reduce(0) {

@@ -274,6 +274,35 @@ import TongbaoTestSupport
         #expect(try String(contentsOf: target, encoding: .utf8) == "通报")
     }
 
+    /// `--skip-bad` emptied the export it was given as its own file before reading it, and replaced any file named
+    /// by mistake (`--skip-bad bad.csv export.csv`). It replaces only an earlier rejected-rows file now.
+    @Test func theRejectedRowsFileNeverReplacesAnExportOrAnotherFile() async throws {
+        let dir = try Fixtures.tempDir()
+        let text = Self.july + "X9,A,事项9,审批,承诺,2021-07-32 09:00:00,,3,,,窗口\n"
+        let export = try Self.write(text, "export.csv", in: dir)
+        let other = try Self.write("我的笔记\n", "notes.csv", in: dir)
+        try await Self.withUnits(.sqlite) { store in
+            for target in [export, other] {
+                var ingester = Self.ingester(store)
+                ingester.skipBad = URL(fileURLWithPath: target)
+                let failure = await #expect(throws: CaseIngester.RejectedFileRefused.self) {
+                    try await ingester.run([export])
+                }
+                #expect(failure?.errorDescription?.contains("--skip-bad 的文件") == true, "\(target)")
+            }
+            #expect(try String(contentsOfFile: export, encoding: .utf8) == text)
+            #expect(try String(contentsOfFile: other, encoding: .utf8) == "我的笔记\n")
+            // An earlier rejected-rows file, or none, is written.
+            let rejected = dir.appendingPathComponent("rejected.csv")
+            for _ in 0..<2 {
+                var ingester = Self.ingester(store)
+                ingester.skipBad = rejected
+                _ = try await ingester.run([export])
+                #expect(try String(contentsOf: rejected, encoding: .utf8).contains("X9"))
+            }
+        }
+    }
+
     @Test(arguments: TestBackend.available) func aBadRowFailsTheFileWithLineColumnAndReason(_ backend: TestBackend)
         async throws
     {
