@@ -11,8 +11,10 @@ struct APIError: Codable, Sendable {
     var message: String
     var issues: [IssueView]
 
-    init(_ error: WebError) {
-        status = Int(error.status.code)
+    /// `status`: the answer's own (an unexpected error is answered 500 with a generic message, whose status as a
+    /// `WebError` is not).
+    init(_ error: WebError, status: HTTPResponse.Status? = nil) {
+        self.status = Int((status ?? error.status).code)
         message = error.userMessage
         issues = IssueView.list(error)
     }

@@ -81,7 +81,7 @@ struct ErrorMiddleware: RouterMiddleware {
     func errorResponse(_ error: WebError, status: HTTPResponse.Status, api: Bool, context: Context) throws -> Response {
         var response: Response
         if api {
-            response = try JSON.response(APIError(error), status: status)
+            response = try JSON.response(APIError(error, status: status), status: status)
         } else {
             let page = ErrorPage(
                 chrome: Chrome(context, title: "出错了", active: nil, period: nil), status: Int(status.code),

@@ -56,6 +56,8 @@ import TongbaoTestSupport
                 "UPDATE cases SET recv_immediate = 9223372036854775807 WHERE unit = 'C01' AND period = '2021-07'")
             let broken = try await b.request(.get, "/api/v1/periods/2021-07/dashboard", headers: admin)
             #expect(broken.status == .internalServerError, "\(broken.text.prefix(200))")
+            // The body says the same status as the answer (it said 400).
+            #expect(try APITests.json(broken.text)["status"] as? Int == 500)
             #expect(try await b.request(.get, "/api/v1/periods/2021-06/dashboard", headers: admin).status == .ok)
             let form = try await b.request(.get, "/api/v1/reports/C01/2021-07", headers: rep)
             #expect(form.status == .ok && form.text.contains("9223372036854775807"), "\(form.text.prefix(200))")
