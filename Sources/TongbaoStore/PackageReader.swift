@@ -175,9 +175,12 @@ public struct ImportFailed: Error, LocalizedError {
     /// The line after which reading stopped with more than ``listed`` errors (ingest reads no further): the file
     /// has at least that many, not exactly.
     public var stoppedAfterLine: Int?
-    public init(_ issues: [Issue], stoppedAfterLine: Int? = nil) {
+    /// The file of that line (of several exports, the one being read).
+    public var stoppedInFile: String?
+    public init(_ issues: [Issue], stoppedAfterLine: Int? = nil, inFile: String? = nil) {
         self.issues = issues
         self.stoppedAfterLine = stoppedAfterLine
+        self.stoppedInFile = inFile
     }
     public var errors: [Issue] { issues.filter { $0.severity == .error } }
     /// How many errors the message lists; a package with a systematic mistake can have one per row.
@@ -186,7 +189,10 @@ public struct ImportFailed: Error, LocalizedError {
     public var errorDescription: String? {
         let errors = self.errors
         if let line = stoppedAfterLine {
-            var lines = ["文件至少有 \(issues.errorCount) 处错误（读到第 \(line) 行时已超过 \(Self.listed) 处，其后未再检查），未导入任何数据："]
+            let place = stoppedInFile.map { "\($0) " } ?? ""
+            var lines = [
+                "至少有 \(issues.errorCount) 处错误（读到 \(place)第 \(line) 行时已超过 \(Self.listed) 处，其后未再检查），未导入任何数据："
+            ]
             lines += errors.prefix(Self.listed).map { "  " + $0.description }
             lines.append("  ……请先改正以上错误；或加 --skip-bad 文件名，把出错的行另存到该文件，导入其余的行")
             return lines.joined(separator: "\n")
