@@ -248,7 +248,7 @@ public struct CaseIngester: Sendable {
                 } else {
                     issues.append(issue)
                     if issues.count > ImportFailed.listed {
-                        throw ImportFailed(issues, stoppedAfterLine: issue.line, inFile: issue.file)
+                        throw ImportFailed(issues, stoppedAt: issue)
                     }
                 }
             }

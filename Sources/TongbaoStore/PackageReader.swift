@@ -172,15 +172,12 @@ public enum PackageReader {
 /// An import refused: every issue found, errors first. Nothing was written.
 public struct ImportFailed: Error, LocalizedError {
     public var issues: [Issue]
-    /// The line after which reading stopped with more than ``listed`` errors (ingest reads no further): the file
-    /// has at least that many, not exactly.
-    public var stoppedAfterLine: Int?
-    /// The file of that line (of several exports, the one being read).
-    public var stoppedInFile: String?
-    public init(_ issues: [Issue], stoppedAfterLine: Int? = nil, inFile: String? = nil) {
+    /// The error past ``listed`` at which reading stopped (ingest reads no further): the file has at least that
+    /// many errors, not exactly; its file and line say where it stopped.
+    public var stoppedAt: Issue?
+    public init(_ issues: [Issue], stoppedAt: Issue? = nil) {
         self.issues = issues
-        self.stoppedAfterLine = stoppedAfterLine
-        self.stoppedInFile = inFile
+        self.stoppedAt = stoppedAt
     }
     public var errors: [Issue] { issues.filter { $0.severity == .error } }
     /// How many errors the message lists; a package with a systematic mistake can have one per row.
@@ -188,18 +185,21 @@ public struct ImportFailed: Error, LocalizedError {
 
     public var errorDescription: String? {
         let errors = self.errors
-        if let line = stoppedAfterLine {
-            let place = stoppedInFile.map { "\($0) " } ?? ""
-            var lines = [
+        var lines: [String]
+        if let stop = stoppedAt, let line = stop.line {
+            let place = stop.file.map { "\($0) " } ?? ""
+            lines = [
                 "至少有 \(issues.errorCount) 处错误（读到 \(place)第 \(line) 行时已超过 \(Self.listed) 处，其后未再检查），未导入任何数据："
             ]
-            lines += errors.prefix(Self.listed).map { "  " + $0.description }
-            lines.append("  ……请先改正以上错误；或加 --skip-bad 文件名，把出错的行另存到该文件，导入其余的行")
-            return lines.joined(separator: "\n")
+        } else {
+            lines = ["数据包有 \(issues.errorCount) 处错误，未导入任何数据："]
         }
-        var lines = ["数据包有 \(issues.errorCount) 处错误，未导入任何数据："]
         lines += errors.prefix(Self.listed).map { "  " + $0.description }
-        if errors.count > Self.listed { lines.append("  ……另有 \(errors.count - Self.listed) 处错误未列出（请先改正以上错误）") }
+        if stoppedAt?.line != nil {
+            lines.append("  ……请先改正以上错误；或加 --skip-bad 文件名，把出错的行另存到该文件，导入其余的行")
+        } else if errors.count > Self.listed {
+            lines.append("  ……另有 \(errors.count - Self.listed) 处错误未列出（请先改正以上错误）")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -340,7 +340,7 @@ import TongbaoTestSupport
         try await Self.withUnits(.sqlite) { store in
             let failure = await #expect(throws: ImportFailed.self) { try await Self.ingester(store).run([file]) }
             let text = failure?.errorDescription ?? ""
-            #expect(failure?.stoppedAfterLine == 102)
+            #expect(failure?.stoppedAt?.line == 102)
             #expect(text.hasPrefix("至少有 101 处错误（读到 bad.csv 第 102 行时已超过 100 处，其后未再检查），未导入任何数据："), "\(text.prefix(80))")
             #expect(text.contains("--skip-bad") && !text.contains("另有"))
         }
