@@ -1,48 +1,47 @@
 import Foundation
 import Logging
 import SQLKit
-import SQLiteKit
 
 /// SQLite files: a few connections that only read, beside the one that writes. In WAL mode readers do not wait for
 /// the writer nor it for them, so the pages and the API read while a save holds the writer's turn; a read of several
 /// statements runs in one read transaction, a consistent snapshot of what was committed when it began.
 actor SQLiteReaders {
-    private var idle: [SQLiteConnection]
-    private var all: [SQLiteConnection]
-    private var waiters: [CheckedContinuation<SQLiteConnection, Never>] = []
+    private var idle: [SQLiteHandle]
+    private var all: [SQLiteHandle]
+    private var waiters: [CheckedContinuation<SQLiteHandle, Never>] = []
 
     /// Opens `count` connections to the file at `path`, each refusing to write (`PRAGMA query_only`).
     static func open(path: String, count: Int) async throws -> SQLiteReaders {
         var logger = Logger(label: "tongbao.sqlite.read")
         logger.logLevel = .warning
-        var opened: [SQLiteConnection] = []
+        var opened: [SQLiteHandle] = []
         do {
             for _ in 0..<count {
-                let conn = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                let conn = try SQLiteHandle(path: path)
                 opened.append(conn)
                 for pragma in ["query_only = ON", "busy_timeout = 30000", "cache_size = -16384", "temp_store = MEMORY"]
                 {
-                    try await conn.sql().raw(SQLQueryString("PRAGMA " + pragma)).run()
+                    try await conn.sql(logger: logger).raw(SQLQueryString("PRAGMA " + pragma)).run()
                 }
             }
         } catch {
-            for conn in opened { try? await conn.close() }
+            for conn in opened { conn.close() }
             throw error
         }
         return SQLiteReaders(opened)
     }
 
-    private init(_ connections: [SQLiteConnection]) {
+    private init(_ connections: [SQLiteHandle]) {
         idle = connections
         all = connections
     }
 
-    func acquire() async -> SQLiteConnection {
+    func acquire() async -> SQLiteHandle {
         if let conn = idle.popLast() { return conn }
         return await withCheckedContinuation { waiters.append($0) }
     }
 
-    func release(_ conn: SQLiteConnection) {
+    func release(_ conn: SQLiteHandle) {
         if waiters.isEmpty {
             idle.append(conn)
         } else {
@@ -51,7 +50,7 @@ actor SQLiteReaders {
     }
 
     func close() async {
-        for conn in all { try? await conn.close() }
+        for conn in all { conn.close() }
         all = []
         idle = []
     }
@@ -71,20 +70,24 @@ extension SQLStore {
         guard FileManager.default.fileExists(atPath: path) else { return false }
         var logger = Logger(label: "tongbao.sqlite.check")
         logger.logLevel = .critical
-        guard let conn = try? await SQLiteConnection.open(storage: .file(path: path), logger: logger) else {
-            return false
-        }
+        guard let conn = try? SQLiteHandle(path: path) else { return false }
         let inUse: Bool
         do {
-            try await conn.sql().raw("PRAGMA busy_timeout = 0").run()
-            try await conn.sql().raw("PRAGMA journal_mode = DELETE").run()
+            try await conn.sql(logger: logger).raw("PRAGMA busy_timeout = 0").run()
+            try await conn.sql(logger: logger).raw("PRAGMA journal_mode = DELETE").run()
             inUse = false
         } catch {
             inUse = true
         }
-        try? await conn.close()
+        conn.close()
         return inUse
     }
+
+    static let readerLogger: Logger = {
+        var logger = Logger(label: "tongbao.sqlite.read")
+        logger.logLevel = .warning
+        return logger
+    }()
 
     /// Readers beside the writer of an SQLite file (the pages and the API read side by side on two cores).
     static let sqliteReaders = 4
@@ -99,7 +102,7 @@ extension SQLStore {
         let me = ObjectIdentifier(self)
         guard backend == .sqlite, Self.holder != me, let readers else { return try await serialized(body) }
         let conn = await readers.acquire()
-        let db = conn.sql()
+        let db = conn.sql(logger: Self.readerLogger)
         do {
             let result = try await Self.$holder.withValue(me) {
                 try await Self.$pinned.withValue((me, db)) {

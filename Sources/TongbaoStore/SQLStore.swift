@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import NIOPosix
 import SQLKit
-import SQLiteKit
 import TongbaoCore
 
 /// The store on SQL: SQLite (the embedded default, one file) or PostgreSQL (a city's or a province's server), with
@@ -84,12 +83,11 @@ public final class SQLStore: @unchecked Sendable {
         if let readReplica {
             throw StoreError.cannotOpen(readReplica, "只读副本（--db-read）只用于 PostgreSQL；SQLite 文件不需要")
         }
-        let storage: SQLiteConnection.Storage = location == ":memory:" ? .memory : .file(path: location)
         var logger = Logger(label: "tongbao.sqlite")
         logger.logLevel = .warning
-        let conn: SQLiteConnection
+        let conn: SQLiteHandle
         do {
-            conn = try await SQLiteConnection.open(storage: storage, logger: logger)
+            conn = try SQLiteHandle(path: location)
         } catch {
             let folder = (location as NSString).deletingLastPathComponent
             var isDir: ObjCBool = false
@@ -101,7 +99,7 @@ public final class SQLStore: @unchecked Sendable {
             }
             throw StoreError.cannotOpen(location, "不是 SQLite 数据库或无法写入（\(error)）")
         }
-        let writer = SQLStore(backend: .sqlite, db: conn.sql(), close: { try await conn.close() })
+        let writer = SQLStore(backend: .sqlite, db: conn.sql(logger: logger), close: { conn.close() })
         do {
             try await writer.configure()
         } catch {
@@ -109,10 +107,11 @@ public final class SQLStore: @unchecked Sendable {
             throw error
         }
         // Readers open once the file is migrated and in WAL mode (a memory database is one connection's own).
-        guard case .file(let path) = storage else { return writer }
+        guard location != ":memory:" else { return writer }
         do {
-            let readers = try await SQLiteReaders.open(path: path, count: sqliteReaders)
-            return SQLStore(backend: .sqlite, db: conn.sql(), readers: readers, close: { try await conn.close() })
+            let readers = try await SQLiteReaders.open(path: location, count: sqliteReaders)
+            return SQLStore(
+                backend: .sqlite, db: conn.sql(logger: logger), readers: readers, close: { conn.close() })
         } catch {
             try? await writer.shutdown()
             throw StoreError.cannotOpen(location, "无法打开只读连接（\(error)）")
