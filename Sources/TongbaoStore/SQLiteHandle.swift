@@ -102,12 +102,19 @@ final class SQLiteHandle: @unchecked Sendable {
         }
         guard let statement else { throw SQLiteHandleError(code: SQLITE_MISUSE, message: "语句为空") }
         defer {
+            // Not `sqlite3_clear_bindings`: since SQLite 3.5x it marks a statement whose plan looked at a bound
+            // value for re-preparing, which undid the cache (measured: every reused statement was prepared again).
+            // Every parameter is bound anew on each use (the count is checked before binding), so no value outlives its statement.
             if keep {
                 sqlite_nio_sqlite3_reset(statement)
-                sqlite_nio_sqlite3_clear_bindings(statement)
             } else {
                 sqlite_nio_sqlite3_finalize(statement)
             }
+        }
+        guard Int(sqlite_nio_sqlite3_bind_parameter_count(statement)) == binds.count else {
+            throw SQLiteHandleError(
+                code: SQLITE_RANGE,
+                message: "语句有 \(sqlite_nio_sqlite3_bind_parameter_count(statement)) 个参数，给了 \(binds.count) 个")
         }
         for (i, value) in binds.enumerated() {
             let at = Int32(i + 1)
