@@ -123,24 +123,29 @@ public struct Publishing: Sendable {
     public func publish(district: String, period: Period, allowMissing: String?, change: Change) async throws
         -> Publication
     {
-        guard let b = try await bulletin(district: district, period: period) else {
-            throw Failure.noData(period.description)
+        // Read, rendered and frozen in one transaction under the district's writers' lock: a save that comes
+        // while the documents are rendered waits, and then finds the month frozen (E020), instead of being stored
+        // beside a published copy that does not show it.
+        try await store.transaction(district: district, commit: true) {
+            guard let b = try await bulletin(district: district, period: period) else {
+                throw Failure.noData(period.description)
+            }
+            let reason = allowMissing?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let missing = b.missing, (reason ?? "").isEmpty { throw Failure.incomplete(missing) }
+            let template = try await template(district: district)
+            let view = try template.view(b)
+            let copy = PublishedCopy(
+                md: MarkdownWriter.render(view), html: try HTMLWriter.render(view),
+                json: try JSONWriter.render(view.source),
+                docx: try DOCXWriter.render(view), xlsx: try XLSXBulletinWriter.render(view), template: template.stamp)
+            let note = b.missing.map { "\($0.count)个单位未报送，仍然发布：\(reason ?? "")" }
+            try await store.publish(
+                district: district, period: period, issue: b.issue ?? 1, documents: copy, note: note, change: change)
+            guard let p = try await store.publication(district: district, period: period) else {
+                throw StoreError.notPublished(period.description)
+            }
+            return p
         }
-        let reason = allowMissing?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let missing = b.missing, (reason ?? "").isEmpty { throw Failure.incomplete(missing) }
-        let template = try await template(district: district)
-        let view = try template.view(b)
-        let copy = PublishedCopy(
-            md: MarkdownWriter.render(view), html: try HTMLWriter.render(view),
-            json: try JSONWriter.render(view.source),
-            docx: try DOCXWriter.render(view), xlsx: try XLSXBulletinWriter.render(view), template: template.stamp)
-        let note = b.missing.map { "\($0.count)个单位未报送，仍然发布：\(reason ?? "")" }
-        try await store.publish(
-            district: district, period: period, issue: b.issue ?? 1, documents: copy, note: note, change: change)
-        guard let p = try await store.publication(district: district, period: period) else {
-            throw StoreError.notPublished(period.description)
-        }
-        return p
     }
 
     /// Reopens a published month with a reason (audited).

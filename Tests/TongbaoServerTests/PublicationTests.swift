@@ -28,6 +28,38 @@ struct PublicationTests {
         }
     }
 
+    /// A reporter saving while the month is published: each save is either in the published copy or refused.
+    /// Publishing read the month, rendered it and froze it in separate steps, and saves answered 200 in between
+    /// were stored but missing from the published bulletin.
+    @Test(arguments: TestBackend.available) func aSaveDuringPublishingIsInThePublishedCopyOrRefused(
+        _ backend: TestBackend
+    ) async throws {
+        try await Web.run(backend) { web in
+            let b = web.browser()
+            let (rep, admin) = (try await APITests.token(web, "rep1"), try await APITests.token(web, "admin"))
+            // Saves back to back, each naming the version it read, until one is refused (the month frozen).
+            let saver = Task { () throws -> Int? in
+                var last: Int?
+                for i in 0..<400 {
+                    guard let version = try await SaveProbeTests.version(b, rep) else { break }
+                    let value = 500_000 + i
+                    let r = try await SaveProbeTests.put(b, rep, version: version, ["recv_immediate": "\(value)"])
+                    if r.status == .ok { last = value } else if r.status != .conflict { break }
+                    if r.status == .conflict, r.text.contains("已发布") || r.text.contains("E020") { break }
+                }
+                return last
+            }
+            try await Task.sleep(for: .milliseconds(150))
+            let publish = try await b.request(.post, "/api/v1/periods/2021-07/publish", headers: admin)
+            #expect(publish.status == .ok, "\(publish.text)")
+            let last = try await saver.value
+            let stored = try #require(try await web.caseRow("C01")?.recvImmediate)
+            #expect(last == nil || stored == last)
+            let published = try await b.request(.get, "/api/v1/periods/2021-07/bulletin?format=json", headers: admin)
+            #expect(published.text.contains("\"recvImmediate\" : \(stored),"), "stored \(stored)")
+        }
+    }
+
     @Test(arguments: TestBackend.available) func publishAssignsTheIssueFreezesAndReopenNeedsAdminAndReason(
         _ backend: TestBackend
     ) async throws {
