@@ -20,6 +20,8 @@ struct BulletinController {
         var months: MonthNav
         var period: String
         var hasData: Bool
+        /// Why the month's bulletin cannot be built although it has data (a stored row that cannot be read).
+        var unreadable: String?
         var status: String
         var published: Bool
         var publication: String?
@@ -38,7 +40,19 @@ struct BulletinController {
         router.get(SiteURL.bulletin.pattern) { request, context -> Response in
             let (account, period) = try context.requireReader()
             let publication = try await store.publication(district: account.district, period: period)
-            let bulletin = try? await workbench.bulletin(account, period)
+            // A month with no data says so; a month whose stored rows cannot be read says that instead (it has
+            // data, and "no data" would send the clerk looking in the wrong place).
+            var unreadable: String?
+            let bulletin: Bulletin?
+            do {
+                bulletin = try await workbench.bulletin(account, period)
+            } catch WebError.notFound {
+                bulletin = nil
+            } catch let error as StoreError {
+                guard case .corruptRow = error else { throw error }
+                bulletin = nil
+                unreadable = "本月的数据有无法读取的记录，通报无法生成：\(error.errorDescription ?? "")；请管理员核对这一项，在报表中重新填写或重新导入"
+            }
             var status = "未发布"
             if let p = publication { status = p.isFrozen ? "已发布（第\(p.issue)期），数据已冻结" : "已撤回发布，可修改后重新发布" }
             let page = Page(
@@ -46,7 +60,8 @@ struct BulletinController {
                     context, title: "\(period) 通报", active: "通报", period: period,
                     flash: request.uri.queryParameters.get("done").map { $0 == "publish" ? "已发布" : "已撤回发布" }),
                 months: MonthNav(period) { SiteURL.bulletin.link($0) }, period: period.description,
-                hasData: bulletin != nil, status: status, published: publication?.isFrozen ?? false,
+                hasData: bulletin != nil, unreadable: unreadable, status: status,
+                published: publication?.isFrozen ?? false,
                 publication: publication.map {
                     "第\($0.issue)期，\($0.publishedBy) 于 \(ChinaTime.display($0.publishedAt)) 发布"
                         + ($0.template.map { "，按模板\($0.label)" } ?? "")

@@ -117,12 +117,9 @@ struct ReportController {
         return (account, unit, period)
     }
 
+    /// The district's 通办 scopes of the month's window: every unit's form asks for each of them.
     func scopes(_ account: Account, _ period: Period) async throws -> [String] {
-        var seen: [String] = []
-        for row in try await workbench.data(account, period).tongban where !seen.contains(row.scope) {
-            seen.append(row.scope)
-        }
-        return seen
+        try await store.tongbanScopes(district: account.district, period: period)
     }
 
     static func input(_ form: [String: String], scopes: [String]) -> ReportInput {
@@ -143,8 +140,21 @@ struct ReportController {
         // The version before the figures: a save in between then makes this form's save conflict instead of being
         // overwritten by it (``EditableReport``).
         let stored = try await store.reportVersion(district: account.district, period: period, unit: unit.code)
-        let data = try await workbench.data(account, period)
         let months = [period.previous.previous.previous, period.previous.previous, period.previous]
+        // The unit's own rows only: another unit's row that cannot be read does not stop this unit's form. When
+        // one of its own cannot (a count past the bound, stored before there was one), the form shows its months
+        // as stored, without sums, so that the value can be seen and corrected here.
+        var data: DistrictData
+        do {
+            data = try await store.load(district: account.district, period: period, unit: unit.code)
+        } catch StoreError.corruptRow {
+            data = DistrictData(district: District(code: account.district, name: ""), units: [], rubric: [])
+            for p in months + [period] {
+                let (row, tongban) = try await store.reportRows(district: account.district, unit: unit.code, period: p)
+                data.cases += row.map { [$0] } ?? []
+                data.tongban += tongban
+            }
+        }
         let rows = data.cases.filter { $0.unit == unit.code }
         let current = ReportInput.caseValues(rows.first { $0.period == period })
         let before = months.map { p in ReportInput.caseValues(rows.first { $0.period == p }) }

@@ -228,6 +228,19 @@ extension SQLStore {
         }
     }
 
+    public func tongbanScopes(district: String, period: Period) async throws -> [String] {
+        let window = DistrictData.window(for: period)
+        return try await reading {
+            try await db.raw(
+                """
+                SELECT scope FROM tongban WHERE district = \(bind: district)
+                AND period >= \(bind: window.lowerBound.description) AND period <= \(bind: window.upperBound.description)
+                GROUP BY scope ORDER BY MIN(seq)
+                """
+            ).all().map { try $0.decode(column: "scope", as: String.self) }
+        }
+    }
+
     /// ``appendAudit(district:change:table:key:column:old:new:)`` of many entries, a few hundred a statement.
     func appendAudits(
         district: String, change: Change,

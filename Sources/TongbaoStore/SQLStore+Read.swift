@@ -167,9 +167,9 @@ extension SQLStore {
 
     /// A stored count within the bound new ones are held to (E038). One stored before that bound existed (a
     /// 19-digit 报送数) overflowed every sum of its month and stopped the whole server; it is now an unreadable
-    /// row, named in the log. What loads a window holding it fails (the month's pages and the following months',
-    /// each unit's web form among them) until the cell is saved again. The report API reads its one row unbounded
-    /// (no sums), so that the value can be seen and corrected there.
+    /// row, named in the log. What loads a window holding it fails (the month's pages and the following months')
+    /// until the cell is saved again. The report API and the unit's own web form read its rows unbounded (no
+    /// sums), so that the value can be seen and corrected there; other units' forms read their own rows only.
     static func count(_ r: any SQLRow, _ column: String, table: String, key: String, bounded: Bool) throws -> Int? {
         let v = try r.decode(column: column, as: Int?.self)
         if bounded, let v, v > RowReader.maxCount || v < -RowReader.maxCount {

@@ -83,6 +83,9 @@ public protocol FigureStore: Sendable {
     /// Those of `keys` that have a monthly row (cases.csv).
     func unitMonthsWithCases(district: String, _ keys: Set<UnitMonth>) async throws -> Set<UnitMonth>
     func tongbanScopes(district: String) async throws -> Set<String>
+    /// The 通办 scopes of the rows in `period`'s window (``DistrictData/window(for:)``), in the order they were
+    /// first stored: the rows of a unit's report form.
+    func tongbanScopes(district: String, period: Period) async throws -> [String]
     /// The audit log of a district, oldest first, optionally of one table.
     func auditEntries(district: String, table: String?) async throws -> [AuditEntry]
 }

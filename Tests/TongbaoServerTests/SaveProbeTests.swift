@@ -61,6 +61,20 @@ import TongbaoTestSupport
             #expect(try await b.request(.get, "/api/v1/periods/2021-06/dashboard", headers: admin).status == .ok)
             let form = try await b.request(.get, "/api/v1/reports/C01/2021-07", headers: rep)
             #expect(form.status == .ok && form.text.contains("9223372036854775807"), "\(form.text.prefix(200))")
+            // The web form reads its own unit's rows: another unit's form opens, with its figures and the
+            // district's 通办 scopes; C01's own shows the stored value to be mended.
+            let page = web.browser()
+            #expect(try await page.login("admin", Web.password).status == .found)
+            let other = try await page.get("/report/C02/2021-07")
+            #expect(other.status == .ok, "\(other.text.prefix(300))")
+            let scopes = try await web.store.tongbanScopes(district: "yubei", period: Period(year: 2021, month: 7))
+            #expect(!scopes.isEmpty && scopes.allSatisfy { other.text.contains($0) })
+            let own = try await page.get("/report/C01/2021-07")
+            #expect(own.status == .ok && own.text.contains("9223372036854775807"), "\(own.text.prefix(300))")
+            // The month's bulletin page says its data cannot be read, not that it has none.
+            let bulletin = try await page.get("/bulletin/2021-07")
+            #expect(bulletin.status == .ok && bulletin.text.contains("无法读取"), "\(bulletin.text.prefix(300))")
+            #expect(!bulletin.text.contains("本月尚无数据"))
             let version = try #require(try await Self.version(b, rep))
             let mended = try await Self.put(b, rep, version: version, ["recv_immediate": "12", "recv_promised": "1"])
             #expect(mended.status == .ok, "\(mended.text)")
