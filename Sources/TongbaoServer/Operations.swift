@@ -41,7 +41,8 @@ enum Operations {
             do {
                 pending = try await store.pendingMigrations()
             } catch {
-                return JSON.text("数据库无法访问：\(error)\n", type: "text/plain; charset=utf-8", status: .serviceUnavailable)
+                let why = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+                return JSON.text("数据库无法访问：\(why)\n", type: "text/plain; charset=utf-8", status: .serviceUnavailable)
             }
             guard pending.isEmpty else {
                 return JSON.text(

@@ -71,7 +71,7 @@ public enum WebError: Error, Sendable {
             case .versionConflict, .alreadyPublished, .notPublished, .periodFrozen, .userExists, .tooManyTemplates:
                 return .conflict(e.errorDescription ?? "")
             case .unknownDistrict: return .notFound("该区县的数据")
-            case .connectionLost: return .unavailable(e.errorDescription ?? "")
+            case .connectionLost, .busy, .readOnly: return .unavailable(e.errorDescription ?? "")
             case .cannotOpen, .corruptRow: return nil
             }
         case let e as NIOTooManyBytesError:

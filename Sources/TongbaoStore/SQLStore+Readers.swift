@@ -9,6 +9,8 @@ actor SQLiteReaders {
     private var idle: [SQLiteHandle]
     private var all: [SQLiteHandle]
     private var waiters: [CheckedContinuation<SQLiteHandle, Never>] = []
+    /// The file they read.
+    nonisolated let path: String
 
     /// Opens `count` connections to the file at `path`, each refusing to write (`PRAGMA query_only`).
     static func open(path: String, count: Int) async throws -> SQLiteReaders {
@@ -28,10 +30,11 @@ actor SQLiteReaders {
             for conn in opened { conn.close() }
             throw error
         }
-        return SQLiteReaders(opened)
+        return SQLiteReaders(opened, path: path)
     }
 
-    private init(_ connections: [SQLiteHandle]) {
+    private init(_ connections: [SQLiteHandle], path: String) {
+        self.path = path
         idle = connections
         all = connections
     }

@@ -31,6 +31,8 @@ public final class SQLStore: @unchecked Sendable {
     private let closeReplica: (@Sendable () async throws -> Void)?
     /// SQLite files only: connections for ``reading(_:)``, beside the one writer.
     let readers: SQLiteReaders?
+    /// SQLite files only: the file's path.
+    var sqlitePath: String? { readers?.path }
     /// Each district's directory, rubric and calendar as last read (``directory(district:)``).
     let directoryCache = DirectoryCache()
     private let lock = AsyncLock()
@@ -179,7 +181,12 @@ public final class SQLStore: @unchecked Sendable {
     /// The migrations this release has that the database has not run (empty when current). Answers only when the
     /// database does: a health check.
     public func pendingMigrations() async throws -> [String] {
-        try await serialized {
+        // A file deleted under a running server keeps answering (its open handles), and saves into it are lost.
+        if let path = sqlitePath, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError.cannotOpen(path, "数据库文件已被删除或移走：请停止服务，恢复文件（或备份）后重启")
+        }
+        // On a reader: the health check does not wait behind a save waiting for another process's write lock.
+        return try await reading {
             let done = Set(
                 try await db.raw("SELECT id FROM schema_migrations").all().map {
                     try $0.decode(column: "id", as: String.self)
@@ -389,6 +396,11 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case versionConflict(ReportVersion)
     case connectionLost
     case tooManyTemplates(String)
+    /// SQLite: another process (a `tongbao import` on the same file, say) held the file's write lock past the
+    /// wait.
+    case busy
+    /// SQLite: the file, or its folder, cannot be written.
+    case readOnly
 
     public var errorDescription: String? {
         switch self {
@@ -400,6 +412,9 @@ public enum StoreError: Error, LocalizedError, Equatable {
         case .notPublished(let p): return "\(p) 的通报尚未发布，无需撤回"
         case .periodFrozen(let p): return "\(p) 已发布并冻结，不能修改；如需修改请管理员先撤回发布"
         case .connectionLost: return "与数据库服务器的连接已断开，本次操作未保存任何数据，请稍后重试"
+        case .busy:
+            return "数据库正被另一个程序写入（如命令行导入），等待 30 秒后仍未轮到，本次操作未保存任何数据，请稍后重试"
+        case .readOnly: return "数据库文件或其所在文件夹不可写入（请检查权限和磁盘），本次操作未保存任何数据"
         case .tooManyTemplates(let what):
             return "\(what)，不能再保存（每个区县最多 \(TemplateStoreLimits.names) 个模板，每个模板最多 \(TemplateStoreLimits.versions) 个版本）"
         case .versionConflict(let v):

@@ -90,7 +90,7 @@ final class SQLiteHandle: @unchecked Sendable {
                 db, sql, -1, keep ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0, &statement, nil)
             guard code == SQLITE_OK, let prepared = statement else {
                 sqlite_nio_sqlite3_finalize(statement)
-                throw SQLiteHandleError(code: code, message: Self.message(db))
+                throw Self.error(code, db)
             }
             if keep {
                 if cache.count >= Self.cachedStatements {
@@ -142,7 +142,7 @@ final class SQLiteHandle: @unchecked Sendable {
         while true {
             let code = sqlite_nio_sqlite3_step(statement)
             if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else { throw SQLiteHandleError(code: code, message: Self.message(db)) }
+            guard code == SQLITE_ROW else { throw Self.error(code, db) }
             let names = columns ?? Columns(statement)
             columns = names
             var values: [SQLiteData] = []
@@ -154,6 +154,16 @@ final class SQLiteHandle: @unchecked Sendable {
         guard now - lastYield >= Self.yieldEvery else { return false }
         lastYield = now
         return true
+    }
+
+    /// A failed step: waiting for another process's write lock past `busy_timeout`, and a file that cannot be
+    /// written, are the store's own errors (a Chinese message, 503 on the web); anything else is SQLite's.
+    private static func error(_ code: Int32, _ db: OpaquePointer) -> any Error {
+        switch code & 0xff {
+        case SQLITE_BUSY, SQLITE_LOCKED: return StoreError.busy
+        case SQLITE_READONLY: return StoreError.readOnly
+        default: return SQLiteHandleError(code: code, message: message(db))
+        }
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
