@@ -46,8 +46,9 @@ struct AccountsController {
             }
             let units = try await store.units(district: admin.district)
             var error: String?
-            if name.isEmpty || name.count > 64 {
-                error = "用户名不能为空，且不超过 64 个字符"
+            if !Account.isValidName(name) {
+                // As `tongbao user add` refuses them (docs/security.md): such a name could never sign in.
+                error = "用户名不能为空、不超过 64 个字符、不含控制字符"
             } else if let problem = Account.passwordProblem(form["password"] ?? "", name: name) {
                 error = problem
             } else if role == .reporter && !units.contains(where: { $0.code == unit }) {
