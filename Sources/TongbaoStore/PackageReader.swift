@@ -175,6 +175,9 @@ public struct ImportFailed: Error, LocalizedError {
     /// The error past ``listed`` at which reading stopped (ingest reads no further): the file has at least that
     /// many errors, not exactly; its file and line say where it stopped.
     public var stoppedAt: Issue?
+    /// Refused by `tongbao ingest` without `--skip-bad`: the input is called an export, and the message says
+    /// how to set its rows in error aside.
+    public var ingestWithoutSkipBad = false
     public init(_ issues: [Issue], stoppedAt: Issue? = nil) {
         self.issues = issues
         self.stoppedAt = stoppedAt
@@ -192,13 +195,18 @@ public struct ImportFailed: Error, LocalizedError {
                 "至少有 \(issues.errorCount) 处错误（读到 \(place)第 \(line) 行时已超过 \(Self.listed) 处，其后未再检查），未导入任何数据："
             ]
         } else {
-            lines = ["数据包有 \(issues.errorCount) 处错误，未导入任何数据："]
+            lines = ["\(ingestWithoutSkipBad ? "导出文件" : "数据包")有 \(issues.errorCount) 处错误，未导入任何数据："]
         }
         lines += errors.prefix(Self.listed).map { "  " + $0.description }
+        let skipBad = "加 --skip-bad 文件名，把出错的行连同原因另存到该文件，导入其余的行"
         if stoppedAt?.line != nil {
-            lines.append("  ……请先改正以上错误；或加 --skip-bad 文件名，把出错的行另存到该文件，导入其余的行")
+            lines.append("  ……请先改正以上错误；或" + skipBad)
         } else if errors.count > Self.listed {
             lines.append("  ……另有 \(errors.count - Self.listed) 处错误未列出（请先改正以上错误）")
+        }
+        // Only errors of rows can be set aside (a missing column or a published month cannot).
+        if stoppedAt == nil, ingestWithoutSkipBad, errors.contains(where: { $0.line != nil }) {
+            lines.append("  请改正以上错误后重新导入；或" + skipBad)
         }
         return lines.joined(separator: "\n")
     }

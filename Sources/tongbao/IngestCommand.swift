@@ -28,7 +28,12 @@ struct IngestCommand: AsyncParsableCommand {
             ingester.skipBad = skipBad.map { URL(fileURLWithPath: $0) }
             ingester.profile = try profile.map(ExportProfiles.load)
             ingester.progress = { p in bar.show(p) }
-            return try await ingester.run(files)
+            do {
+                return try await ingester.run(files)
+            } catch var failed as ImportFailed {
+                failed.ingestWithoutSkipBad = skipBad == nil
+                throw failed
+            }
         }
         bar.done()
         let seconds = Date().timeIntervalSince(start)

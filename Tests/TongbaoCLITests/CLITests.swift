@@ -188,6 +188,31 @@ extension CLITests {
         #expect(b.status == 0 && b.stdout.contains("按时办结率"), "\(b.stderr)")
     }
 
+    /// A few rows in error refuse the export, saying it is an export (not a package) and how to set them aside.
+    @Test func anExportWithAFewBadRowsNamesThemAndTheWayToSetThemAside() throws {
+        let dir = try Fixtures.tempDir()
+        let db = dir.appendingPathComponent("i.sqlite").path
+        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"]).status == 0)
+        let export = dir.appendingPathComponent("aug.csv").path
+        #expect(try CLI.run(["gen-cases", "--rows", "50", "--from", "2021-08-01", "--out", export]).status == 0)
+        var lines = try String(contentsOfFile: export, encoding: .utf8).split(separator: "\n").map(String.init)
+        // Two rows whose 受理时间 is no time.
+        for i in [3, 7] {
+            var fields = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let header = lines[0].split(separator: ",").map(String.init)
+            fields[try #require(header.firstIndex(of: "received_at"))] = "昨天"
+            lines[i] = fields.joined(separator: ",")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: export, atomically: true, encoding: .utf8)
+        let refused = try CLI.run(["ingest", export, "--db", db, "--district", "yubei"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("导出文件有 2 处错误，未导入任何数据"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--skip-bad"), "\(refused.stderr)")
+        let rejected = dir.appendingPathComponent("rejected.csv").path
+        let skipped = try CLI.run(["ingest", export, "--db", db, "--district", "yubei", "--skip-bad", rejected])
+        #expect(skipped.status == 0 && skipped.stdout.contains("跳过有错误的行 2 行"), "\(skipped.stderr)")
+    }
+
     @Test func theOnlyDistrictIsUsedWithoutDistrictAndSeveralAreListed() throws {
         let db = try Fixtures.tempDir().appendingPathComponent("d.sqlite").path
         let missing = try CLI.run(["bulletin", "--db", db, "--period", "2021-07"])
