@@ -10,8 +10,9 @@ struct Workbench: Sendable {
     let config: ServerConfig
     /// PDFs are printed by Chromium, a few at a time (``ServerConfig/pdfRenderers``).
     let pdfGate: RenderGate
-    /// Uploaded files are read and imported two at a time (each may hold its package in memory), 16 waiting.
-    let uploadGate = RenderGate(width: 2, queue: 16, busy: "同时上传的文件过多，请稍后重试")
+    /// Uploaded files are read and imported one at a time (each may hold its package in memory, and reading one
+    /// keeps a core busy for seconds: two at once on two cores left every other page waiting), 16 waiting.
+    let uploadGate = RenderGate(width: 1, queue: 16, busy: "同时上传的文件过多，请稍后重试")
 
     init(store: any Store, config: ServerConfig) {
         self.store = store
