@@ -72,7 +72,9 @@ public enum WebError: Error, Sendable {
                 return .conflict(e.errorDescription ?? "")
             case .unknownDistrict: return .notFound("该区县的数据")
             case .connectionLost, .busy, .readOnly: return .unavailable(e.errorDescription ?? "")
-            case .cannotOpen, .corruptRow: return nil
+            // A database that cannot be opened (an SQLite file deleted under the server) is the server's state.
+            case .cannotOpen: return .unavailable(e.errorDescription ?? "")
+            case .corruptRow: return nil
             }
         case let e as NIOTooManyBytesError:
             // A form or JSON body past the limit it is read to.

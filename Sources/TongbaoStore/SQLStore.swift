@@ -178,13 +178,18 @@ public final class SQLStore: @unchecked Sendable {
         }
     }
 
+    /// An SQLite file deleted or moved under a running store still answers through its open handles, and what is
+    /// written into it is lost when the store closes: health checks and write transactions refuse instead.
+    func checkFileIsThere() throws {
+        if let path = sqlitePath, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError.cannotOpen(path, "数据库文件已被删除或移走，未保存任何数据：请停止服务，恢复文件（或备份）后重启")
+        }
+    }
+
     /// The migrations this release has that the database has not run (empty when current). Answers only when the
     /// database does: a health check.
     public func pendingMigrations() async throws -> [String] {
-        // A file deleted under a running server keeps answering (its open handles), and saves into it are lost.
-        if let path = sqlitePath, !FileManager.default.fileExists(atPath: path) {
-            throw StoreError.cannotOpen(path, "数据库文件已被删除或移走：请停止服务，恢复文件（或备份）后重启")
-        }
+        try checkFileIsThere()
         // On a reader: the health check does not wait behind a save waiting for another process's write lock.
         return try await reading {
             let done = Set(
@@ -266,6 +271,7 @@ public final class SQLStore: @unchecked Sendable {
             }
         }
         return try await serialized {
+            try checkFileIsThere()
             try await raw("BEGIN IMMEDIATE")
             do {
                 let result = try await Self.$inTransaction.withValue(me) { try await body() }

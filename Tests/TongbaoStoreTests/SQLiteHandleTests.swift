@@ -53,7 +53,8 @@ import TongbaoTestSupport
         try await other.shutdown()
     }
 
-    /// A file deleted under a running store: the health check says so instead of "ok" while saves go nowhere.
+    /// A file deleted under a running store: the health check says so instead of "ok", and saves, which would go
+    /// nowhere, are refused.
     @Test func aDeletedFileFailsTheHealthCheck() async throws {
         let path = try Fixtures.tempDir().appendingPathComponent("d.sqlite").path
         try await SQLStore.with(path) { store in
@@ -61,6 +62,8 @@ import TongbaoTestSupport
             try FileManager.default.removeItem(atPath: path)
             let error = await #expect(throws: StoreError.self) { try await store.pendingMigrations() }
             #expect(error?.errorDescription?.contains("已被删除") == true)
+            // A save into it would be lost: write transactions are refused too.
+            await #expect(throws: StoreError.self) { try await store.transaction { try await store.raw("SELECT 1") } }
         }
     }
 }
