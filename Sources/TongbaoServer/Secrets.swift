@@ -13,8 +13,8 @@ public enum Secrets {
     public static func verify(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
 
     /// The threads of a server's bcrypt, as HummingbirdBcrypt advises: a check takes tens of milliseconds, and run
-    /// in a handler it would hold a thread that answers other requests (with `serve`, an event loop). Not NIO's
-    /// shared pool: SQLite's statements run there, and logins would queue saves behind them.
+    /// in a handler it would hold one of the few threads that answer every other request and run their SQLite
+    /// statements (Swift's concurrency pool, one thread per core), so logins would queue saves behind them.
     static let bcryptThreads: NIOThreadPool = {
         let pool = NIOThreadPool(numberOfThreads: System.coreCount)
         pool.start()

@@ -71,9 +71,9 @@ public enum WebError: Error, Sendable {
             case .versionConflict, .alreadyPublished, .notPublished, .periodFrozen, .userExists, .tooManyTemplates:
                 return .conflict(e.errorDescription ?? "")
             case .unknownDistrict: return .notFound("该区县的数据")
-            case .connectionLost, .busy, .readOnly: return .unavailable(e.errorDescription ?? "")
-            // A database that cannot be opened (an SQLite file deleted under the server) is the server's state.
-            case .cannotOpen: return .unavailable(e.errorDescription ?? "")
+            // The database's state, not the request's: lost, locked by another program, not writable, or not
+            // there (an SQLite file deleted under the server).
+            case .connectionLost, .busy, .readOnly, .cannotOpen: return .unavailable(e.errorDescription ?? "")
             case .corruptRow: return nil
             }
         case let e as NIOTooManyBytesError:

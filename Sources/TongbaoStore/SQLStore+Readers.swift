@@ -14,8 +14,7 @@ actor SQLiteReaders {
 
     /// Opens `count` connections to the file at `path`, each refusing to write (`PRAGMA query_only`).
     static func open(path: String, count: Int) async throws -> SQLiteReaders {
-        var logger = Logger(label: "tongbao.sqlite.read")
-        logger.logLevel = .warning
+        let logger = SQLStore.readerLogger
         var opened: [SQLiteHandle] = []
         do {
             for _ in 0..<count {

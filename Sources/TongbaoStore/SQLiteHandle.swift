@@ -31,14 +31,12 @@ final class SQLiteHandle: @unchecked Sendable {
     private var cache: [String: OpaquePointer] = [:]
     private var lastYield = ContinuousClock.now
     private let lock = NSLock()
-    let path: String
 
     /// `sqlite3_initialize` once, before the first open (SQLiteNIO does the same under its own lock).
     private static let initialized: Bool = sqlite_nio_sqlite3_initialize() == SQLITE_OK
 
     /// Opens (creating when absent) the database at `path`, or a private in-memory one for `":memory:"`.
     init(path: String) throws {
-        self.path = path
         _ = Self.initialized
         let flags =
             SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI
@@ -84,27 +82,12 @@ final class SQLiteHandle: @unchecked Sendable {
         defer { lock.unlock() }
         guard let db = raw else { throw SQLiteHandleError(code: SQLITE_MISUSE, message: "连接已关闭") }
         let keep = sql.utf8.count <= Self.cachedLength
-        var statement = keep ? cache[sql] : nil
-        if statement == nil {
-            let code = sqlite_nio_sqlite3_prepare_v3(
-                db, sql, -1, keep ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0, &statement, nil)
-            guard code == SQLITE_OK, let prepared = statement else {
-                sqlite_nio_sqlite3_finalize(statement)
-                throw Self.error(code, db)
-            }
-            if keep {
-                if cache.count >= Self.cachedStatements {
-                    for s in cache.values { sqlite_nio_sqlite3_finalize(s) }
-                    cache = [:]
-                }
-                cache[sql] = prepared
-            }
-        }
-        guard let statement else { throw SQLiteHandleError(code: SQLITE_MISUSE, message: "语句为空") }
+        let statement = try statement(sql, keep: keep, db: db)
         defer {
             // Not `sqlite3_clear_bindings`: since SQLite 3.5x it marks a statement whose plan looked at a bound
             // value for re-preparing, which undid the cache (measured: every reused statement was prepared again).
-            // Every parameter is bound anew on each use (the count is checked before binding), so no value outlives its statement.
+            // Every parameter is bound anew on each use (the count is checked before binding), so no value
+            // outlives its statement.
             if keep {
                 sqlite_nio_sqlite3_reset(statement)
             } else {
@@ -164,6 +147,28 @@ final class SQLiteHandle: @unchecked Sendable {
         case SQLITE_READONLY: return StoreError.readOnly
         default: return SQLiteHandleError(code: code, message: message(db))
         }
+    }
+
+    /// `sql` prepared: the kept statement when there is one, else a new one (kept when `keep`).
+    private func statement(_ sql: String, keep: Bool, db: OpaquePointer) throws -> OpaquePointer {
+        if keep, let kept = cache[sql] { return kept }
+        var statement: OpaquePointer?
+        let code = sqlite_nio_sqlite3_prepare_v3(
+            db, sql, -1, keep ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0, &statement, nil)
+        guard code == SQLITE_OK else {
+            sqlite_nio_sqlite3_finalize(statement)
+            throw Self.error(code, db)
+        }
+        // SQLite prepares nothing, and says OK, for text without a statement (blank, or only a comment).
+        guard let statement else { throw SQLiteHandleError(code: SQLITE_MISUSE, message: "语句为空") }
+        if keep {
+            if cache.count >= Self.cachedStatements {
+                for s in cache.values { sqlite_nio_sqlite3_finalize(s) }
+                cache = [:]
+            }
+            cache[sql] = statement
+        }
+        return statement
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

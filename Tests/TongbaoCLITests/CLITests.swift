@@ -160,12 +160,18 @@ extension CLITests {
         #expect(i.stdout.contains("办件明细 5000 行"))
     }
 
-    @Test func ingestThenListOverdueAndUnfavourableCases() throws {
+    /// A database with the sample imported (district yubei), and a generated export of August 2021 beside it.
+    static func sampleAndAugustExport(rows: Int) throws -> (dir: URL, db: String, export: String) {
         let dir = try Fixtures.tempDir()
         let db = dir.appendingPathComponent("i.sqlite").path
         #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"]).status == 0)
         let export = dir.appendingPathComponent("aug.csv").path
-        #expect(try CLI.run(["gen-cases", "--rows", "20000", "--from", "2021-08-01", "--out", export]).status == 0)
+        #expect(try CLI.run(["gen-cases", "--rows", "\(rows)", "--from", "2021-08-01", "--out", export]).status == 0)
+        return (dir, db, export)
+    }
+
+    @Test func ingestThenListOverdueAndUnfavourableCases() throws {
+        let (dir, db, export) = try Self.sampleAndAugustExport(rows: 20000)
 
         let i = try CLI.run(["ingest", export, "--db", db, "--district", "yubei"])
         #expect(i.status == 0, "\(i.stderr)")
@@ -190,11 +196,7 @@ extension CLITests {
 
     /// A few rows in error refuse the export, saying it is an export (not a package) and how to set them aside.
     @Test func anExportWithAFewBadRowsNamesThemAndTheWayToSetThemAside() throws {
-        let dir = try Fixtures.tempDir()
-        let db = dir.appendingPathComponent("i.sqlite").path
-        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"]).status == 0)
-        let export = dir.appendingPathComponent("aug.csv").path
-        #expect(try CLI.run(["gen-cases", "--rows", "50", "--from", "2021-08-01", "--out", export]).status == 0)
+        let (dir, db, export) = try Self.sampleAndAugustExport(rows: 50)
         var lines = try String(contentsOfFile: export, encoding: .utf8).split(separator: "\n").map(String.init)
         // Two rows whose 受理时间 is no time.
         for i in [3, 7] {
