@@ -106,14 +106,16 @@ extension CasePartition {
     /// Merges blocks of incoming records into a stored partition (both in ``block(_:count:)`` form). A case id seen
     /// again keeps its later state. Returns the new partition, its case count, what the change adds to the
     /// monthly totals, how many cases were added or updated and how many incoming records changed nothing, and how
-    /// many incoming records name a case already held under another unit (whichever state wins).
+    /// many incoming records name a case already held under another unit (whichever state wins). The ids in
+    /// `drop` are kept under another day (``CaseRelocation``): their stored records leave the partition (and its
+    /// totals; counted as `removed`) and their incoming ones change nothing here.
     public static func merge(
         stored: [UInt8]?, incoming: [[UInt8]], calendar: WorkCalendar = .china,
-        satisfied: Set<Int> = CaseRecord.defaultSatisfied
+        satisfied: Set<Int> = CaseRecord.defaultSatisfied, drop: Set<String> = []
     ) throws(Corrupt)
         -> (
             partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int,
-            crossUnit: Int
+            crossUnit: Int, removed: Int
         )
     {
         // One buffer holding every record, so a view is a range into it.
@@ -134,9 +136,18 @@ extension CasePartition {
             var table = IDTable(capacity: views.count)
             var winners: [Int] = []  // index into views, per distinct case, in order of first appearance
             var totals = PartitionTotals(calendar: calendar, satisfied: satisfied)
-            var (added, updated, unchanged, crossUnit) = (0, 0, 0, 0)
+            var (added, updated, unchanged, crossUnit, removed) = (0, 0, 0, 0, 0)
             for (v, view) in views.enumerated() {
                 let id = UnsafeBufferPointer(rebasing: b[view.id])
+                if !drop.isEmpty, drop.contains(String(decoding: id, as: UTF8.self)) {
+                    if v < storedCount {
+                        totals.add(view, in: b, sign: -1)
+                        removed += 1
+                    } else {
+                        unchanged += 1
+                    }
+                    continue
+                }
                 if let w = table.find(id, in: b, views: views, winners: winners) {
                     let current = views[winners[w]]
                     if v >= storedCount && !b[view.unit].elementsEqual(b[current.unit]) { crossUnit += 1 }
@@ -164,7 +175,7 @@ extension CasePartition {
             for w in winners { append(views[w], from: b, to: &records) }
             return (
                 block(records, count: winners.count), winners.count, totals.totals(), added, updated, unchanged,
-                crossUnit
+                crossUnit, removed
             )
         }
     }

@@ -31,10 +31,12 @@ public struct IngestProgress: Sendable {
 ///
 /// Phase 1 streams each file: every row is read and checked, and good rows are spilled to temporary files, one
 /// per day received, so memory does not grow with the file. A bad row fails the whole ingest before anything is
-/// written, unless `skipBad` names a file for rejected rows. Phase 2, in one transaction, merges each touched
-/// day's partition with what is stored (a case is keyed by its id; the later state wins, whatever the order of
-/// the exports), and moves the monthly totals by the difference. Ingesting one more day touches the partitions of
-/// that day's cases only.
+/// written, unless `skipBad` names a file for rejected rows. Phase 2, in one transaction, first finds the cases
+/// arriving under another received day than the one they are held under (`CaseIngester+Index.swift`), then merges
+/// each touched day's partition with what is stored (a case is keyed by its id; the later state wins, whatever the
+/// order of the exports), and moves the monthly totals by the difference. Ingesting one more day touches the
+/// partitions of that day's cases only (and the case index). Reading the files is `CaseIngester+Source.swift`;
+/// holding good rows until the merge, `CaseIngester+Spill.swift`.
 public struct CaseIngester: Sendable {
     public let store: SQLStore
     public let district: String
@@ -44,6 +46,8 @@ public struct CaseIngester: Sendable {
     public var progress: (@Sendable (IngestProgress) -> Void)?
     /// Cases held in memory before they are spilled to disk.
     public var spillEvery = 200_000
+    /// Cases arriving under another received day than the one they are held under, at most, in one ingest.
+    public var maxMoves = CaseRelocation.limit
     /// How the platform's export names its columns and codes; nil reads Tongbao's own names and synonyms.
     public var profile: ExportProfile?
     /// A reporter's import: the only unit whose figures it may change. A case id already stored under another
@@ -240,6 +244,8 @@ public struct CaseIngester: Sendable {
                 let held = part.days[day]!
                 try spill.add(held.records, count: held.count, day: day, every: spillEvery)
             }
+            spill.index.add(part.index)
+            try spill.index.flushIfFull()
             for (issue, row) in part.failures {
                 if let rejected {
                     report.skipped += 1
@@ -259,6 +265,8 @@ public struct CaseIngester: Sendable {
     struct Part: Sendable {
         var days: [Int: (records: [UInt8], count: Int)] = [:]
         var order: [Int] = []
+        /// Each row's (case id hash, day), for ``CaseIndex``.
+        var index: [CaseIndex.Entry] = []
         var rows = 0
         var failures: [(Issue, String)] = []
         var lastLine = 0
@@ -286,6 +294,7 @@ public struct CaseIngester: Sendable {
                 }
                 days[day]!.records += record
                 days[day]!.count += 1
+                index.append(CaseIndex.Entry(hash: record.withUnsafeBufferPointer(CaseIndex.hash(record:)), day: day))
             case .failure(let issue):
                 failures.append((issue, String(decoding: line, as: UTF8.self)))
             }
@@ -386,41 +395,51 @@ public struct CaseIngester: Sendable {
         var delta = CaseTotals()
         var done = 0
         typealias Merged = (
-            partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int, crossUnit: Int
+            partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int, crossUnit: Int,
+            removed: Int
         )
-        var crossUnit = 0
+        // Cases arriving under another received day than the one they are held under: which day keeps each.
+        let moves = try await relocate(spill)
+        var crossUnit = moves.crossUnit
         // A day's buckets are read in one statement, merged on another core while the day before is written, and
         // written in one statement: the cost per partition is the merge alone, not three statements and a task.
         var pending: (day: Int, task: Task<[(bucket: Int, merged: Merged)], Error>)? = nil
         var touchedDays: Set<Int> = []
         func write(_ day: Int, _ merged: [(bucket: Int, merged: Merged)]) async throws {
             var changed: [(bucket: Int, count: Int, bytes: [UInt8])] = []
+            var emptied: [Int] = []
             for (bucket, m) in merged {
                 crossUnit += m.crossUnit
                 report.unchanged += m.unchanged
                 report.added += m.added
                 report.updated += m.updated
                 done += m.added + m.updated + m.unchanged
-                guard m.added + m.updated > 0 else { continue }
+                guard m.added + m.updated + m.removed > 0 else { continue }
                 delta.add(m.delta)
-                changed.append((bucket, m.count, m.partition))
+                if m.count == 0 { emptied.append(bucket) } else { changed.append((bucket, m.count, m.partition)) }
             }
             progress?(IngestProgress(phase: "合并", bytes: done, totalBytes: report.rows, rows: done))
-            guard !changed.isEmpty else { return }
+            guard !changed.isEmpty || !emptied.isEmpty else { return }
             touchedDays.insert(day)
             try await store.writeCasePartitions(district: district, day: day, changed)
+            try await store.deleteCasePartitions(district: district, day: day, buckets: emptied)
         }
         // Days with nothing stored yet (a first ingest, a new day) are not read at all.
         var storedDays: Set<Int> = []
         if let lo = spill.days.min(), let hi = spill.days.max() {
             storedDays = Set(try await store.casePartitionDays(district: district, in: lo...hi))
         }
-        for day in spill.days {
+        for day in Set(spill.days).union(moves.drop.keys).sorted() {
             let buckets: [(records: [UInt8], count: Int)]
             do { buckets = try CasePartition.split(try spill.blocks(day)) } catch {
                 throw StoreError.corruptRow(table: "case_partitions", key: "\(district) \(day)")
             }
-            let stored = storedDays.contains(day) ? try await store.casePartitions(district: district, day: day) : [:]
+            let stored =
+                storedDays.contains(day) || moves.drop[day] != nil
+                ? try await store.casePartitions(district: district, day: day) : [:]
+            let drop = Dictionary(grouping: moves.drop[day] ?? []) { id in
+                Array(id.utf8).withUnsafeBufferPointer(CasePartition.bucket)
+            }
             // Bounded across ingests too: a day is merged in memory with what is stored of it. (Twice the limit of
             // one file's day, so that a full day's export can be ingested again.)
             let dayBytes = stored.values.reduce(0) { $0 + $1.count } + buckets.reduce(0) { $0 + $1.records.count }
@@ -435,14 +454,15 @@ public struct CaseIngester: Sendable {
             let district = self.district
             let task = Task.detached { () throws -> [(bucket: Int, merged: Merged)] in
                 var out: [(bucket: Int, merged: Merged)] = []
-                for (bucket, incoming) in buckets.enumerated() where incoming.count > 0 {
+                for (bucket, incoming) in buckets.enumerated() where incoming.count > 0 || drop[bucket] != nil {
                     let block = CasePartition.block(incoming.records, count: incoming.count)
                     do {
                         out.append(
                             (
                                 bucket,
                                 try CasePartition.merge(
-                                    stored: stored[bucket], incoming: [block], calendar: calendar, satisfied: satisfied)
+                                    stored: stored[bucket], incoming: [block], calendar: calendar, satisfied: satisfied,
+                                    drop: Set(drop[bucket] ?? []))
                             ))
                     } catch {
                         throw StoreError.corruptRow(table: "case_partitions", key: "\(district) \(day)/\(bucket)")
@@ -454,6 +474,10 @@ public struct CaseIngester: Sendable {
             pending = (day, task)
         }
         if let p = pending { try await write(p.day, try await p.task.value) }
+        if !moves.hashes.isEmpty { try await settleIndex(moves) }
+        // A case moved from one day to another is an update, not an addition.
+        report.added -= moves.moved
+        report.updated += moves.moved
         report.days = touchedDays.count
         let keys = Set(delta.figures.filter { !$0.value.isZero }.keys).union(delta.days.keys).union(delta.scopes.keys)
         // The other unit is not named: a reporter would learn which unit any case number belongs to. A record of a
@@ -508,196 +532,5 @@ public struct CaseIngester: Sendable {
             }
         }
         try await store.appendAudits(district: district, change: change, entries)
-    }
-}
-
-/// Good rows waiting for phase 2, in record form by day received: held in memory, and appended to one
-/// temporary file per day when too many are held, so memory does not grow with the export.
-final class Spill: @unchecked Sendable {
-    /// The record bytes one receive day may hold: a day is merged in memory, so this bounds the merge's memory.
-    /// A district's busiest day is some tens of thousands of cases (a few MB); 32 MB is several hundred thousand.
-    static let maxDayBytes = 32 << 20
-    let dir: URL
-    private var buffers: [Int: (records: [UInt8], count: Int)] = [:]
-    private var dayBytes: [Int: Int] = [:]
-    private var held = 0
-    private var heldBytes = 0
-    /// Record bytes held in memory before they go to the day files, whatever the rows' count.
-    static let maxHeldBytes = 64 << 20
-    private(set) var days: [Int] = []
-    private var known: Set<Int> = []
-
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("tongbao-ingest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    func add(_ records: [UInt8], count: Int, day: Int, every: Int) throws {
-        dayBytes[day, default: 0] += records.count
-        if dayBytes[day]! > Self.maxDayBytes {
-            throw ImportFailed([
-                Issue(
-                    .unreadablePackage,
-                    value: "受理日 \(CaseState.day(number: day)) 的办件超过 \(Self.maxDayBytes >> 20) MB（数十万件），超出一天的上限；"
-                        + "请检查导出是否把同一批办件重复了多次，或是否多个区县的导出混在一起")
-            ])
-        }
-        if known.insert(day).inserted { days.append(day) }
-        buffers[day, default: ([], 0)].records += records
-        buffers[day]!.count += count
-        held += count
-        heldBytes += records.count
-        if held >= every || heldBytes >= Self.maxHeldBytes { try flush() }
-    }
-
-    /// Appends every held day's records to its file as one length-prefixed block.
-    func flush() throws {
-        for (day, held) in buffers where held.count > 0 {
-            let url = file(day)
-            if !FileManager.default.fileExists(atPath: url.path) {
-                _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-            }
-            let handle = try FileHandle(forWritingTo: url)
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            let block = CasePartition.block(held.records, count: held.count)
-            var length = UInt32(block.count).littleEndian
-            try handle.write(contentsOf: Data(bytes: &length, count: 4) + Data(block))
-        }
-        buffers.removeAll(keepingCapacity: true)
-        held = 0
-        heldBytes = 0
-        days.sort()
-    }
-
-    /// The blocks spilled for `day`, each in ``CasePartition`` form.
-    func blocks(_ day: Int) throws -> [[UInt8]] {
-        guard let data = FileManager.default.contents(atPath: file(day).path) else { return [] }
-        let bytes = [UInt8](data)
-        var out: [[UInt8]] = []
-        var i = 0
-        while i + 4 <= bytes.count {
-            let n = Int(
-                UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
-            i += 4
-            guard i + n <= bytes.count else { throw CasePartition.Corrupt() }
-            out.append(Array(bytes[i..<(i + n)]))
-            i += n
-        }
-        return out
-    }
-
-    func file(_ day: Int) -> URL { dir.appendingPathComponent("\(day).bin") }
-    func remove() { try? FileManager.default.removeItem(at: dir) }
-}
-
-/// Splits a byte stream into runs of whole lines; a line break inside a quoted field does not end a line.
-struct LineSplitter {
-    /// The longest line held while its end is looked for (a case record is well under 1 KB).
-    static let maxLine = 1 << 20
-    /// The longest record read: longer lines are refused as rows (E012), so that no field can fill the store.
-    static let maxRecord = 16 << 10
-    private var pending: [UInt8] = []
-    private var quoted = false
-
-    /// Bytes of the line not yet ended.
-    var pendingBytes: Int { pending.count }
-
-    /// The complete lines available after `chunk` (ending with LF); the partial line stays pending.
-    mutating func feed(_ chunk: [UInt8]) -> [UInt8] {
-        let scanFrom = pending.count
-        pending += chunk
-        let cut: Int? = pending.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress, b.count > 0 else { return nil }
-            if !quoted, memchr(base + scanFrom, 0x22, b.count - scanFrom) == nil {
-                // No quote in the new bytes: the last line break ends the complete lines.
-                var i = b.count - 1
-                while i >= scanFrom - 1, i >= 0 {
-                    if b[i] == 0x0A { return i }
-                    i -= 1
-                }
-                return nil
-            }
-            var last: Int? = nil
-            for i in scanFrom..<b.count {
-                if b[i] == 0x22 { quoted.toggle() } else if b[i] == 0x0A && !quoted { last = i }
-            }
-            return last
-        }
-        guard let cut else { return [] }
-        let out = Array(pending[...cut])
-        pending.removeFirst(cut + 1)
-        return out
-    }
-
-    var rest: [UInt8] { pending }
-}
-
-/// A file's bytes in chunks; `.gz` is inflated as it is read (`Gunzip`, in this process), a chunk at a time.
-struct ByteSource {
-    let handle: FileHandle
-    let gunzip: Gunzip?
-    static let chunk = 4 << 20
-
-    init(path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ImportFailed([Issue(.unreadablePackage, file: path, value: "文件不存在")])
-        }
-        handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-        gunzip = path.lowercased().hasSuffix(".gz") ? try Gunzip() : nil
-    }
-
-    mutating func next(_ name: String) throws -> [UInt8]? {
-        guard let gunzip else {
-            guard let data = try handle.read(upToCount: Self.chunk), !data.isEmpty else { return nil }
-            return [UInt8](data)
-        }
-        var out: [UInt8] = []
-        do {
-            while out.count < Self.chunk {
-                if gunzip.needsInput {
-                    guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { break }
-                    gunzip.feed([UInt8](data))
-                }
-                out += try gunzip.read(limit: Self.chunk - out.count)
-            }
-        } catch let failure as Gunzip.Failure {
-            throw Self.damaged(name, failure)
-        }
-        return out.isEmpty ? nil : out
-    }
-
-    var isGzip: Bool { gunzip != nil }
-
-    /// After a failure while reading a .gz: reads on towards its end (discarding what it inflates, at most 256 MB
-    /// of it: a bomb is not inflated whole for this) and returns the damage found, if any.
-    mutating func damage(_ name: String) -> ImportFailed? {
-        do {
-            var drained = 0
-            while let chunk = try next(name) {
-                drained += chunk.count
-                if drained > 256 << 20 { return nil }
-            }
-            try finish(name)
-            return nil
-        } catch let failure as ImportFailed {
-            return failure
-        } catch {
-            return nil
-        }
-    }
-
-    /// Closes the file; a .gz that ends inside its data (a damaged or cut-off file) is an error, not a short file.
-    func finish(_ name: String) throws {
-        try? handle.close()
-        do { try gunzip?.finish() } catch { throw Self.damaged(name, error) }
-    }
-
-    static func damaged(_ name: String, _ failure: Gunzip.Failure) -> ImportFailed {
-        ImportFailed([
-            Issue(
-                .unreadablePackage, file: name,
-                value: failure == .truncated ? "gzip 文件不完整（在数据中途结束），请重新导出或重新复制" : "gzip 文件损坏，请重新导出")
-        ])
     }
 }

@@ -56,6 +56,9 @@ struct CopySpec: Sendable {
                 columns: text(["district"]) + [("part", true), ("cases", true), ("data", false)],
                 pageKey: "part", bytes: ["data"]),
             CopySpec(
+                table: "case_index", columns: text(["district"]) + [("slot", true), ("data", false)],
+                pageKey: "slot", bytes: ["data"]),
+            CopySpec(
                 table: "case_totals",
                 columns: text(["district", "period", "unit"])
                     + [

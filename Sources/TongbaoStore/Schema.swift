@@ -255,5 +255,17 @@ enum Schema {
             "013_directory_stamp",
             ["ALTER TABLE districts ADD COLUMN directory_stamp INTEGER NOT NULL DEFAULT 0"]
         ),
+        (
+            // Which day's partition holds each ingested case (`CaseIndex`), so that a case arriving with another
+            // received date is moved, not held twice. Districts ingested before build it at their next ingest.
+            "014_case_index",
+            [
+                """
+                CREATE TABLE case_index (
+                    district TEXT NOT NULL REFERENCES districts(code), slot INTEGER NOT NULL, data BYTEA NOT NULL,
+                    PRIMARY KEY (district, slot))
+                """
+            ]
+        ),
     ]
 }
