@@ -67,8 +67,11 @@ struct IssueView: Sendable, Codable {
     }
 
     static func list(_ error: WebError) -> [IssueView] {
-        if case .invalid(let issues) = error { return issues.prefix(ImportFailed.listed).map(IssueView.init) }
-        return []
+        switch error {
+        case .invalid(let issues): return issues.prefix(ImportFailed.listed).map(IssueView.init)
+        case .frozen(let issue): return [IssueView(issue)]
+        default: return []
+        }
     }
 }
 

@@ -90,6 +90,7 @@ struct ErrorMiddleware: RouterMiddleware {
             response = try views.page("error", page, status: status)
         }
         if case .tooManyAttempts(let s) = error { response.headers[.retryAfter] = String(s) }
+        if case .unavailable(_, let s?) = error { response.headers[.retryAfter] = String(s) }
         return response
     }
 

@@ -21,7 +21,7 @@ actor RenderGate {
     func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         if running >= width {
             guard waiting.count < queue else {
-                throw WebError.unavailable(busy)
+                throw WebError.unavailable(busy, retryAfter: 5)
             }
             await withCheckedContinuation { waiting.append($0) }
         } else {

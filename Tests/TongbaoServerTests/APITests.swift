@@ -148,6 +148,9 @@ struct APITests {
             #expect(try Self.json(publish.text)["issue"] as? Int == 7)
             let frozen = try await b.request(.post, "/api/v1/packages?name=cases.csv", body: csv, headers: csvHeaders)
             #expect(frozen.status == .conflict)
+            // The refusal names its issue, as the README's list of codes says.
+            let codes = (try Self.json(frozen.text)["issues"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+            #expect(codes == ["E020"], "\(frozen.text)")
             let noReason = try await b.request(
                 .post, "/api/v1/periods/2021-07/reopen", body: ByteBuffer(string: "{\"reason\":\"\"}"), headers: h)
             #expect(noReason.status == .badRequest)

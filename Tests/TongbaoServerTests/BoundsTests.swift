@@ -160,7 +160,18 @@ import TongbaoTestSupport
         let full = RenderGate(width: 1, queue: 0)
         async let busy: Void = full.run { try await Task.sleep(for: .milliseconds(300)) }
         try await Task.sleep(for: .milliseconds(50))
-        await #expect(throws: WebError.self) { try await full.run { () } }
+        let refused = await #expect(throws: WebError.self) { try await full.run { () } }
+        // Told when to come back (Retry-After), as a client waiting for a database lock is too.
+        if case .unavailable(_, let retry) = refused {
+            #expect(retry == 5)
+        } else {
+            Testing.Issue.record("\(String(describing: refused))")
+        }
+        if case .unavailable(_, let retry) = WebError.from(StoreError.busy) {
+            #expect(retry == 10)
+        } else {
+            Testing.Issue.record("busy is not 503")
+        }
         try await busy
     }
 
