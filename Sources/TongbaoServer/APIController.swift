@@ -191,12 +191,22 @@ struct APIController {
         router.get(SiteURL.apiAudit.pattern) { request, context -> Response in
             let account = try context.requireAdmin()
             let q = request.uri.queryParameters
-            return try JSON.response(
-                try await AuditController.entries(
-                    store, account.district, unit: q.get("unit") ?? "", period: q.get("period") ?? "",
-                    actor: q.get("actor") ?? ""))
+            // Bounded: a log of millions of rows is answered `limit` entries at a time, with the count in a header.
+            let limit = q.get("limit").map { Int($0) ?? -1 } ?? AuditController.shown
+            guard (1...Self.auditLimit).contains(limit) else {
+                throw WebError.badRequest("参数 limit 应为 1 到 \(Self.auditLimit) 的整数")
+            }
+            let (entries, total) = try await store.recentAudit(
+                district: account.district, unit: q.get("unit") ?? "", period: q.get("period") ?? "",
+                actor: q.get("actor") ?? "", limit: limit)
+            var response = try JSON.response(entries)
+            response.headers[.init("X-Total-Count")!] = String(total)
+            return response
         }
     }
+
+    /// The most audit entries one API answer carries.
+    static let auditLimit = 10_000
 
     /// The `dryRun` query parameter of a request that writes: absent, `false`, `0`, `no` or `off` is no; `true`,
     /// `1`, `yes` or `on` is yes. Anything else is refused, never a save: an empty or repeated `dryRun`, and any

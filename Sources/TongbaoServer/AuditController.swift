@@ -25,21 +25,16 @@ struct AuditController {
             let (unit, period, actor) = (q.get("unit") ?? "", q.get("period") ?? "", q.get("actor") ?? "")
             let directory = UnitDirectory(try await store.units(district: account.district))
             let code = directory.resolve(unit) ?? unit
-            let rows = try await Self.entries(store, account.district, unit: code, period: period, actor: actor)
+            let (rows, total) = try await store.recentAudit(
+                district: account.district, unit: code, period: period, actor: actor, limit: Self.shown)
             let page = Page(
                 chrome: Chrome(context, title: "审计日志", active: "审计日志", period: Period(parsing: period)),
-                unit: unit, period: period, actor: actor,
-                rows: rows.prefix(1000).map { $0.readable(directory) }, shown: min(1000, rows.count),
-                total: rows.count)
+                unit: unit, period: period, actor: actor, rows: rows.map { $0.readable(directory) }, shown: rows.count,
+                total: total)
             return try views.page("audit", page)
         }
     }
 
-    /// Newest first, filtered (``AuditEntry/matching(_:unit:period:actor:)``).
-    static func entries(_ store: any Store, _ district: String, unit: String, period: String, actor: String)
-        async throws -> [AuditEntry]
-    {
-        AuditEntry.matching(
-            try await store.auditEntries(district: district, table: nil), unit: unit, period: period, actor: actor)
-    }
+    /// Entries a page shows, newest first (the count says how many match in all).
+    static let shown = 1000
 }

@@ -26,16 +26,6 @@ public struct ReadableAudit: Sendable, Codable, Equatable {
 }
 
 extension AuditEntry {
-    /// Newest first, of one unit (code), month and person where given. A row's key names its period and unit
-    /// (`2021-07 C01`), so both filters match key words.
-    public static func matching(_ all: [AuditEntry], unit: String, period: String, actor: String) -> [AuditEntry] {
-        all.reversed().filter { e in
-            let words = e.key.split(separator: " ").map(String.init)
-            return (unit.isEmpty || words.contains(unit)) && (actor.isEmpty || e.actor == actor)
-                && (period.isEmpty || words.contains { $0 == period || $0.hasPrefix(period + "-") })
-        }
-    }
-
     /// Chinese names of the tables the audit log names that are not package tables.
     static let otherTables = [
         "publications": "发布", "report_versions": "报表版本", "case_totals": "办件明细汇总", "users": "账号",

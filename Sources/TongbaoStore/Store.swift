@@ -88,6 +88,8 @@ public protocol FigureStore: Sendable {
     func tongbanScopes(district: String, period: Period) async throws -> [String]
     /// The audit log of a district, oldest first, optionally of one table.
     func auditEntries(district: String, table: String?) async throws -> [AuditEntry]
+    func recentAudit(district: String, unit: String, period: String, actor: String, limit: Int)
+        async throws -> (entries: [AuditEntry], total: Int)
 }
 
 /// Accounts, sessions and API tokens: hashes only (`SQLStore+Accounts.swift`).

@@ -77,10 +77,9 @@ struct AuditCommand: AsyncParsableCommand {
                 guard let c = directory.resolve(unit) else { throw ValidationError("没有单位“\(unit)”") }
                 code = c
             }
-            let entries = AuditEntry.matching(
-                try await store.auditEntries(district: district, table: nil), unit: code, period: period ?? "",
-                actor: user ?? "")
-            return (entries.prefix(limit).map { $0.readable(directory).line }, entries.count)
+            let (entries, total) = try await store.recentAudit(
+                district: district, unit: code, period: period ?? "", actor: user ?? "", limit: limit)
+            return (entries.map { $0.readable(directory).line }, total)
         }
         if lines.isEmpty { print("没有符合条件的审计记录。") }
         for line in lines { print(line) }

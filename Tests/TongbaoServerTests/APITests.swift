@@ -163,6 +163,13 @@ struct APITests {
             #expect(try await web.caseRow("C02")?.recvImmediate == 9)
             let audit = try await b.request(.get, "/api/v1/audit?unit=C02&period=2021-07", headers: h)
             #expect(audit.text.contains("\"new\" : \"9\""))
+            #expect(Int(audit.headers[.init("X-Total-Count")!] ?? "") ?? 0 >= 1)
+            for bad in ["0", "10001", "many"] {
+                let refused = try await b.request(.get, "/api/v1/audit?limit=\(bad)", headers: h)
+                #expect(refused.status == .badRequest, "limit=\(bad)")
+            }
+            let one = try await b.request(.get, "/api/v1/audit?limit=1", headers: h).text
+            #expect((try JSONSerialization.jsonObject(with: Data(one.utf8)) as? [Any])?.count == 1)
         }
     }
 
