@@ -8,6 +8,11 @@ import TongbaoCore
 extension CaseIngester {
     /// Adds the incoming entries to the stored index and resolves the cases held under more than one day.
     func relocate(_ spill: Spill) async throws -> CaseRelocation.Outcome {
+        // Every way into the merge (an export, a package's case_records.csv) gives each record its index entry:
+        // a record without one could be held under two days unseen.
+        guard spill.index.total == spill.total else {
+            throw StoreError.corruptRow(table: "case_index", key: "\(spill.total) 件办件只有 \(spill.index.total) 条索引")
+        }
         if try await store.caseIndexMissing(district: district) { try await buildIndex() }
         var suspects: Set<UInt64> = []
         var days: Set<Int> = []
@@ -98,7 +103,7 @@ extension CaseIngester {
     func tooManyMoves(_ n: Int) -> ImportFailed {
         ImportFailed([
             Issue(
-                .unreadablePackage,
+                .ingestTooLarge,
                 value: "超过 \(maxMoves) 件办件（已发现 \(n) 件）的受理日期与已存的或同批的不同，超出一次导入的上限；"
                     + "请检查导出的受理时间是否整体偏移（例如时区或日期格式），或分批导入")
         ])

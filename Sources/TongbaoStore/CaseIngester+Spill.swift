@@ -25,16 +25,20 @@ final class Spill: @unchecked Sendable {
         index = try IndexSpill(in: dir)
     }
 
+    /// Records added, in all (each needs its ``index`` entry).
+    private(set) var total = 0
+
     func add(_ records: [UInt8], count: Int, day: Int, every: Int) throws {
         dayBytes[day, default: 0] += records.count
         if dayBytes[day]! > Self.maxDayBytes {
             throw ImportFailed([
                 Issue(
-                    .unreadablePackage,
+                    .ingestTooLarge,
                     value: "受理日 \(CaseState.day(number: day)) 的办件超过 \(Self.maxDayBytes >> 20) MB（数十万件），超出一天的上限；"
                         + "请检查导出是否把同一批办件重复了多次，或是否多个区县的导出混在一起")
             ])
         }
+        total += count
         if known.insert(day).inserted { days.append(day) }
         buffers[day, default: ([], 0)].records += records
         buffers[day]!.count += count
@@ -99,8 +103,18 @@ final class IndexSpill: @unchecked Sendable {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
 
-    func add(_ entries: [CaseIndex.Entry]) { held += entries }
-    func add(_ e: CaseIndex.Entry) { held.append(e) }
+    /// Entries added, in all.
+    private(set) var total = 0
+
+    func add(_ entries: [CaseIndex.Entry]) {
+        held += entries
+        total += entries.count
+    }
+
+    func add(_ e: CaseIndex.Entry) {
+        held.append(e)
+        total += 1
+    }
 
     func flushIfFull() throws { if held.count >= Self.maxHeld { try flush() } }
 

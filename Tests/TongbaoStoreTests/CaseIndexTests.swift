@@ -56,6 +56,41 @@ import TongbaoTestSupport
         }
     }
 
+    /// A data package's case_records.csv goes through the same merge, index included.
+    @Test(arguments: TestBackend.available) func aPackagesCaseRecordsMoveACaseAsAnExportDoes(_ backend: TestBackend)
+        async throws
+    {
+        let dir = try Fixtures.tempDir()
+        let jul = try IngestTests.write(IngestTests.july, "jul.csv", in: dir)
+        func package(_ unit: String) -> [PackageFile] {
+            let csv = """
+                case_id,unit,category,kind,received_at,completed_at,promised_days,rating,scope
+                X2,\(unit),审批,承诺,2021-08-02 09:00,2021-08-03 15:00,3,,
+
+                """
+            return [PackageFile(name: "case_records.csv", data: Data(csv.utf8))]
+        }
+        try await IngestTests.withUnits(backend) { store in
+            _ = try await IngestTests.ingester(store).run([jul])
+            let before = try await Self.state(store)
+            var reporter = Importer(store: store, district: "d", change: Change(actor: "rep", source: "test"))
+            reporter.onlyUnit = "B"
+            let refused = await #expect(throws: ImportFailed.self) { try await reporter.run(files: package("B")) }
+            #expect(refused?.errors.map(\.code) == [.unitNotAllowed], "X2 is unit A's")
+            #expect(try await Self.state(store) == before)
+
+            _ = try await Importer(store: store, district: "d", change: Change(actor: "t", source: "test"))
+                .run(files: package("A"))
+            #expect(try await Self.x2(store).count == 1)
+            #expect(try await Self.receivedPromised(store, "2021-07") == 0)
+            #expect(try await Self.receivedPromised(store, "2021-08") == 1)
+            // The index knows where X2 went: an export naming it under July again changes nothing.
+            let again = try await IngestTests.ingester(store).run([jul])
+            #expect(again.added == 0 && again.updated == 0, "\(again)")
+            #expect(try await Self.x2(store).count == 1)
+        }
+    }
+
     @Test func oneFileNamingACaseUnderTwoDaysKeepsItOnce() async throws {
         let dir = try Fixtures.tempDir()
         let both = try IngestTests.write(
@@ -128,6 +163,7 @@ import TongbaoTestSupport
             var ingester = IngestTests.ingester(store)
             ingester.maxMoves = 2
             let failure = await #expect(throws: ImportFailed.self) { try await ingester.run([shifted]) }
+            #expect(failure?.errors.map(\.code) == [.ingestTooLarge])
             #expect(
                 failure?.errors.first?.message.contains("超过 2 件办件（已发现 3 件）") == true, "\(String(describing: failure))")
             #expect(try await Self.state(store) == before)
