@@ -74,7 +74,7 @@ extension SQLStore {
             throw StoreError.cannotOpen(redacted(url), "\(String(reflecting: error))")
         }
         do {
-            try await store.migrate()
+            try await store.migrate(redacted(url))
         } catch {
             try? await store.shutdown()
             throw error

@@ -103,7 +103,7 @@ public final class SQLStore: @unchecked Sendable {
         }
         let writer = SQLStore(backend: .sqlite, db: conn.sql(logger: logger), close: { conn.close() })
         do {
-            try await writer.configure()
+            try await writer.configure(location)
         } catch {
             try? await writer.shutdown()
             throw error
@@ -121,7 +121,7 @@ public final class SQLStore: @unchecked Sendable {
     }
 
     /// The writer's settings and the migrations.
-    private func configure() async throws {
+    private func configure(_ location: String) async throws {
         try await raw("PRAGMA foreign_keys = ON")
         try await raw("PRAGMA journal_mode = WAL")
         // `tongbao import` and a running `tongbao serve` may share a file: a writer waits for the other's
@@ -132,7 +132,7 @@ public final class SQLStore: @unchecked Sendable {
         // (measured: bench/import.sh).
         try await raw("PRAGMA cache_size = -65536")
         try await raw("PRAGMA temp_store = MEMORY")
-        try await migrate()
+        try await migrate(location)
     }
 
     /// Opens a store, runs `body` and closes the store whether `body` returns or throws.
@@ -165,8 +165,20 @@ public final class SQLStore: @unchecked Sendable {
 
     // MARK: - Migrations
 
-    func migrate() async throws {
+    /// `database` names it in a refusal (a file's path; never a URL, which may hold a password).
+    func migrate(_ database: String) async throws {
         try await raw("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT NOT NULL PRIMARY KEY)")
+        // A database a later release has migrated holds what this one does not keep current (the case index, say):
+        // writing into it would leave that stale. Refused, before anything is read or written.
+        let known = Set(Schema.migrations.map(\.id))
+        let unknown = try await db.raw("SELECT id FROM schema_migrations").all()
+            .map { try $0.decode(column: "id", as: String.self) }.filter { !known.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            throw StoreError.cannotOpen(
+                database,
+                "它已由更新版本的 Tongbao 升级（结构 \(unknown.joined(separator: "、"))，本版本不认识），"
+                    + "用本版本写入会使其中的数据不一致；请使用新版本，或从升级前的备份恢复")
+        }
         for m in Schema.migrations {
             // Checked inside the transaction: two servers starting on one PostgreSQL database take turns.
             try await transaction {
