@@ -446,7 +446,7 @@ public struct CaseIngester: Sendable {
             if dayBytes > 2 * Spill.maxDayBytes {
                 throw ImportFailed([
                     Issue(
-                        .unreadablePackage,
+                        .ingestTooLarge,
                         value: "受理日 \(CaseState.day(number: day)) 已存的和新导入的办件合计超过 \((2 * Spill.maxDayBytes) >> 20) MB，"
                             + "超出一天的上限；请检查是否多次导入了内容不同的同一天导出，或多个区县的导出混在一起")
                 ])
