@@ -165,7 +165,13 @@ struct Workbench: Sendable {
         // moves the unit-month to its next version when it changes anything.
         let report = try await importFiles(files, as: account, source: source, dryRun: dryRun) {
             let current = try await store.reportVersion(district: account.district, period: period, unit: unit)
-            if current.version != expectedVersion { throw StoreError.versionConflict(current) }
+            if current.version != expectedVersion {
+                // A published month says so (E020) whatever version the form was loaded at: reloading would not help.
+                if !(try await store.frozenPeriods(district: account.district, [period]).isEmpty) {
+                    throw ImportFailed([Issue(.periodPublished, period: period.description)])
+                }
+                throw StoreError.versionConflict(current)
+            }
         }
         if !dryRun { Operations.count(.saves) }
         return report

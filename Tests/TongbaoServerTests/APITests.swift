@@ -151,6 +151,15 @@ struct APITests {
             // The refusal names its issue, as the README's list of codes says.
             let codes = (try Self.json(frozen.text)["issues"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
             #expect(codes == ["E020"], "\(frozen.text)")
+            // A save of the published month based on an old version is told the month is published, not to reload.
+            let stale = try JSONSerialization.data(withJSONObject: ["version": 0, "cases": ["recv_immediate": "1"]])
+            let frozenPut = try await b.request(
+                .put, "/api/v1/reports/C02/2021-07", body: ByteBuffer(bytes: stale), headers: h)
+            #expect(frozenPut.status == .conflict)
+            let putCodes = (try Self.json(frozenPut.text)["issues"] as? [[String: Any]])?.compactMap {
+                $0["code"] as? String
+            }
+            #expect(putCodes == ["E020"], "\(frozenPut.text)")
             let noReason = try await b.request(
                 .post, "/api/v1/periods/2021-07/reopen", body: ByteBuffer(string: "{\"reason\":\"\"}"), headers: h)
             #expect(noReason.status == .badRequest)
