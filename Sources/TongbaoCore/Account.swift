@@ -27,11 +27,21 @@ public struct Account: Codable, Sendable, Equatable {
     /// Longer names are refused before any work (a login under a megabyte of name costs nothing to refuse).
     public static let maxNameLength = 64
 
-    /// A name an account may have: 1 to 64 characters, no control characters, not only white space.
+    /// A name an account may have: 1 to 64 characters, none of them a control character or an invisible one (a
+    /// zero-width space, a direction mark: a name that looks like another's in the audit log), no white space at
+    /// either end. The store also refuses a name that differs from an existing one only in case.
     public static func isValidName(_ name: String) -> Bool {
-        !name.trimmingCharacters(in: .whitespaces).isEmpty && name.count <= maxNameLength
-            && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        guard let first = name.unicodeScalars.first, let last = name.unicodeScalars.last, name.count <= maxNameLength
+        else { return false }
+        let invisible: Set<Unicode.GeneralCategory> = [
+            .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned,
+        ]
+        return !first.properties.isWhitespace && !last.properties.isWhitespace
+            && !name.unicodeScalars.contains { invisible.contains($0.properties.generalCategory) }
     }
+
+    /// What ``isValidName(_:)`` asks, in Chinese.
+    public static let nameRule = "用户名须为 1 到 \(maxNameLength) 个字符，不含控制字符或不可见字符（如零宽空格、方向符），首尾不能是空格"
 
     /// Passwords are at least this long.
     public static let minPasswordLength = 10

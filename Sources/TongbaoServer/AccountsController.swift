@@ -48,7 +48,7 @@ struct AccountsController {
             var error: String?
             if !Account.isValidName(name) {
                 // As `tongbao user add` refuses them (docs/security.md): such a name could never sign in.
-                error = "用户名不能为空、不超过 64 个字符、不含控制字符"
+                error = Account.nameRule
             } else if let problem = Account.passwordProblem(form["password"] ?? "", name: name) {
                 error = problem
             } else if role == .reporter && !units.contains(where: { $0.code == unit }) {

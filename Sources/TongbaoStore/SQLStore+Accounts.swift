@@ -7,8 +7,11 @@ import TongbaoCore
 extension SQLStore {
     public func addUser(_ account: Account, passwordHash: String, at: Date, change: Change?) async throws {
         try await transaction {
-            if try await db.raw("SELECT 1 AS x FROM users WHERE name = \(bind: account.name)").first() != nil {
-                throw StoreError.userExists(account.name)
+            // Names differing only in case are one name to a reader of the audit log ("Admin" beside "admin").
+            if let existing = try await db.raw(
+                "SELECT name FROM users WHERE lower(name) = lower(\(bind: account.name))"
+            ).first() {
+                throw StoreError.userExists(try existing.decode(column: "name", as: String.self))
             }
             guard try await districtUnlocked(account.district) != nil else {
                 throw StoreError.unknownDistrict(account.district)

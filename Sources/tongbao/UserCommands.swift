@@ -28,7 +28,7 @@ struct UserAdd: AsyncParsableCommand {
     func validate() throws {
         if role == .reporter && unit == nil { throw ValidationError("填报员须用 --unit 指定所属单位") }
         if role != .reporter && unit != nil { throw ValidationError("只有填报员（reporter）属于某个单位") }
-        guard Account.isValidName(name) else { throw ValidationError("用户名不能为空、不超过64个字符、不含控制字符") }
+        guard Account.isValidName(name) else { throw ValidationError(Account.nameRule) }
     }
 
     func run() async throws {

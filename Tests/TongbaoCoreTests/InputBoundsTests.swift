@@ -5,6 +5,15 @@ import TongbaoCore
 /// Issue 14's bounds on what one file can make the reader hold: a record of a million commas is refused at its
 /// thousandth cell, and a file with an error on every row keeps its first 1,000 issues and counts the rest.
 @Suite struct InputBoundsTests {
+    @Test func accountNamesThatLookLikeAnothersAreRefused() {
+        for good in ["admin", "张三", "rep 1", "a"] { #expect(Account.isValidName(good), "\(good)") }
+        let bad = [
+            "", " ", "admin ", " admin", "\u{202E}nimda", "ad\u{200B}min", "\u{FEFF}admin", "ad\u{0}min", "a\u{2028}b",
+            "\u{E000}", String(repeating: "a", count: Account.maxNameLength + 1),
+        ]
+        for name in bad { #expect(!Account.isValidName(name), "\(name.unicodeScalars.map { $0.value })") }
+    }
+
     @Test func aFileOfCommasIsRefusedAtItsThousandthCell() {
         let commas = "period,unit,recv_immediate\n" + String(repeating: ",", count: 4 << 20) + "\n"
         let (_, issues) = PackageParser().parse([PackageFile(name: "cases.csv", data: Data(commas.utf8))])

@@ -24,6 +24,19 @@ import TongbaoTestSupport
         }
     }
 
+    @Test(arguments: TestBackend.available) func aNameDifferingOnlyInCaseIsTheSameName(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
+            let refused = await #expect(throws: StoreError.self) {
+                try await web.store.addUser(
+                    Account(name: "Admin", district: "yubei", role: .viewer), passwordHash: "x", at: Date(), change: nil
+                )
+            }
+            #expect(refused?.errorDescription == "用户“admin”已存在")
+        }
+    }
+
     @Test(arguments: TestBackend.available) func aDisabledAccountSignsInNowhere(_ backend: TestBackend) async throws {
         try await Web.run(backend) { web in
             let viewer = try await web.signedIn("viewer")
