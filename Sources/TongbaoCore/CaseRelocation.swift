@@ -61,6 +61,8 @@ public struct CaseRelocation: Sendable {
         public var drop: [Int: Set<String>] = [:]
         /// Cases stored under one day whose incoming state won under another: updates, not additions.
         public var moved = 0
+        /// Cases arriving under another received day whose stored state stayed (it ranks higher): not moved.
+        public var kept = 0
         /// Cases arriving under a unit other than the one they are stored under.
         public var crossUnit = 0
         /// The suspect hashes, and the index entries they have once the merge is done (where each case is held).
@@ -92,6 +94,7 @@ public struct CaseRelocation: Sendable {
             if group.contains(where: { c in !c.stored && stored.contains { $0.unit != c.unit } }) { out.crossUnit += 1 }
             for c in group where c.day != winner.day { out.drop[Int(c.day), default: []].insert(id) }
             if !winner.stored, !stored.isEmpty, !stored.contains(where: { $0.day == winner.day }) { out.moved += 1 }
+            if winner.stored, group.contains(where: { !$0.stored && $0.day != winner.day }) { out.kept += 1 }
         }
         return out
     }

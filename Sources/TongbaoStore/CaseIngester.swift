@@ -12,6 +12,10 @@ public struct IngestReport: Sendable {
     public var skipped = 0
     /// Days whose partition changed.
     public var days = 0
+    /// Cases now held under another received day (counted in `updated`), and cases that arrived under another day
+    /// than the one they are held under but did not move: their stored state ranks higher (counted in `unchanged`).
+    public var moved = 0
+    public var keptDay = 0
     /// Months whose figures changed.
     public var periods: [Period] = []
     /// Seconds spent reading and checking the files, and merging and writing (what bounds an ingest).
@@ -478,6 +482,7 @@ public struct CaseIngester: Sendable {
         // A case moved from one day to another is an update, not an addition.
         report.added -= moves.moved
         report.updated += moves.moved
+        (report.moved, report.keptDay) = (moves.moved, moves.kept)
         report.days = touchedDays.count
         let keys = Set(delta.figures.filter { !$0.value.isZero }.keys).union(delta.days.keys).union(delta.scopes.keys)
         // The other unit is not named: a reporter would learn which unit any case number belongs to. A record of a

@@ -42,6 +42,11 @@ struct IngestCommand: AsyncParsableCommand {
         )
         print(String(format: "其中读取和校验 %.1f 秒，合并和写入 %.1f 秒", report.readSeconds, report.writeSeconds))
         print("新增办件 \(report.added) 件，状态更新 \(report.updated) 件，重复未变 \(report.unchanged) 件；涉及 \(report.days) 个受理日")
+        if report.moved > 0 { print("其中 \(report.moved) 件办件的受理日期有变，已从原受理日移到新的受理日，只计一次") }
+        if report.keptDay > 0 {
+            print(
+                "另有 \(report.keptDay) 件办件以不同的受理日期再次出现，但状态不比已存的新（规则见 docs/cases.md），保留已存的受理日期")
+        }
         if report.skipped > 0, let skipBad { print("跳过有错误的行 \(report.skipped) 行，见 \(skipBad)") }
         if !report.periods.isEmpty { print("数字有变化的月份：" + report.periods.map(\.description).joined(separator: "、")) }
     }

@@ -50,7 +50,12 @@ import TongbaoTestSupport
                 #expect(
                     slot.values.joined().filter { $0.hash == h }.map(\.day)
                         == [Int32(CaseState.day(Day(parsing: "2021-08-02")!))])
-                if order == [jul, fix] { #expect(reports[1].updated == 1 && reports[1].added == 0) }
+                if order == [jul, fix] {
+                    #expect(reports[1].updated == 1 && reports[1].added == 0 && reports[1].moved == 1)
+                }
+                if order == [fix, jul] {
+                    #expect(reports[1].keptDay == 1 && reports[1].moved == 0, "July's open X2 does not move it back")
+                }
                 if order.count == 4 { #expect(reports[2].updated == 0 && reports[2].unchanged == 3) }
             }
         }
