@@ -98,6 +98,14 @@ struct ReportController {
                 return try await page(
                     account, unit, period, context: context, input: input, issues: [],
                     checked: false, flash: message, version: version, status: .conflict)
+            } catch let failure as StoreError where failure == .busy || failure == .connectionLost {
+                // The database is busy or away for a while: nothing was saved, and the typing is shown again to save
+                // once it is back (the form is read from the readers, which a writer's lock does not block).
+                var response = try await page(
+                    account, unit, period, context: context, input: input, issues: [], checked: false,
+                    flash: failure.errorDescription, version: version, status: .serviceUnavailable)
+                response.headers[.retryAfter] = "10"
+                return response
             }
         }
     }
