@@ -40,6 +40,11 @@ public struct Account: Codable, Sendable, Equatable {
             && !name.unicodeScalars.contains { invisible.contains($0.properties.generalCategory) }
     }
 
+    /// What two names that look alike share: case, width (full-width letters) and composition folded.
+    public static func nameKey(_ name: String) -> String {
+        name.precomposedStringWithCompatibilityMapping.lowercased()
+    }
+
     /// What ``isValidName(_:)`` asks, in Chinese.
     public static let nameRule = "用户名须为 1 到 \(maxNameLength) 个字符，不含控制字符或不可见字符（如零宽空格、方向符），首尾不能是空格"
 

@@ -7,11 +7,12 @@ import TongbaoCore
 extension SQLStore {
     public func addUser(_ account: Account, passwordHash: String, at: Date, change: Change?) async throws {
         try await transaction {
-            // Names differing only in case are one name to a reader of the audit log ("Admin" beside "admin").
-            if let existing = try await db.raw(
-                "SELECT name FROM users WHERE lower(name) = lower(\(bind: account.name))"
-            ).first() {
-                throw StoreError.userExists(try existing.decode(column: "name", as: String.self))
+            // Names that differ only in case, width or composition are one name to a reader of the audit log
+            // ("Admin" beside "admin", "ＡＤＭＩＮ", "admín" written two ways). The accounts are few: compared here.
+            let key = Account.nameKey(account.name)
+            for row in try await db.raw("SELECT name FROM users").all() {
+                let existing = try row.decode(column: "name", as: String.self)
+                if Account.nameKey(existing) == key { throw StoreError.userExists(existing) }
             }
             guard try await districtUnlocked(account.district) != nil else {
                 throw StoreError.unknownDistrict(account.district)

@@ -67,6 +67,10 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "只看这个操作人。") var user: String?
     @Option(help: "最多显示多少条。") var limit: Int = 200
 
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit 应为正整数") }
+    }
+
     func run() async throws {
         try options.existingDatabase()
         let (lines, total) = try await SQLStore.with(options.db) { store -> ([String], Int) in

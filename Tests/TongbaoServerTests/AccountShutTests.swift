@@ -34,6 +34,21 @@ import TongbaoTestSupport
                 )
             }
             #expect(refused?.errorDescription == "用户“admin”已存在")
+            // Full-width, other case, or the same letters composed otherwise: the same name.
+            for name in ["ＡＤＭＩＮ", "ａｄｍｉｎ", "Rep1", "REP２"] {
+                await #expect(throws: StoreError.self, "\(name)") {
+                    try await web.store.addUser(
+                        Account(name: name, district: "yubei", role: .viewer), passwordHash: "x", at: Date(),
+                        change: nil)
+                }
+            }
+            try await web.store.addUser(
+                Account(name: "admín", district: "yubei", role: .viewer), passwordHash: "x", at: Date(), change: nil)
+            await #expect(throws: StoreError.self) {
+                try await web.store.addUser(
+                    Account(name: "admi\u{301}n", district: "yubei", role: .viewer), passwordHash: "x", at: Date(),
+                    change: nil)
+            }
         }
     }
 
