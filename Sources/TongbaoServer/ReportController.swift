@@ -98,13 +98,15 @@ struct ReportController {
                 return try await page(
                     account, unit, period, context: context, input: input, issues: [],
                     checked: false, flash: message, version: version, status: .conflict)
-            } catch let failure as StoreError where failure == .busy || failure == .connectionLost {
-                // The database is busy or away for a while: nothing was saved, and the typing is shown again to save
-                // once it is back (the form is read from the readers, which a writer's lock does not block).
+            } catch let failure as StoreError {
+                // The database is busy or away for a while (what `WebError` answers with a Retry-After): nothing was
+                // saved, and the typing is shown again to save once it is back (the form is read from the readers,
+                // which a writer's lock does not block).
+                guard case .unavailable(let why, let retry?) = WebError.from(failure) else { throw failure }
                 var response = try await page(
-                    account, unit, period, context: context, input: input, issues: [], checked: false,
-                    flash: failure.errorDescription, version: version, status: .serviceUnavailable)
-                response.headers[.retryAfter] = "10"
+                    account, unit, period, context: context, input: input, issues: [], checked: false, flash: why,
+                    version: version, status: .serviceUnavailable)
+                response.headers[.retryAfter] = String(retry)
                 return response
             }
         }

@@ -8,11 +8,6 @@ import TongbaoCore
 extension CaseIngester {
     /// Adds the incoming entries to the stored index and resolves the cases held under more than one day.
     func relocate(_ spill: Spill) async throws -> CaseRelocation.Outcome {
-        // Every way into the merge (an export, a package's case_records.csv) gives each record its index entry:
-        // a record without one could be held under two days unseen.
-        guard spill.index.total == spill.total else {
-            throw StoreError.corruptRow(table: "case_index", key: "\(spill.total) 件办件只有 \(spill.index.total) 条索引")
-        }
         if try await store.caseIndexMissing(district: district) { try await buildIndex() }
         var suspects: Set<UInt64> = []
         var days: Set<Int> = []

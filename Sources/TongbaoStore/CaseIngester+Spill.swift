@@ -25,10 +25,10 @@ final class Spill: @unchecked Sendable {
         index = try IndexSpill(in: dir)
     }
 
-    /// Records added, in all (each needs its ``index`` entry).
-    private(set) var total = 0
-
-    func add(_ records: [UInt8], count: Int, day: Int, every: Int) throws {
+    /// Adds records (one after another, in record form) received on `day`, with the hash of each one's case id:
+    /// every way into the merge gives the case index its entries here.
+    func add(_ records: [UInt8], ids: [UInt64], day: Int, every: Int) throws {
+        let count = ids.count
         dayBytes[day, default: 0] += records.count
         if dayBytes[day]! > Self.maxDayBytes {
             throw ImportFailed([
@@ -38,13 +38,14 @@ final class Spill: @unchecked Sendable {
                         + "请检查导出是否把同一批办件重复了多次，或是否多个区县的导出混在一起")
             ])
         }
-        total += count
         if known.insert(day).inserted { days.append(day) }
+        index.add(ids.map { CaseIndex.Entry(hash: $0, day: day) })
         buffers[day, default: ([], 0)].records += records
         buffers[day]!.count += count
         held += count
         heldBytes += records.count
         if held >= every || heldBytes >= Self.maxHeldBytes { try flush() }
+        try index.flushIfFull()
     }
 
     /// Appends every held day's records to its file as one length-prefixed block.
@@ -103,18 +104,8 @@ final class IndexSpill: @unchecked Sendable {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
 
-    /// Entries added, in all.
-    private(set) var total = 0
-
-    func add(_ entries: [CaseIndex.Entry]) {
-        held += entries
-        total += entries.count
-    }
-
-    func add(_ e: CaseIndex.Entry) {
-        held.append(e)
-        total += 1
-    }
+    func add(_ entries: [CaseIndex.Entry]) { held += entries }
+    func add(_ e: CaseIndex.Entry) { held.append(e) }
 
     func flushIfFull() throws { if held.count >= Self.maxHeld { try flush() } }
 

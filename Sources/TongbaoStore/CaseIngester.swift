@@ -246,10 +246,8 @@ public struct CaseIngester: Sendable {
             report.rows += part.rows
             for day in part.order {
                 let held = part.days[day]!
-                try spill.add(held.records, count: held.count, day: day, every: spillEvery)
+                try spill.add(held.records, ids: held.ids, day: day, every: spillEvery)
             }
-            spill.index.add(part.index)
-            try spill.index.flushIfFull()
             for (issue, row) in part.failures {
                 if let rejected {
                     report.skipped += 1
@@ -267,10 +265,9 @@ public struct CaseIngester: Sendable {
 
     /// The rows of one part of a chunk, in record form by day received, and the rows that failed.
     struct Part: Sendable {
-        var days: [Int: (records: [UInt8], count: Int)] = [:]
+        /// Each day's records, and the hash of each one's case id (for ``CaseIndex``).
+        var days: [Int: (records: [UInt8], ids: [UInt64])] = [:]
         var order: [Int] = []
-        /// Each row's (case id hash, day), for ``CaseIndex``.
-        var index: [CaseIndex.Entry] = []
         var rows = 0
         var failures: [(Issue, String)] = []
         var lastLine = 0
@@ -294,11 +291,10 @@ public struct CaseIngester: Sendable {
                 rows += 1
                 if days[day] == nil {
                     order.append(day)
-                    days[day] = ([], 0)
+                    days[day] = ([], [])
                 }
                 days[day]!.records += record
-                days[day]!.count += 1
-                index.append(CaseIndex.Entry(hash: record.withUnsafeBufferPointer(CaseIndex.hash(record:)), day: day))
+                days[day]!.ids.append(record.withUnsafeBufferPointer(CaseIndex.hash(record:)))
             case .failure(let issue):
                 failures.append((issue, String(decoding: line, as: UTF8.self)))
             }

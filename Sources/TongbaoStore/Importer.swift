@@ -226,11 +226,9 @@ public struct Importer<S: Store>: Sendable {
                         value: "办件 \(r.caseID.prefix(40)) 超过 \(LineSplitter.maxRecord >> 10) KB，不是办件明细的一行")
                 ])
             }
-            let day = CaseState.day(CaseTime.day(r.receivedAt)!)
-            try spill.add(bytes, count: 1, day: day, every: 200_000)
-            // The case index sees these cases as it sees an export's: a case with another received date moves.
-            spill.index.add(CaseIndex.Entry(hash: bytes.withUnsafeBufferPointer(CaseIndex.hash(record:)), day: day))
-            try spill.index.flushIfFull()
+            try spill.add(
+                bytes, ids: [bytes.withUnsafeBufferPointer(CaseIndex.hash(record:))],
+                day: CaseState.day(CaseTime.day(r.receivedAt)!), every: 200_000)
         }
         try spill.flush()
         var report = IngestReport()

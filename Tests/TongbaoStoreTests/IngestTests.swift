@@ -224,7 +224,7 @@ import TongbaoTestSupport
         defer { spill.remove() }
         let record = [UInt8](repeating: 7, count: 16 << 10)
         for i in 0..<(Spill.maxHeldBytes / record.count + 1) {
-            try spill.add(record, count: 1, day: 18_800 + i % 300, every: 1_000_000)
+            try spill.add(record, ids: [UInt64(i)], day: 18_800 + i % 300, every: 1_000_000)
         }
         #expect(FileManager.default.fileExists(atPath: spill.file(18_800).path), "flushed by bytes, not rows")
 
