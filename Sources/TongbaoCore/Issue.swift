@@ -172,6 +172,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case futureMonth = "E037"
     case countTooLarge = "E038"
     case ingestTooLarge = "E039"
+    case textTooLong = "E040"
     case reportedDiffers = "W101"
     case reportedYTDDiffers = "W102"
     case doneExceedsReceived = "W103"
@@ -242,6 +243,8 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .futureMonth:
             return "\(i.period ?? "该月")尚未到来，不能填报\(i.value.map { "（\($0)）" } ?? "")"
         case .ingestTooLarge: return "一次导入的办件超出上限：\(i.value ?? "")"
+        case .textTooLong:
+            return "\(v)太长（\(i.computed ?? "?") 个字）"
         case .countTooLarge:
             return "数值\(v)过大：每格最多 \(RowReader.maxCount)（是否多输了几位，或粘贴了其他号码？）"
         case .duplicateTable:

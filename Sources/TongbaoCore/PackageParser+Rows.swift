@@ -36,7 +36,7 @@ extension PackageParser {
         case .tongban:
             let period = r.period()
             let unit = r.unit(in: directory)
-            let scope = r.required("scope")
+            let scope = r.required("scope").flatMap { r.fits($0, "scope") ? $0 : nil }
             let count = r.count("count")
             let ytd = r.count("ytd")
             guard let period, let unit, let scope else { return nil }
@@ -44,7 +44,7 @@ extension PackageParser {
             return "\(period) \(unit) \(scope)"
         case .ancillary:
             let period = r.period()
-            let service = r.required("service")
+            let service = r.required("service").flatMap { r.fits($0, "service", limit: 200) ? $0 : nil }
             let count = r.count("count")
             let ytd = r.count("ytd")
             guard let period, let service else { return nil }
@@ -94,8 +94,11 @@ extension PackageParser {
     }
 
     func readUnit(_ r: inout RowReader, into pkg: inout DataPackage) -> String? {
-        let code = r.required("code")
-        let name = r.required("name")
+        let code = r.required("code").flatMap { r.fits($0, "code") ? $0 : nil }
+        let name = r.required("name").flatMap { r.fits($0, "name") ? $0 : nil }
+        let window = r.short("window")
+        let groups = Self.list(r.text("groups")).filter { r.fits($0, "groups") }
+        let aliases = Self.list(r.text("aliases")).filter { r.fits($0, "aliases") }
         var tier: Tier? = nil
         if let t = r.required("tier") {
             tier = Tier(parsing: t)
@@ -117,8 +120,8 @@ extension PackageParser {
         if let from { pkg.unitsFrom[code] = from }
         pkg.units.append(
             OrgUnit(
-                code: code, name: name, tier: tier, window: r.text("window"), groups: Self.list(r.text("groups")),
-                aliases: Self.list(r.text("aliases")), ranked: ranked, order: order ?? r.line))
+                code: code, name: name, tier: tier, window: window, groups: groups, aliases: aliases, ranked: ranked,
+                order: order ?? r.line))
         return code
     }
 
@@ -177,7 +180,7 @@ extension PackageParser {
         pkg.caseRecords.append(
             CaseRecord(
                 caseID: id, unit: unit, item: r.text("item"), category: category, kind: kind, receivedAt: received,
-                completedAt: completed, promisedDays: days, rating: rating, scope: r.text("scope"),
+                completedAt: completed, promisedDays: days, rating: rating, scope: r.short("scope"),
                 channel: r.text("channel"), promisedUnit: unitOfLimit, paused: paused, status: status))
         return id
     }

@@ -34,6 +34,29 @@ public struct RowReader {
         return s
     }
 
+    /// A unit's code, name, alias, window or group, or a 通办 scope: the longest real ones are some 30 characters, and
+    /// every table and document prints them.
+    public static let maxName = 64
+
+    /// `text(column)`, refused (E040) past `limit` characters.
+    mutating func short(_ column: String, limit: Int = maxName) -> String? {
+        guard let s = text(column) else { return nil }
+        return fits(s, column, limit: limit) ? s : nil
+    }
+
+    /// Whether `s` (a cell of `column`, or one item of its list) has at most `limit` characters; E040 if not.
+    mutating func fits(_ s: String, _ column: String, limit: Int = maxName) -> Bool {
+        let n = s.count
+        guard n > limit else { return true }
+        let i = index[column]
+        var issue = Issue(
+            .textTooLong, file: file, line: line, column: i.map { header[$0] } ?? column,
+            columnNumber: i.map { $0 + 1 }, value: String(s.prefix(20)) + "…", computed: "\(n)")
+        issue.hint = "这一列最多 \(limit) 个字，是否把别的内容粘贴进了这一格？"
+        issues.append(issue)
+        return false
+    }
+
     /// The largest count stored: far above any unit's month or year (a district's year is some millions), and low
     /// enough that no sum of the bulletin can overflow.
     public static let maxCount = 999_999_999

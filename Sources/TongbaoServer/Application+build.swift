@@ -7,9 +7,12 @@ import TongbaoStore
 
 /// Builds the web application on `store`: `tongbao serve` runs it, and the tests call it through
 /// `app.test(.router)`. Templates and assets are loaded and checked here, before the first request.
-public func buildApplication(store: any Store, config: ServerConfig, logger: Logger? = nil) async throws
-    -> some ApplicationProtocol
-{
+///
+/// `onRunning` is called with the port once the server listens (not before: a port in use fails first).
+public func buildApplication(
+    store: any Store, config: ServerConfig, logger: Logger? = nil,
+    onRunning: (@Sendable (Int) async -> Void)? = nil
+) async throws -> some ApplicationProtocol {
     let views = try await Views.load()
     let openAPI = String(decoding: try Views.asset("openapi.json"), as: UTF8.self)
     let style = try Views.asset("style.css")
@@ -60,5 +63,25 @@ public func buildApplication(store: any Store, config: ServerConfig, logger: Log
             configuration: .init(
                 additionalChannelHandlers: [ConnectionGuard(connections: connections, timeout: timeout)])),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tongbao"),
+        onServerRunning: { channel in await onRunning?(channel.localAddress?.port ?? config.port) },
         logger: log)
+}
+
+/// Why `tongbao serve` could not listen, in words an installer can act on; other errors as they are.
+public func explainListenFailure(_ error: any Error, host: String, port: Int) -> any Error {
+    guard let io = error as? IOError else { return error }
+    let why: String
+    switch io.errnoCode {
+    case EADDRINUSE: why = "端口 \(port) 已被另一个程序占用（可能是另一个 tongbao serve）；请用 --port 换一个端口，或先停止那个程序"
+    case EACCES: why = "没有权限使用端口 \(port)（1024 以下的端口须管理员权限）；请用 --port 换一个 1024 以上的端口"
+    case EADDRNOTAVAIL: why = "本机没有地址 \(host)；请用 --host 给出本机的地址，如 127.0.0.1 或 0.0.0.0"
+    default: why = "\(io)"
+    }
+    return ListenFailure(message: "无法在 \(host):\(port) 上启动网页服务：\(why)")
+}
+
+/// A listen error as ``explainListenFailure(_:host:port:)`` words it.
+public struct ListenFailure: Error, LocalizedError {
+    public var message: String
+    public var errorDescription: String? { message }
 }

@@ -97,7 +97,22 @@ public struct CaseIngester: Sendable {
         public var errorDescription: String? { "--skip-bad 的文件“\(path)”不能写入：\(reason)。未导入任何数据" }
     }
 
+    /// Refuses paths that are no readable file, all of them at once, before anything else is looked at.
+    public static func checkReadable(_ paths: [String]) throws {
+        let fm = FileManager.default
+        let issues = paths.compactMap { path -> Issue? in
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                return Issue(.unreadablePackage, file: path, value: "文件不存在")
+            }
+            if isDirectory.boolValue { return Issue(.unreadablePackage, file: path, value: "这是文件夹，请给出导出文件本身") }
+            return fm.isReadableFile(atPath: path) ? nil : Issue(.unreadablePackage, file: path, value: "没有读取权限")
+        }
+        if !issues.isEmpty { throw ImportFailed(issues) }
+    }
+
     public func run(_ paths: [String]) async throws -> IngestReport {
+        try Self.checkReadable(paths)
         let units = try await store.units(district: district)
         guard !units.isEmpty else {
             throw ImportFailed([Issue(.unknownUnit, file: paths.first, value: "（机构目录为空，请先导入 units.csv）")])

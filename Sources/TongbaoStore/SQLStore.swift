@@ -79,6 +79,10 @@ public final class SQLStore: @unchecked Sendable {
     /// Opens and migrates a store: a PostgreSQL URL (`postgres://user@host/db`), an SQLite file (created when
     /// absent), or `":memory:"`.
     public static func open(_ location: String, readReplica: String? = nil) async throws -> SQLStore {
+        // SQLite takes an empty name for a private temporary file: a server on it would lose everything at exit.
+        if location.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw StoreError.cannotOpen("“\(location)”", "没有给出数据库（--db 应为 SQLite 文件路径，或 postgres://…）")
+        }
         if isPostgres(location) {
             return try await openPostgres(location, readReplica: readReplica)
         }
@@ -104,6 +108,14 @@ public final class SQLStore: @unchecked Sendable {
         let writer = SQLStore(backend: .sqlite, db: conn.sql(logger: logger), close: { conn.close() })
         do {
             try await writer.configure(location)
+        } catch let error as SQLiteHandleError where error.code == 26 || error.code == 11 {
+            // SQLite opens lazily: a file of another kind (or a damaged one) shows at the first statement.
+            try? await writer.shutdown()
+            throw StoreError.cannotOpen(
+                location,
+                error.code == 26
+                    ? "这个文件不是 SQLite 数据库（请检查 --db 是否写错了文件；新建数据库请给一个不存在的文件名）"
+                    : "数据库文件已损坏（\(error.message)），请用备份恢复（tongbao restore）")
         } catch {
             try? await writer.shutdown()
             throw error

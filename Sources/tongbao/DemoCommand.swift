@@ -13,6 +13,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "生成后在样例数据上启动网页服务，并打印演示账号。") var serve = false
     @Option(help: "网页服务端口（与 --serve 一起用）。") var port: Int = 8080
 
+    func validate() throws { try Serving.check(port: port) }
+
     func run() async throws {
         guard let sample = Bundle.module.url(forResource: "Sample/yubei-2021-07", withExtension: nil) else {
             throw DemoError.sampleMissing

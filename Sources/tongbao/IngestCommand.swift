@@ -18,22 +18,14 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         let start = Date()
         let bar = TerminalProgress(total: 0, label: "导入")
-        let report = try await SQLStore.with(options.db) { store in
-            var ingester = CaseIngester(
-                store: store, district: try await options.district(in: store, writing: true),
-                districtName: options.districtName,
-                change: Change(
-                    actor: NSUserName(),
-                    source: "ingest:" + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ",")))
-            ingester.skipBad = skipBad.map { URL(fileURLWithPath: $0) }
-            ingester.profile = try profile.map(ExportProfiles.load)
-            ingester.progress = { p in bar.show(p) }
-            do {
-                return try await ingester.run(files)
-            } catch var failed as ImportFailed {
-                failed.ingestWithoutSkipBad = skipBad == nil
-                throw failed
-            }
+        let report: IngestReport
+        do {
+            // A mistyped file name must not leave a new, empty database behind.
+            try CaseIngester.checkReadable(files)
+            report = try await ingest(bar)
+        } catch var failed as ImportFailed {
+            failed.ingestWithoutSkipBad = skipBad == nil
+            throw failed
         }
         bar.done()
         let seconds = Date().timeIntervalSince(start)
@@ -49,6 +41,21 @@ struct IngestCommand: AsyncParsableCommand {
         }
         if report.skipped > 0, let skipBad { print("跳过有错误的行 \(report.skipped) 行，见 \(skipBad)") }
         if !report.periods.isEmpty { print("数字有变化的月份：" + report.periods.map(\.description).joined(separator: "、")) }
+    }
+
+    private func ingest(_ bar: TerminalProgress) async throws -> IngestReport {
+        try await SQLStore.with(options.db) { store in
+            var ingester = CaseIngester(
+                store: store, district: try await options.district(in: store, writing: true),
+                districtName: options.districtName,
+                change: Change(
+                    actor: NSUserName(),
+                    source: "ingest:" + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ",")))
+            ingester.skipBad = skipBad.map { URL(fileURLWithPath: $0) }
+            ingester.profile = try profile.map(ExportProfiles.load)
+            ingester.progress = { p in bar.show(p) }
+            return try await ingester.run(files)
+        }
     }
 }
 

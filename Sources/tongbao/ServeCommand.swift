@@ -30,6 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     var trustProxy = false
 
     func validate() throws {
+        try Serving.check(port: port)
         guard idleMinutes >= 1, uploadLimitMB >= 1, pdfRenderers >= 1, connectionsPerClient >= 1, readTimeout >= 1
         else {
             throw ValidationError(
@@ -53,15 +54,21 @@ enum Serving {
     static func run(db: String, readReplica: String? = nil, config: ServerConfig, banner: String? = nil) async throws {
         let store = try await SQLStore.open(db, readReplica: readReplica)
         do {
-            let app = try await buildApplication(store: store, config: config)
-            print("通报网页服务：http://\(config.host):\(config.port)/  （Ctrl-C 停止）")
-            if let banner { print(banner) }
-            fflush(nil)
+            let app = try await buildApplication(store: store, config: config) { port in
+                print("通报网页服务：http://\(config.host):\(port)/  （Ctrl-C 停止）")
+                if let banner { print(banner) }
+                fflush(nil)
+            }
             try await app.runService()
             try await store.shutdown()
         } catch {
             try? await store.shutdown()
-            throw error
+            throw explainListenFailure(error, host: config.host, port: config.port)
         }
+    }
+
+    /// A port a server can listen on; 0 (any free port) is left to tests, which call the application directly.
+    static func check(port: Int) throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port 须为 1 到 65535 之间的整数（现为 \(port)）") }
     }
 }

@@ -52,7 +52,7 @@ enum ChineseHelp {
         ("  See 'tongbao help <subcommand>' for detailed help.", "  用“tongbao help 子命令”查看各子命令的详细说明。"),
         ("(default: ", "（默认："), ("(values: ", "（可选值："), ("Error: ", "错误："), ("Usage: ", "用法："),
         ("Help: ", "帮助："), ("Missing expected argument", "缺少参数"), ("Unknown option", "未知选项"),
-        ("Unexpected argument", "多余的参数"), ("Missing value for option", "选项缺少取值"),
+        ("Unexpected argument", "多余的参数"), ("Missing value for option", "选项缺少取值"), ("Missing value for ", "缺少取值："),
         ("The value", "取值"), ("is invalid for", "不适用于"), ("Unknown subcommand", "未知子命令"),
         ("Did you mean", "是否应为"), ("See 'tongbao ", "用“tongbao "), ("' for more information.", "”查看说明。"),
         ("unexpected arguments:", "个多余的参数："), ("Please provide one of the following:", "请给出以下之一："),

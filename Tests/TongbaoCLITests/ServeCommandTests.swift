@@ -110,6 +110,52 @@ import TongbaoTestSupport
         #expect((http.allHeaderFields["Set-Cookie"] as? String)?.contains("tongbao_session=") == true)
     }
 
+    /// What an installer mistypes is refused in words that name it, and nothing is left behind.
+    @Test func mistypedDatabaseAndPortAreNamed() async throws {
+        let dir = try Fixtures.tempDir()
+        let text = dir.appendingPathComponent("notes.txt")
+        try Data("not a database\n".utf8).write(to: text)
+        for command in [["validate", Fixtures.sample.path], ["bulletin", "--period", "2021-07"], ["audit"]] {
+            let r = try CLI.run(command + ["--db", text.path])
+            #expect(r.status == 1, "\(command)")
+            #expect(r.stderr.contains("不是 SQLite 数据库") && r.stderr.contains("notes.txt"), "\(r.stderr)")
+            #expect(!r.stderr.contains("用法"), "a runtime error is no usage error: \(r.stderr)")
+        }
+        #expect(try Data(contentsOf: text) == Data("not a database\n".utf8))
+        // SQLite would take "" for a private temporary database, lost at exit.
+        let empty = try CLI.run(["serve", "--db", "", "--port", "\(CLI.freePort())"])
+        #expect(empty.status == 1 && empty.stderr.contains("没有给出数据库"), "\(empty.stderr)")
+        for port in ["99999", "0", "-1"] {
+            let r = try CLI.run(["serve", "--db", dir.appendingPathComponent("p.sqlite").path, "--port=\(port)"])
+            #expect(r.status != 0 && r.stderr.contains("1 到 65535"), "\(port): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("p.sqlite").path))
+        let dash = try CLI.run(["serve", "--db", "x.sqlite", "--port", "-1"])
+        #expect(dash.status != 0 && dash.stderr.contains("缺少取值") && !dash.stderr.contains("Missing"))
+        // A port another program holds: refused with the port, and the banner never claims it.
+        let port = CLI.freePort()
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let held = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 && listen(holder, 1) == 0
+            }
+        }
+        try #require(held)
+        let busy = try CLI.run(["serve", "--db", dir.appendingPathComponent("b.sqlite").path, "--port", "\(port)"])
+        #expect(busy.status == 1 && busy.stderr.contains("端口 \(port) 已被另一个程序占用"), "\(busy.stderr)")
+        #expect(!busy.stdout.contains("通报网页服务"), "\(busy.stdout)")
+        // An ingest of a file that is not there creates no database.
+        let db = dir.appendingPathComponent("i.sqlite").path
+        let missing = try CLI.run(["ingest", "--db", db, dir.appendingPathComponent("no-such.csv").path, dir.path])
+        #expect(missing.status == 1 && missing.stderr.contains("文件不存在") && missing.stderr.contains("这是文件夹"))
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
     static func get(_ url: String) async throws -> (Int, String, String) {
         let (data, response) = try await URLSession(configuration: .ephemeral).data(from: URL(string: url)!)
         let http = response as? HTTPURLResponse

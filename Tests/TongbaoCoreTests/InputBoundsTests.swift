@@ -32,6 +32,28 @@ import TongbaoCore
         #expect(issues.errorCount == 5_000)
     }
 
+    /// A name every table prints is bounded (E040), with file, line and column; the longest real one fits.
+    @Test func aUnitNameOfAPastedParagraphIsRefused() {
+        let long = String(repeating: "区", count: 5_000)
+        let real = "重庆市渝北区人力资源和社会保障局社会保险事务中心"
+        let text = """
+            code,name,tier,aliases,groups
+            C01,\(real),center,人社局;社保,
+            C02,\(long),center,,
+            C03,区财政局,center,财政;\(long),
+            \(long),区税务局,center,,
+            C05,区林业局,center,,\(long)
+
+            """
+        let (pkg, issues) = PackageParser().parse([PackageFile(name: "units.csv", data: Data(text.utf8))])
+        #expect(issues.map(\.code) == Array(repeating: .textTooLong, count: 4))
+        #expect(issues.map(\.line) == [3, 4, 5, 6])
+        #expect(issues.map(\.column) == ["name", "aliases", "code", "groups"])
+        let first = issues.first?.description ?? ""
+        #expect(first.contains("units.csv") && first.contains("5000 个字") && first.contains("最多 64 个字"), "\(first)")
+        #expect(pkg.units.first?.name == real && pkg.units.first?.aliases == ["人社局", "社保"])
+    }
+
     @Test func aFileOfMoreThanFiveMillionCellsIsRefused() {
         let row = String(repeating: "1,", count: 999) + "1\n"
         let text = String(repeating: row, count: CSVTable.maxTotalCells / 1_000 + 2)
