@@ -65,7 +65,8 @@ struct AuthController {
 
     func login(_ request: Request, _ context: AppContext) async throws -> Response {
         let form = try await Forms.fields(request, context: context)
-        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        let typed = form["name"] ?? ""
+        let name = typed.trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
         let next = form["next"] ?? ""
         let now = config.now()
@@ -78,7 +79,9 @@ struct AuthController {
         let client = context.client(request, trustProxy: config.trustProxy)
         let wait = await throttle.attempt(name: name, client: client, now: now)
         if wait > 0 { throw WebError.tooManyAttempts(retryAfter: wait) }
-        let found = try await store.account(name)
+        // An account made before names were checked may end in a space (`Account.isValidName`): it signs in as typed.
+        var found = try await store.account(name)
+        if found == nil, typed != name, typed.count <= Account.maxNameLength { found = try await store.account(typed) }
         // An unknown name costs the same bcrypt check as a wrong password, so timing does not tell names apart.
         let verified = try await Secrets.verifyInPool(password, hash: found?.passwordHash ?? decoyHash)
         guard let (account, _) = found, verified else {

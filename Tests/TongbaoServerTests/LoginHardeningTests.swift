@@ -54,6 +54,19 @@ import TongbaoCore
         }
     }
 
+    /// A name ending in a space could be made before names were checked; such an account still signs in as typed,
+    /// and a name typed with a stray space still finds its account.
+    @Test func anOldNameEndingInASpaceStillSignsIn() async throws {
+        try await Web.run(.sqlite) { web in
+            try await web.store.addUser(
+                Account(name: "li ", district: "yubei", role: .viewer),
+                passwordHash: Secrets.hashPassword("li-password-1", cost: 4), at: Date(), change: nil)
+            #expect(try await web.browser().login("li ", "li-password-1").status == .found)
+            #expect(try await web.browser().login("li", "li-password-1").status == .unauthorized)
+            #expect(try await web.browser().login(" admin ", Web.password).status == .found)
+        }
+    }
+
     @Test func thirtyParallelTriesTestAtMostThreePasswords() async throws {
         try await Web.run(.sqlite) { web in
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
