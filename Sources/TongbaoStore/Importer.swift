@@ -153,7 +153,13 @@ public struct Importer<S: Store>: Sendable {
         }
         // Case records go through the same merge as `tongbao ingest`: one set of partitions, the latest state wins,
         // so a case can never count twice whichever way it came in.
-        if !pkg.caseRecords.isEmpty { writes.append(try await ingest(pkg.caseRecords)) }
+        // A case moving to another received day also changes the month it leaves, which the package does not name.
+        var months = Set(pkg.periods)
+        if !pkg.caseRecords.isEmpty {
+            let (write, changed) = try await ingest(pkg.caseRecords)
+            writes.append(write)
+            months.formUnion(changed)
+        }
         // A unit-month whose monthly figures changed moves to its next report version, so a form or API save
         // based on what was there before gets a conflict instead of overwriting this import.
         var versions: [UnitMonth: Int] = [:]
@@ -161,7 +167,7 @@ public struct Importer<S: Store>: Sendable {
             versions[key] = try await store.advanceReportVersion(
                 district: district, period: key.period, unit: key.unit, change: change)
         }
-        var report = ImportReport(periods: pkg.periods.sorted(), rows: pkg.counts, writes: writes, warnings: [])
+        var report = ImportReport(periods: months.sorted(), rows: pkg.counts, writes: writes, warnings: [])
         report.versions = versions
         report.unitsFrom = unitsFrom
         return report
@@ -191,8 +197,8 @@ public struct Importer<S: Store>: Sendable {
     }
 
     /// Case records of a package merged into the ingested partitions (``CaseIngester``), inside this import's
-    /// transaction.
-    func ingest(_ records: [CaseRecord]) async throws -> TableWrite {
+    /// transaction; with the months whose figures changed.
+    func ingest(_ records: [CaseRecord]) async throws -> (TableWrite, [Period]) {
         guard let sql = store as? SQLStore else { throw StoreError.connectionLost }
         progress?("写入 case_records：\(records.count) 条办件明细并入按受理日的分区")
         let spill = try Spill()
@@ -238,7 +244,10 @@ public struct Importer<S: Store>: Sendable {
         let done = try await ingester.merge(
             spill, report: report, calendar: try await store.workCalendar(district: district),
             satisfied: try await sql.satisfiedRatings(district: district))
-        return TableWrite(table: "case_records", inserted: done.added, updated: done.updated, unchanged: done.unchanged)
+        return (
+            TableWrite(table: "case_records", inserted: done.added, updated: done.updated, unchanged: done.unchanged),
+            done.periods
+        )
     }
 
     /// One W105 per period naming every unit still missing, instead of one per unit.

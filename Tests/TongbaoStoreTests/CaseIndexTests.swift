@@ -84,8 +84,10 @@ import TongbaoTestSupport
             #expect(refused?.errors.map(\.code) == [.unitNotAllowed], "X2 is unit A's")
             #expect(try await Self.state(store) == before)
 
-            _ = try await Importer(store: store, district: "d", change: Change(actor: "t", source: "test"))
+            let moved = try await Importer(store: store, district: "d", change: Change(actor: "t", source: "test"))
                 .run(files: package("A"))
+            // The month X2 leaves changed too: the report (and so the upload's preview and the API) names it.
+            #expect(moved.periods.map(\.description) == ["2021-07", "2021-08"])
             #expect(try await Self.x2(store).count == 1)
             #expect(try await Self.receivedPromised(store, "2021-07") == 0)
             #expect(try await Self.receivedPromised(store, "2021-08") == 1)
