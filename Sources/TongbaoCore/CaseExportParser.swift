@@ -9,7 +9,10 @@ import Foundation
 public struct CaseExportParser: Sendable {
     public let file: String
     let directory: UnitDirectory
-    let width: Int
+    /// The header's cells.
+    public let width: Int
+    /// Rows read with fewer cells than the header (their missing cells read as empty); the ingest reports them.
+    public private(set) var shortRows = 0
     let names: [String]
     /// Field index per column of ``PackageTable/caseRecords`` (in its order), -1 when the export lacks it.
     let at: [Int]
@@ -132,6 +135,12 @@ public struct CaseExportParser: Sendable {
         }
     }
 
+    /// How many cells `line` has (quoted commas are no separators).
+    public static func cells(_ line: UnsafeBufferPointer<UInt8>) -> Int {
+        guard line.contains(0x22) else { return line.count(where: { $0 == 0x2C }) + 1 }
+        return unquote(line).count(where: { $0 == 0x1F }) + 1
+    }
+
     mutating func read<T>(_ line: UnsafeBufferPointer<UInt8>, number: Int, _ body: (Row) -> T) -> Result<T, Issue> {
         guard line.contains(0x22) else { return readFields(line, separator: 0x2C, number: number, body) }
         // A quoted field: rewrite the line unquoted, fields separated by US (0x1F), which no text holds.
@@ -149,6 +158,7 @@ public struct CaseExportParser: Sendable {
             start = i + 1
         }
         fields.append(start..<line.count)
+        if fields.count < width { shortRows += 1 }
         func field(_ c: Column) -> UnsafeBufferPointer<UInt8> {
             let i = at[c.rawValue]
             guard i >= 0, i < fields.count else { return UnsafeBufferPointer(start: nil, count: 0) }

@@ -16,6 +16,8 @@ public struct IngestReport: Sendable {
     /// than the one they are held under but did not move: their stored state ranks higher (counted in `unchanged`).
     public var moved = 0
     public var keptDay = 0
+    /// Rows with fewer cells than the header, their missing cells read as empty.
+    public var shortRows = 0
     /// Months whose figures changed.
     public var periods: [Period] = []
     /// Seconds spent reading and checking the files, and merging and writing (what bounds an ingest).
@@ -165,6 +167,7 @@ public struct CaseIngester: Sendable {
     ) throws {
         let name = (path as NSString).lastPathComponent
         var source = try ByteSource(path: path)
+        let shortBefore = report.shortRows
         var lines = LineSplitter()
         var parser: CaseExportParser? = nil
         var lineNumber = 0
@@ -205,6 +208,21 @@ public struct CaseIngester: Sendable {
         let rest = lines.rest
         if !rest.isEmpty {
             let last = gb18030 == true ? (TextDecoding.gb18030ToUTF8(rest) ?? rest) : rest
+            // A last line cut short without its line break, where every row before it was whole: a copy or download
+            // that stopped, not an export that leaves trailing cells out. The rows that never came cannot be told.
+            let (cells, blank) = last.withUnsafeBufferPointer {
+                let line = UnsafeBufferPointer(rebasing: $0.prefix { $0 != 0x0D })
+                return (CaseExportParser.cells(line), CaseExportParser.isBlank(line))
+            }
+            if let parser, !blank, report.shortRows == shortBefore, cells < parser.width {
+                var cut = Issue(
+                    .wrongCellCount, file: name, line: lineNumber + 1, value: "\(cells)", computed: "\(parser.width)")
+                cut.hint = "这是最后一行，文件又没有以换行结尾：文件可能不完整（复制或下载中断？），请重新导出或重新复制后再导入"
+                guard let rejected else { throw ImportFailed([cut]) }
+                report.skipped += 1
+                Self.reject(cut, row: String(decoding: last, as: UTF8.self), file: name, into: rejected)
+                return
+            }
             try consume(
                 last + [0x0A], name: name, parser: &parser, directory: directory, calendar: calendar,
                 lineNumber: &lineNumber, spill: spill, report: &report, issues: &issues, rejected: rejected)
@@ -259,6 +277,7 @@ public struct CaseIngester: Sendable {
         for part in parts {
             lineNumber = part.lastLine
             report.rows += part.rows
+            report.shortRows += part.short
             for day in part.order {
                 let held = part.days[day]!
                 try spill.add(held.records, ids: held.ids, day: day, every: spillEvery)
@@ -266,8 +285,7 @@ public struct CaseIngester: Sendable {
             for (issue, row) in part.failures {
                 if let rejected {
                     report.skipped += 1
-                    let fields = [name, String(issue.line ?? 0), issue.column ?? "", issue.message, row]
-                    rejected.write(Data((fields.map(CSVTable.field).joined(separator: ",") + "\n").utf8))
+                    Self.reject(issue, row: row, file: name, into: rejected)
                 } else {
                     issues.append(issue)
                     if issues.count > ImportFailed.listed {
@@ -278,12 +296,19 @@ public struct CaseIngester: Sendable {
         }
     }
 
+    /// Writes a refused row, with where and why, to the `--skip-bad` file.
+    static func reject(_ issue: Issue, row: String, file: String, into rejected: FileHandle) {
+        let fields = [file, String(issue.line ?? 0), issue.column ?? "", issue.message, row]
+        rejected.write(Data((fields.map(CSVTable.field).joined(separator: ",") + "\n").utf8))
+    }
+
     /// The rows of one part of a chunk, in record form by day received, and the rows that failed.
     struct Part: Sendable {
         /// Each day's records, and the hash of each one's case id (for ``CaseIndex``).
         var days: [Int: (records: [UInt8], ids: [UInt64])] = [:]
         var order: [Int] = []
         var rows = 0
+        var short = 0
         var failures: [(Issue, String)] = []
         var lastLine = 0
 
@@ -398,6 +423,7 @@ public struct CaseIngester: Sendable {
             start = i + 1
         }
         part.lastLine = lineNumber
+        part.short = parser.shortRows
         return part
     }
 

@@ -39,6 +39,9 @@ struct IngestCommand: AsyncParsableCommand {
             print(
                 "另有 \(report.keptDay) 件办件以不同的受理日期再次出现，但状态不比已存的新（规则见 docs/cases.md），保留已存的受理日期")
         }
+        if report.shortRows > 0 {
+            print("注意：有 \(report.shortRows) 行的单元格比表头少，缺少的列按空白读取（如未办结、无评价）；如果不应如此，请检查导出文件")
+        }
         if report.skipped > 0, let skipBad { print("跳过有错误的行 \(report.skipped) 行，见 \(skipBad)") }
         if !report.periods.isEmpty { print("数字有变化的月份：" + report.periods.map(\.description).joined(separator: "、")) }
     }

@@ -250,6 +250,41 @@ import TongbaoTestSupport
     /// `--skip-bad /dev/null` run as root replaced the system's /dev/null with a file: the file for rejected rows,
     /// and every `--out`, is written through when something other than a regular file is there. (Checked on a
     /// link, which an atomic write replaces the same way, rather than on /dev/null itself.)
+    /// Rows shorter than the header are read with their missing cells empty, and counted; a last line cut short
+    /// without its line break, after whole rows, is a file cut short: refused, or set aside with --skip-bad.
+    @Test func shortRowsAreCountedAndAFileCutShortIsRefused() async throws {
+        let dir = try Fixtures.tempDir()
+        // Every row without its last cell (channel), the last one without its line break too.
+        let trimmed = Self.july.split(separator: "\n").dropFirst().map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",")
+        }
+        let allShort = Self.header + trimmed.joined(separator: "\n")
+        let cut = try Self.write(
+            Self.july + "X5,A,事项5,审批,承诺,2021-07-06 09:00:00,2021-07-07 10:00:00", "cut.csv", in: dir)
+        let cutQuoted = try Self.write(Self.july + "X5,\"A\",\"事项5,续\",审批", "cut2.csv", in: dir)
+        let noBreak = try Self.write(allShort, "nobreak.csv", in: dir)
+        let lastWhole = try Self.write(Self.july + "X6,A,事项6,服务,即办,2021-07-06 09:00:00,,0,,,窗口", "w.csv", in: dir)
+        let blankEnd = try Self.write(Self.july + "  ", "blank.csv", in: dir)
+        try await Self.withUnits(.sqlite) { store in
+            for file in [cut, cutQuoted] {
+                let refused = await #expect(throws: ImportFailed.self) { try await Self.ingester(store).run([file]) }
+                #expect(refused?.errors.map(\.code) == [.wrongCellCount] && refused?.errors.first?.line == 5)
+                #expect(refused?.errors.first?.message.contains("文件可能不完整") == true)
+            }
+            #expect(try await store.caseTotals(district: "d").figures.isEmpty, "nothing stored")
+            var skipping = Self.ingester(store)
+            skipping.skipBad = dir.appendingPathComponent("rejected.csv")
+            let skipped = try await skipping.run([cut])
+            #expect(skipped.rows == 3 && skipped.skipped == 1)
+            #expect(try String(contentsOf: dir.appendingPathComponent("rejected.csv"), encoding: .utf8).contains("X5"))
+            // Every row short the same way (an export that leaves empty trailing cells out) is read, and counted.
+            let short = try await Self.ingester(store).run([noBreak])
+            #expect(short.rows == 3 && short.shortRows == 3 && short.unchanged == 3, "\(short)")
+            let whole = try await Self.ingester(store).run([lastWhole, blankEnd])
+            #expect(whole.shortRows == 0 && whole.added == 1, "\(whole)")
+        }
+    }
+
     @Test func theRejectedRowsFileIsWrittenThroughNotReplaced() async throws {
         let dir = try Fixtures.tempDir()
         let target = dir.appendingPathComponent("rejected-target.csv")
