@@ -49,13 +49,23 @@ public final class SQLStore: @unchecked Sendable {
     /// The connection a PostgreSQL transaction runs on, for the task running it.
     @TaskLocal static var pinned: (store: ObjectIdentifier, db: any SQLDatabase)?
 
+    /// SQLite: how long a write waits for another process's lock (a `tongbao import` on the same file), counted
+    /// from when it asked, so that writes queued in this process behind one waiting do not each wait the whole
+    /// time again after it.
+    let lockWait: Duration
+    /// SQLite: sets the writer connection's wait for another process's lock.
+    private let waitForLocks: (@Sendable (Int32) -> Void)?
+
     init(
         backend: Backend, db: any SQLDatabase,
         checkout: (@Sendable () async throws -> Checkout)? = nil,
         replica: (db: any SQLDatabase, close: @Sendable () async throws -> Void)? = nil,
         readers: SQLiteReaders? = nil,
+        lockWait: Duration = .seconds(30), waitForLocks: (@Sendable (Int32) -> Void)? = nil,
         close: @escaping @Sendable () async throws -> Void
     ) {
+        self.lockWait = lockWait
+        self.waitForLocks = waitForLocks
         self.backend = backend
         self.readers = readers
         self.base = db
@@ -77,8 +87,10 @@ public final class SQLStore: @unchecked Sendable {
     public var hasReplica: Bool { replica != nil }
 
     /// Opens and migrates a store: a PostgreSQL URL (`postgres://user@host/db`), an SQLite file (created when
-    /// absent), or `":memory:"`.
-    public static func open(_ location: String, readReplica: String? = nil) async throws -> SQLStore {
+    /// absent), or `":memory:"`. `lockWait`: SQLite, how long a write waits for another process's lock.
+    public static func open(_ location: String, readReplica: String? = nil, lockWait: Duration = .seconds(30))
+        async throws -> SQLStore
+    {
         // SQLite takes an empty name for a private temporary file: a server on it would lose everything at exit.
         if location.trimmingCharacters(in: .whitespaces).isEmpty {
             throw StoreError.cannotOpen("“\(location)”", "没有给出数据库（--db 应为 SQLite 文件路径，或 postgres://…）")
@@ -105,6 +117,7 @@ public final class SQLStore: @unchecked Sendable {
             }
             throw StoreError.cannotOpen(location, "不是 SQLite 数据库或无法写入（\(error)）")
         }
+        conn.waitForLocks(milliseconds: lockWait.sqliteMilliseconds)
         let writer = SQLStore(backend: .sqlite, db: conn.sql(logger: logger), close: { conn.close() })
         do {
             try await writer.configure(location)
@@ -125,7 +138,8 @@ public final class SQLStore: @unchecked Sendable {
         do {
             let readers = try await SQLiteReaders.open(path: location, count: sqliteReaders)
             return SQLStore(
-                backend: .sqlite, db: conn.sql(logger: logger), readers: readers, close: { conn.close() })
+                backend: .sqlite, db: conn.sql(logger: logger), readers: readers, lockWait: lockWait,
+                waitForLocks: { conn.waitForLocks(milliseconds: $0) }, close: { conn.close() })
         } catch {
             try? await writer.shutdown()
             throw StoreError.cannotOpen(location, "无法打开只读连接（\(error)）")
@@ -138,7 +152,6 @@ public final class SQLStore: @unchecked Sendable {
         try await raw("PRAGMA journal_mode = WAL")
         // `tongbao import` and a running `tongbao serve` may share a file: a writer waits for the other's
         // transaction instead of failing at once.
-        try await raw("PRAGMA busy_timeout = 30000")
         try await raw("PRAGMA synchronous = NORMAL")
         // A 64 MB page cache keeps a large import's transaction in memory instead of spilling pages
         // (measured: bench/import.sh).
@@ -294,9 +307,10 @@ public final class SQLStore: @unchecked Sendable {
                 throw error
             }
         }
+        let asked = ContinuousClock.now
         return try await serialized {
             try checkFileIsThere()
-            try await raw("BEGIN IMMEDIATE")
+            try await beginImmediate(waitingUntil: asked + lockWait)
             do {
                 let result = try await Self.$inTransaction.withValue(me) { try await body() }
                 try await raw(commit ? "COMMIT" : "ROLLBACK")
@@ -306,6 +320,15 @@ public final class SQLStore: @unchecked Sendable {
                 throw error
             }
         }
+    }
+
+    /// SQLite's write transaction, waiting for another process's lock no later than `deadline`: a write that waited
+    /// in this process's queue behind one refused for that lock is refused as soon, not after a whole wait of its own.
+    private func beginImmediate(waitingUntil deadline: ContinuousClock.Instant) async throws {
+        guard let waitForLocks else { return try await raw("BEGIN IMMEDIATE") }
+        waitForLocks(max(.zero, deadline - ContinuousClock.now).sqliteMilliseconds)
+        defer { waitForLocks(lockWait.sqliteMilliseconds) }
+        try await raw("BEGIN IMMEDIATE")
     }
 
     private func postgresTransaction<T>(
@@ -411,6 +434,13 @@ public final class SQLStore: @unchecked Sendable {
     static func district(_ r: any SQLRow) throws -> District {
         District(
             code: try r.decode(column: "code", as: String.self), name: try r.decode(column: "name", as: String.self))
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, as SQLite's busy timeout takes them.
+    var sqliteMilliseconds: Int32 {
+        Int32(clamping: components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
     }
 }
 

@@ -67,6 +67,13 @@ final class SQLiteHandle: @unchecked Sendable {
         raw = nil
     }
 
+    /// How long a statement waits for another process's write lock before failing with SQLITE_BUSY.
+    func waitForLocks(milliseconds: Int32) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let raw { sqlite_nio_sqlite3_busy_timeout(raw, milliseconds) }
+    }
+
     /// The connection through SQLKit's interface.
     func sql(logger: Logger) -> any SQLDatabase { Database(handle: self, logger: logger) }
 

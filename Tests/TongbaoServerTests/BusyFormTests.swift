@@ -10,14 +10,13 @@ import TongbaoTestSupport
 @Suite struct BusyFormTests {
     @Test func aSaveRefusedForALockKeepsTheTyping() async throws {
         let (path, cleanup) = try TestBackend.sqliteFile()
-        let store = try await SQLStore.open(path)
+        let store = try await SQLStore.open(path, lockWait: .milliseconds(200))
         do {
             try await Web.run(on: store) { web in
                 let b = try await web.signedIn("rep1")
                 let before = try #require(try await web.caseRow("C01"))
                 let holder = try await SQLStore.open(path)
                 try await holder.raw("BEGIN IMMEDIATE")
-                try await web.store.raw("PRAGMA busy_timeout = 200")
                 let save = try await b.post(
                     "/report/C01/2021-07",
                     ReportFormTests.fields(before, recvImmediate: "4321").merging(["action": "save", "version": "1"]) {

@@ -53,6 +53,42 @@ import TongbaoTestSupport
         try await other.shutdown()
     }
 
+    /// Writes queued in this process behind one waiting for another process's lock are refused when it is, each
+    /// within one wait of asking: they used to wait the whole time again one after another (four saves, four
+    /// waits).
+    @Test func writesQueuedBehindALockWaitOnceNotEachInTurn() async throws {
+        let path = try Fixtures.tempDir().appendingPathComponent("q.sqlite").path
+        let holder = try await SQLStore.open(path)
+        let store = try await SQLStore.open(path, lockWait: .seconds(1))
+        try await holder.raw("BEGIN IMMEDIATE")
+        let started = ContinuousClock.now
+        let outcomes = await withTaskGroup(of: (any Error)?.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    do {
+                        try await store.transaction { try await store.raw("CREATE TABLE IF NOT EXISTS t (x INTEGER)") }
+                        return nil
+                    } catch { return error }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let waited = ContinuousClock.now - started
+        #expect(outcomes.allSatisfy { ($0 as? StoreError) == .busy }, "\(outcomes)")
+        #expect(waited >= .milliseconds(900) && waited < .seconds(3), "\(waited): one wait, not four")
+        try await holder.raw("ROLLBACK")
+        // The lock gone, the next write goes through, and a statement outside a transaction waits the whole time
+        // again (the connection's wait was put back).
+        try await store.transaction { try await store.raw("CREATE TABLE t (x INTEGER)") }
+        try await holder.raw("BEGIN IMMEDIATE")
+        let again = ContinuousClock.now
+        await #expect(throws: StoreError.self) { try await store.raw("INSERT INTO t VALUES (1)") }
+        #expect(ContinuousClock.now - again >= .milliseconds(900))
+        try await holder.raw("ROLLBACK")
+        try await holder.shutdown()
+        try await store.shutdown()
+    }
+
     /// A file deleted under a running store: the health check says so instead of "ok", and saves, which would go
     /// nowhere, are refused.
     @Test func aDeletedFileFailsTheHealthCheck() async throws {
