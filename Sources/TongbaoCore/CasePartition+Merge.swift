@@ -111,7 +111,7 @@ extension CasePartition {
     /// totals; counted as `removed`) and their incoming ones change nothing here.
     public static func merge(
         stored: [UInt8]?, incoming: [[UInt8]], calendar: WorkCalendar = .china,
-        satisfied: Set<Int> = CaseRecord.defaultSatisfied, drop: Set<String> = []
+        satisfied: Set<Int> = CaseRecord.defaultSatisfied, drop: Set<[UInt8]> = []
     ) throws(Corrupt)
         -> (
             partition: [UInt8], count: Int, delta: CaseTotals, added: Int, updated: Int, unchanged: Int,
@@ -139,7 +139,7 @@ extension CasePartition {
             var (added, updated, unchanged, crossUnit, removed) = (0, 0, 0, 0, 0)
             for (v, view) in views.enumerated() {
                 let id = UnsafeBufferPointer(rebasing: b[view.id])
-                if !drop.isEmpty, drop.contains(String(decoding: id, as: UTF8.self)) {
+                if !drop.isEmpty, drop.contains(Array(id)) {
                     if v < storedCount {
                         totals.add(view, in: b, sign: -1)
                         removed += 1

@@ -23,9 +23,11 @@ public struct CaseRelocation: Sendable {
     }
 
     let suspects: Set<UInt64>
-    var ids: [String] = []
-    var idIndex: [String: Int32] = [:]
-    var unitIndex: [String: Int32] = [:]
+    /// Ids and units as their bytes, as the merge compares them (Swift's `String` would take two spellings of one
+    /// letter, composed and decomposed, for one id).
+    var ids: [[UInt8]] = []
+    var idIndex: [[UInt8]: Int32] = [:]
+    var unitIndex: [[UInt8]: Int32] = [:]
     var candidates: [Candidate] = []
 
     public init(suspects: Set<UInt64>) { self.suspects = suspects }
@@ -38,8 +40,8 @@ public struct CaseRelocation: Sendable {
             for v in views {
                 let raw = UnsafeBufferPointer(rebasing: b[v.id])
                 guard suspects.contains(IDTable.hash(raw)) else { continue }
-                let id = String(decoding: raw, as: UTF8.self)
-                let unit = String(decoding: UnsafeBufferPointer(rebasing: b[v.unit]), as: UTF8.self)
+                let id = Array(raw)
+                let unit = Array(UnsafeBufferPointer(rebasing: b[v.unit]))
                 let i = idIndex[id] ?? Int32(ids.count)
                 if i == ids.count {
                     ids.append(id)
@@ -58,7 +60,7 @@ public struct CaseRelocation: Sendable {
     /// What the merge of each day must do.
     public struct Outcome: Sendable {
         /// Ids to remove from a day's partition and from its incoming records: the case is kept under another day.
-        public var drop: [Int: Set<String>] = [:]
+        public var drop: [Int: Set<[UInt8]>] = [:]
         /// Cases stored under one day whose incoming state won under another: updates, not additions.
         public var moved = 0
         /// Cases arriving under another received day whose stored state stayed (it ranks higher): not moved.
@@ -88,7 +90,7 @@ public struct CaseRelocation: Sendable {
             for c in group.dropFirst() where c.rank > winner.rank || (c.rank == winner.rank && c.order < winner.order) {
                 winner = c
             }
-            let h = Array(id.utf8).withUnsafeBufferPointer { IDTable.hash($0) }
+            let h = id.withUnsafeBufferPointer { IDTable.hash($0) }
             out.entries.append(CaseIndex.Entry(hash: h, day: Int(winner.day)))
             let stored = group.filter(\.stored)
             if group.contains(where: { c in !c.stored && stored.contains { $0.unit != c.unit } }) { out.crossUnit += 1 }

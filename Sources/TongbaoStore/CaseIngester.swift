@@ -479,7 +479,7 @@ public struct CaseIngester: Sendable {
                 storedDays.contains(day) || moves.drop[day] != nil
                 ? try await store.casePartitions(district: district, day: day) : [:]
             let drop = Dictionary(grouping: moves.drop[day] ?? []) { id in
-                Array(id.utf8).withUnsafeBufferPointer(CasePartition.bucket)
+                id.withUnsafeBufferPointer(CasePartition.bucket)
             }
             // Bounded across ingests too: a day is merged in memory with what is stored of it. (Twice the limit of
             // one file's day, so that a full day's export can be ingested again.)

@@ -61,6 +61,30 @@ import TongbaoTestSupport
         }
     }
 
+    /// Two ids that are one letter spelled two ways (composed and decomposed) are two cases to the merge, which
+    /// compares bytes; moving both in one ingest keeps both (the move used to compare them as Swift strings, equal,
+    /// and dropped one).
+    @Test func idsThatDifferOnlyInCompositionMoveAsTwoCases() async throws {
+        let dir = try Fixtures.tempDir()
+        let (composed, decomposed) = ("\u{C9}1", "E\u{301}1")
+        #expect(composed == decomposed && Array(composed.utf8) != Array(decomposed.utf8))
+        func row(_ id: String, _ day: String) -> String { "\(id),A,事项,审批,承诺,2021-07-\(day) 09:00:00,,3,,,窗口\n" }
+        let first = try IngestTests.write(
+            IngestTests.header + row(composed, "05") + row(decomposed, "05"), "a.csv", in: dir)
+        let moved = try IngestTests.write(
+            IngestTests.header + row(composed, "06") + row(decomposed, "07"), "b.csv", in: dir)
+        try await IngestTests.withUnits(.sqlite) { store in
+            _ = try await IngestTests.ingester(store).run([first])
+            let report = try await IngestTests.ingester(store).run([moved])
+            #expect(report.moved == 2 && report.added == 0, "\(report)")
+            let held = try await IngestTests.all(store)
+            #expect(
+                held.map { Array($0.caseID.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+                    == [Array(decomposed.utf8), Array(composed.utf8)].sorted { $0.lexicographicallyPrecedes($1) })
+            #expect(try await Self.receivedPromised(store, "2021-07") == 2)
+        }
+    }
+
     /// A data package's case_records.csv goes through the same merge, index included.
     @Test(arguments: TestBackend.available) func aPackagesCaseRecordsMoveACaseAsAnExportDoes(_ backend: TestBackend)
         async throws
