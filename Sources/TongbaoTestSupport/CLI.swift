@@ -53,7 +53,8 @@ public enum CLI {
     /// Runs to completion and collects the output (in files: neither pipe can fill while the other is read).
     /// It spawns with `posix_spawn`: Foundation's `Process.run` lists and closes the parent's descriptors, and
     /// crashed (signal 11) when a parallel test opened and closed files meanwhile.
-    public static func run(_ arguments: [String]) throws -> Result {
+    /// `environment` adds to (or replaces in) this process's environment; a value of nil removes the variable.
+    public static func run(_ arguments: [String], environment: [String: String?] = [:]) throws -> Result {
         let dir = FileManager.default.temporaryDirectory
         let id = UUID().uuidString
         let (outPath, errPath) = (
@@ -72,8 +73,12 @@ public enum CLI {
         let path = executable.path
         var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for arg in argv { free(arg) } }
+        var variables = ProcessInfo.processInfo.environment
+        for (key, value) in environment { variables[key] = value }
+        var envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for variable in envp { free(variable) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, nil, &argv, environ)
+        let rc = posix_spawn(&pid, path, &actions, nil, &argv, &envp)
         guard rc == 0 else { throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: path]) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}

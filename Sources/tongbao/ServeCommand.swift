@@ -9,10 +9,10 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "启动网页服务（填报、审核、发布、概览）和 /api/v1 接口。")
 
-    @Option(name: .long, help: "数据库：SQLite 文件，或 postgres://用户:密码@主机/库。") var db: String
+    @OptionGroup var database: DatabaseOption
     @Option(
         name: .customLong("db-read"),
-        help: "PostgreSQL 只读副本（流复制的 standby）：页面和 API 的读取发往它，写入仍发往 --db（见 docs/scaling.md）。")
+        help: "PostgreSQL 只读副本（流复制的 standby）：页面和 API 的读取发往它，写入仍发往 --db（见 docs/scaling.md）；省略时读环境变量 TONGBAO_DB_READ。")
     var dbRead: String?
     @Option(help: "监听地址。") var host: String = "127.0.0.1"
     @Option(help: "端口。") var port: Int = 8080
@@ -41,7 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Serving.run(
-            db: db, readReplica: dbRead,
+            db: database.location, readReplica: dbRead ?? ProcessInfo.processInfo.environment["TONGBAO_DB_READ"],
             config: ServerConfig(
                 host: host, port: port, secureCookies: secureCookies, idleTimeout: TimeInterval(idleMinutes * 60),
                 uploadLimit: uploadLimitMB << 20, pdfRenderers: pdfRenderers,

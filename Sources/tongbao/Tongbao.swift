@@ -70,8 +70,9 @@ enum ChineseHelp {
 
 /// Flags every data command shares.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "数据库：SQLite 文件（不存在时创建），或 PostgreSQL 地址 postgres://用户:密码@主机/库。")
-    var db: String
+    @OptionGroup var database: DatabaseOption
+    /// The database: `--db`, or `TONGBAO_DB`.
+    var db: String { database.location }
 
     @Option(name: .customLong("district"), help: "区县编码：一个数据库可保存多个区县；数据库中只有一个区县时可省略。")
     var districtOption: String?

@@ -21,7 +21,7 @@ struct UserAdd: AsyncParsableCommand {
     @Option(help: "角色：admin（管理员）、reporter（填报员）、viewer（查阅）、city（市级查阅，属于市的编码）。") var role: Role
     @Option(help: "填报员所属单位编码。") var unit: String?
     @Option(help: "密码；省略时在终端输入。") var password: String?
-    @Option(name: .long, help: "数据库文件。") var db: String
+    @OptionGroup var database: DatabaseOption
     @Option(name: .long, help: "区县编码；数据库中只有一个区县时可省略。") var district: String?
     @Option(name: .customLong("district-name"), help: "区县名称（区县不存在时创建）。") var districtName: String?
 
@@ -34,7 +34,7 @@ struct UserAdd: AsyncParsableCommand {
     func run() async throws {
         let secret = try password ?? Passwords.prompt()
         if let problem = Account.passwordProblem(secret, name: name) { throw ValidationError(problem) }
-        try await SQLStore.with(db) { store in
+        try await SQLStore.with(database.location) { store in
             // Without --district: the only district of the store (an account in a new empty one sees nothing).
             var chosen = self.district
             if chosen == nil {
@@ -61,7 +61,7 @@ struct UserToken: AsyncParsableCommand {
         abstract: "为账号生成 API 令牌（只显示这一次），或列出、吊销其令牌。",
         discussion: "令牌默认 90 天后失效。列出的只是令牌编号（其散列的前 8 位），不是令牌本身。")
     @Argument(help: "用户名。") var name: String
-    @Option(name: .long, help: "数据库文件。") var db: String
+    @OptionGroup var database: DatabaseOption
     @Option(help: "有效天数（默认 90）。") var days: Int = 90
     @Flag(help: "列出该账号的令牌（编号、生成时间、失效时间）。") var list = false
     @Option(help: "吊销编号为此的令牌。") var revoke: String?
@@ -72,7 +72,7 @@ struct UserToken: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await SQLStore.with(db) { store in
+        try await SQLStore.with(database.location) { store in
             guard try await store.accountExists(name) else { throw ValidationError("没有账号 \(name)") }
             if list {
                 let tokens = try await store.tokens(user: name)
@@ -103,12 +103,12 @@ struct UserPassword: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "password", abstract: "重设账号密码。")
     @Argument(help: "用户名。") var name: String
     @Option(help: "新密码；省略时在终端输入。") var password: String?
-    @Option(name: .long, help: "数据库文件。") var db: String
+    @OptionGroup var database: DatabaseOption
 
     func run() async throws {
         let secret = try password ?? Passwords.prompt()
         if let problem = Account.passwordProblem(secret, name: name) { throw ValidationError(problem) }
-        try await SQLStore.with(db) { store in
+        try await SQLStore.with(database.location) { store in
             guard try await store.account(name) != nil else { throw ValidationError("没有账号 \(name)") }
             try await store.setPassword(name, passwordHash: Secrets.hashPassword(secret), change: AccountChange.change)
         }
@@ -139,10 +139,10 @@ struct UserDisable: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disable", abstract: "停用账号：不能再登录，已有的登录和 API 令牌立即失效。")
     @Argument(help: "用户名。") var name: String
-    @Option(name: .long, help: "数据库文件。") var db: String
+    @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        try await AccountChange.run(db, name, done: "已停用账号 \(name)；其登录和 API 令牌已全部失效") { [name] in
+        try await AccountChange.run(database.location, name, done: "已停用账号 \(name)；其登录和 API 令牌已全部失效") { [name] in
             try await $0.setDisabled(name, true, change: AccountChange.change)
         }
     }
@@ -152,10 +152,10 @@ struct UserDisable: AsyncParsableCommand {
 struct UserEnable: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "enable", abstract: "重新启用停用的账号。")
     @Argument(help: "用户名。") var name: String
-    @Option(name: .long, help: "数据库文件。") var db: String
+    @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        try await AccountChange.run(db, name, done: "已重新启用账号 \(name)") { [name] in
+        try await AccountChange.run(database.location, name, done: "已重新启用账号 \(name)") { [name] in
             try await $0.setDisabled(name, false, change: AccountChange.change)
         }
     }
@@ -167,10 +167,10 @@ struct UserDelete: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "删除账号：其登录和 API 令牌立即失效；审计日志中的记录保留。")
     @Argument(help: "用户名。") var name: String
-    @Option(name: .long, help: "数据库文件。") var db: String
+    @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        try await AccountChange.run(db, name, done: "已删除账号 \(name)") { [name] in
+        try await AccountChange.run(database.location, name, done: "已删除账号 \(name)") { [name] in
             try await $0.deleteUser(name, change: AccountChange.change)
         }
     }
@@ -195,10 +195,10 @@ struct CityCommand: AsyncParsableCommand {
     @Argument(help: "市的编码（市级账号所属的编码）。") var city: String
     @Argument(help: "所辖区县的编码；给出时取代原有列表，省略时列出现有列表。") var districts: [String] = []
     @Option(name: .customLong("name"), help: "市的名称（不存在时创建）。") var name: String?
-    @Option(name: .long, help: "数据库文件。") var db: String
+    @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        try await SQLStore.with(db) { store in
+        try await SQLStore.with(database.location) { store in
             if districts.isEmpty {
                 let list = try await store.districts(ofCity: city)
                 print(list.isEmpty ? "\(city) 尚未设置所辖区县" : list.map { "\($0.code)\t\($0.name)" }.joined(separator: "\n"))

@@ -156,6 +156,28 @@ import TongbaoTestSupport
         #expect(!FileManager.default.fileExists(atPath: db))
     }
 
+    /// Every command that needs a database reads it from TONGBAO_DB without --db (a PostgreSQL password need not
+    /// sit on a command line); --db wins over it; neither is a clear refusal.
+    @Test func theDatabaseMayComeFromTheEnvironment() throws {
+        let dir = try Fixtures.tempDir()
+        let db = dir.appendingPathComponent("env.sqlite").path
+        let imported = try CLI.run(["import", Fixtures.sample.path], environment: ["TONGBAO_DB": db])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let user = try CLI.run(
+            ["user", "add", "wang", "--role", "viewer", "--password", "wang-password-1"],
+            environment: ["TONGBAO_DB": db])
+        #expect(user.status == 0, "\(user.stderr)")
+        let audit = try CLI.run(["audit", "--limit", "1"], environment: ["TONGBAO_DB": "/nonexistent/x.sqlite"])
+        #expect(audit.status == 1 && audit.stderr.contains("/nonexistent/x.sqlite"), "the environment's is used")
+        let explicit = try CLI.run(
+            ["audit", "--limit", "1", "--db", db], environment: ["TONGBAO_DB": "/nonexistent/x.sqlite"])
+        #expect(explicit.status == 0 && explicit.stdout.contains("wang"), "\(explicit.stderr)")
+        for command in [["audit"], ["serve"], ["user", "token", "wang"], ["ingest", "x.csv"]] {
+            let r = try CLI.run(command, environment: ["TONGBAO_DB": nil])
+            #expect(r.status == 64 && r.stderr.contains("TONGBAO_DB"), "\(command): \(r.stderr)")
+        }
+    }
+
     static func get(_ url: String) async throws -> (Int, String, String) {
         let (data, response) = try await URLSession(configuration: .ephemeral).data(from: URL(string: url)!)
         let http = response as? HTTPURLResponse

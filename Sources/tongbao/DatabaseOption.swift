@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+
+/// `--db`, or the environment variable `TONGBAO_DB` without it: a PostgreSQL URL holds a password, which on a
+/// command line every user of the machine can read (`ps`, /proc); the systemd unit (deploy/) gives it this way.
+struct DatabaseOption: ParsableArguments {
+    static let variable = "TONGBAO_DB"
+
+    @Option(
+        name: .customLong("db"),
+        help: "数据库：SQLite 文件，或 postgres://用户:密码@主机/库；省略时读环境变量 TONGBAO_DB（密码不必出现在命令行上）。")
+    var given: String?
+
+    /// The database `--db` names, else the environment's.
+    var location: String { given ?? ProcessInfo.processInfo.environment[Self.variable] ?? "" }
+
+    func validate() throws {
+        guard given != nil || ProcessInfo.processInfo.environment[Self.variable] != nil else {
+            throw ValidationError("缺少数据库：请用 --db 给出（SQLite 文件或 postgres://…），或设置环境变量 \(Self.variable)")
+        }
+    }
+}
