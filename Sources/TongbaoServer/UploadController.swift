@@ -66,8 +66,8 @@ struct UploadController {
                 entry.path, as: account, source: "web:\(entry.name)", dryRun: false)
             let target =
                 account.role == .reporter
-                ? SiteURL.report.link(account.unit ?? "", report.periods.last ?? Period(containing: Date()))
-                : SiteURL.dashboard.link(report.periods.last ?? Period(containing: Date()))
+                ? SiteURL.report.link(account.unit ?? "", report.periods.last ?? Period(containing: workbench.config.now()))
+                : SiteURL.dashboard.link(report.periods.last ?? Period(containing: workbench.config.now()))
             return .redirect(to: target, type: .normal)
         }
     }
