@@ -292,6 +292,11 @@ public struct CaseExportParser: Sendable {
         f.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 
+    /// A line of empty cells only (`,,,` as spreadsheets leave below their data): skipped, as a package skips it.
+    public static func isEmptyRow(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.allSatisfy { $0 == 0x2C || $0 == 0x22 || $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+
     /// A CSV line with quoted fields as its fields' bytes separated by 0x1F (doubled quotes made single).
     static func unquote(_ line: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []

@@ -218,6 +218,8 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .emptyFile: return "文件为空" + (i.value.map { "：" + $0 } ?? "，至少需要表头行")
         case .notCSV where i.value == Issue.nestedZip:
             return "是压缩包中的压缩包，不会读取；请把其中的文件解压出来，直接放进要上传的压缩包"
+        // With a line: the file is text, and that line cannot be read as CSV (an open quote, a line past its bound).
+        case .notCSV where i.line != nil: return "这一行不能按 CSV 读取：\(i.value ?? "")"
         case .notCSV: return "不是 CSV 文本文件\(i.value.map { "（看起来是 \($0)）" } ?? "")；请在 Excel 中“另存为 CSV”"
         case .unknownCriterion: return "未知测评指标\(v)；须为测评细则中的编码或名称"
         case .notANumber: return "应为数字，实际为\(v)"

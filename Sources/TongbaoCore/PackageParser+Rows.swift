@@ -51,25 +51,27 @@ extension PackageParser {
             pkg.ancillary.append(AncillaryRow(period: period, service: service, count: count, ytd: ytd))
             return "\(period) \(service)"
         case .rubric:
-            let code = r.required("code")
-            let name = r.required("name")
+            let code = r.required("code").flatMap { r.fits($0, "code") ? $0 : nil }
+            let name = r.required("name").flatMap { r.fits($0, "name", limit: 100) ? $0 : nil }
+            let section = r.short("section")
             let max = r.decimal("max")
             if max == nil && r.text("max") == nil { r.fail(.missingValue, "max") }
             let order = r.count("order") ?? r.line
             guard let code, let name, let max else { return nil }
-            pkg.rubric.append(Criterion(code: code, section: r.text("section"), name: name, max: max, order: order))
+            pkg.rubric.append(Criterion(code: code, section: section, name: name, max: max, order: order))
             return code
         case .evaluation: return readScore(&r, into: &pkg, directory: directory, rubric: rubric)
         case .events:
             let date = r.day("date")
-            let text = r.required("text")
+            let text = r.required("text").flatMap { r.fits($0, "text", limit: 2_000) ? $0 : nil }
             if date == nil && r.text("date") == nil { r.fail(.missingValue, "date") }
             guard let date, let text else { return nil }
             pkg.events.append(Event(date: date, text: text))
             return "\(date) \(text)"
         case .figures:
             let period = r.period()
-            let keyText = r.required("key")
+            // `departments.ytd_tongban:` and a scope of at most 64 characters.
+            let keyText = r.required("key").flatMap { r.fits($0, "key", limit: 100) ? $0 : nil }
             let value = r.decimal("value")
             var key: FigureKey? = nil
             if let keyText {

@@ -69,6 +69,10 @@ public func buildApplication(
 
 /// Why `tongbao serve` could not listen, in words an installer can act on; other errors as they are.
 public func explainListenFailure(_ error: any Error, host: String, port: Int) -> any Error {
+    if error is SocketAddressError || error is SocketAddressError.UnknownHost {
+        return ListenFailure(
+            message: "无法在 \(host):\(port) 上启动网页服务：“\(host)”不是本机的地址或主机名；请用 --host 给出，如 127.0.0.1 或 0.0.0.0")
+    }
     guard let io = error as? IOError else { return error }
     let why: String
     switch io.errnoCode {

@@ -50,7 +50,8 @@ struct UploadController {
             let preview = Preview(
                 chrome: Chrome(context, title: "确认导入 \(name)", active: "上传数据", period: report.periods.last),
                 id: id, fileName: name, periods: result.periods.joined(separator: "、"), result: result,
-                hasChanges: !result.changes.isEmpty, confirm: SiteURL.uploadConfirm.link())
+                hasChanges: !result.changes.isEmpty || result.tables.contains { $0.inserted + $0.updated > 0 },
+                confirm: SiteURL.uploadConfirm.link())
             return try views.page("upload-preview", preview)
         }
         router.post(SiteURL.uploadConfirm.pattern) { request, context -> Response in
@@ -66,7 +67,8 @@ struct UploadController {
                 entry.path, as: account, source: "web:\(entry.name)", dryRun: false)
             let target =
                 account.role == .reporter
-                ? SiteURL.report.link(account.unit ?? "", report.periods.last ?? Period(containing: workbench.config.now()))
+                ? SiteURL.report.link(
+                    account.unit ?? "", report.periods.last ?? Period(containing: workbench.config.now()))
                 : SiteURL.dashboard.link(report.periods.last ?? Period(containing: workbench.config.now()))
             return .redirect(to: target, type: .normal)
         }

@@ -18,6 +18,9 @@ public struct IngestReport: Sendable {
     public var keptDay = 0
     /// Rows with fewer cells than the header, their missing cells read as empty.
     public var shortRows = 0
+    /// Files whose last line, without its line break, was short and read as a short row (rows before it were
+    /// short too, so it may be whole): it may also be a file cut short.
+    public var cutShort: [String] = []
     /// Months whose figures changed.
     public var periods: [Period] = []
     /// Seconds spent reading and checking the files, and merging and writing (what bounds an ingest).
@@ -81,6 +84,9 @@ public struct CaseIngester: Sendable {
             if stat(input, &other) == 0, other.st_dev == target.st_dev, other.st_ino == target.st_ino {
                 throw RejectedFileRefused(path: path, reason: "它就是要导入的文件；请另取一个文件名存放出错的行")
             }
+        }
+        if (target.st_mode & S_IFMT) == S_IFDIR {
+            throw RejectedFileRefused(path: path, reason: "这是文件夹；请给出一个文件名，如 出错的行.csv")
         }
         guard (target.st_mode & S_IFMT) == S_IFREG, target.st_size > 0 else { return }
         let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)))
@@ -212,20 +218,37 @@ public struct CaseIngester: Sendable {
             // that stopped, not an export that leaves trailing cells out. The rows that never came cannot be told.
             let (cells, blank) = last.withUnsafeBufferPointer {
                 let line = UnsafeBufferPointer(rebasing: $0.prefix { $0 != 0x0D })
-                return (CaseExportParser.cells(line), CaseExportParser.isBlank(line))
+                return (CaseExportParser.cells(line), CaseExportParser.isEmptyRow(line))
             }
-            if let parser, !blank, report.shortRows == shortBefore, cells < parser.width {
-                var cut = Issue(
+            let cutHint = "这是最后一行，文件又没有以换行结尾：文件可能不完整（复制或下载中断？），请重新导出或重新复制后再导入"
+            var cut: Issue? = nil
+            if parser != nil, last.count(where: { $0 == 0x22 }) % 2 == 1 {
+                // An open quote at the end of the file: the rest of the line never came.
+                cut = Issue(.notCSV, file: name, line: lineNumber + 1, value: "最后一行有未闭合的引号")
+            } else if let parser, !blank, report.shortRows == shortBefore, cells < parser.width {
+                cut = Issue(
                     .wrongCellCount, file: name, line: lineNumber + 1, value: "\(cells)", computed: "\(parser.width)")
-                cut.hint = "这是最后一行，文件又没有以换行结尾：文件可能不完整（复制或下载中断？），请重新导出或重新复制后再导入"
+            }
+            if var cut {
+                cut.hint = cutHint
                 guard let rejected else { throw ImportFailed([cut]) }
                 report.skipped += 1
                 Self.reject(cut, row: String(decoding: last, as: UTF8.self), file: name, into: rejected)
                 return
             }
+            let (issuesBefore, skippedBefore) = (issues.count, report.skipped)
             try consume(
                 last + [0x0A], name: name, parser: &parser, directory: directory, calendar: calendar,
                 lineNumber: &lineNumber, spill: spill, report: &report, issues: &issues, rejected: rejected)
+            // Short like rows before it, so read as one of them; but say what else it may be.
+            if let parser, !blank, cells < parser.width {
+                if issues.count > issuesBefore {
+                    issues[issues.count - 1].hint = [issues[issues.count - 1].hint, cutHint].compactMap { $0 }
+                        .joined(separator: "；")
+                } else if report.skipped == skippedBefore {
+                    report.cutShort.append(name)
+                }
+            }
         }
         if parser == nil { throw ImportFailed([Issue(.emptyFile, file: name, line: 1)]) }
     }
@@ -316,7 +339,7 @@ public struct CaseIngester: Sendable {
         mutating func read(
             _ line: UnsafeBufferPointer<UInt8>, number: Int, parser: inout CaseExportParser, record: inout [UInt8]
         ) {
-            if line.isEmpty || CaseExportParser.isBlank(line) { return }
+            if CaseExportParser.isEmptyRow(line) { return }
             if line.count > LineSplitter.maxRecord {
                 // Bounded by design: a case record is a few hundred bytes; a field of a megabyte is no export's.
                 let issue = Issue(

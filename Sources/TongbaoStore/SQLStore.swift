@@ -109,6 +109,9 @@ public final class SQLStore: @unchecked Sendable {
         } catch {
             let folder = (location as NSString).deletingLastPathComponent
             var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: location, isDirectory: &isDir), isDir.boolValue {
+                throw StoreError.cannotOpen(location, "这是一个文件夹，不是数据库文件；请给出文件夹中的数据库文件，如 \(location)/tongbao.sqlite")
+            }
             if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) {
                 throw StoreError.cannotOpen(location, "文件夹“\(folder)”不存在")
             }
@@ -192,6 +195,18 @@ public final class SQLStore: @unchecked Sendable {
 
     /// `database` names it in a refusal (a file's path; never a URL, which may hold a password).
     func migrate(_ database: String) async throws {
+        // Another program's database (a --db typed wrong) gets no tables of ours: refused before any is made.
+        let tables = try await db.raw(
+            backend == .sqlite
+                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"
+        ).all().map { try $0.decode(column: "name", as: String.self) }
+        if !tables.isEmpty, !tables.contains("schema_migrations") {
+            throw StoreError.cannotOpen(
+                database,
+                "这是另一个程序的数据库（其中已有表 \(tables.prefix(5).joined(separator: "、"))\(tables.count > 5 ? " 等" : "")），"
+                    + "不是 Tongbao 的，未做任何改动；请检查 --db，新建数据库请给一个不存在的文件名或空的 PostgreSQL 库")
+        }
         try await raw("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT NOT NULL PRIMARY KEY)")
         // A database a later release has migrated holds what this one does not keep current (the case index, say):
         // writing into it would leave that stale. Refused, before anything is read or written.
@@ -274,6 +289,10 @@ public final class SQLStore: @unchecked Sendable {
         }
     }
 
+    /// When the current task's write was asked for, if before its transaction (an upload that waited its turn
+    /// behind others): SQLite's wait for another program's lock counts from then.
+    @TaskLocal public static var writeAskedAt: ContinuousClock.Instant?
+
     /// Whether the current task is inside ``transaction(commit:_:)`` of this store.
     @TaskLocal static var inTransaction: ObjectIdentifier?
 
@@ -307,7 +326,7 @@ public final class SQLStore: @unchecked Sendable {
                 throw error
             }
         }
-        let asked = ContinuousClock.now
+        let asked = Self.writeAskedAt ?? ContinuousClock.now
         return try await serialized {
             try checkFileIsThere()
             try await beginImmediate(waitingUntil: asked + lockWait)
@@ -326,7 +345,9 @@ public final class SQLStore: @unchecked Sendable {
     /// in this process's queue behind one refused for that lock is refused as soon, not after a whole wait of its own.
     private func beginImmediate(waitingUntil deadline: ContinuousClock.Instant) async throws {
         guard let waitForLocks else { return try await raw("BEGIN IMMEDIATE") }
-        waitForLocks(max(.zero, deadline - ContinuousClock.now).sqliteMilliseconds)
+        // At least a moment, past the deadline too: another program's short write (a few milliseconds) is no
+        // reason to refuse.
+        waitForLocks(max(min(.seconds(1), lockWait / 10), deadline - ContinuousClock.now).sqliteMilliseconds)
         defer { waitForLocks(lockWait.sqliteMilliseconds) }
         try await raw("BEGIN IMMEDIATE")
     }

@@ -78,7 +78,7 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
     }
 
     /// Runs one statement on the server's own database (`name` is generated here, never typed by a user).
-    static func admin(_ url: String, _ sql: String) async throws {
+    public static func admin(_ url: String, _ sql: String) async throws {
         let config = try SQLPostgresConfiguration(url: url)
         var logger = Logger(label: "tongbao.test.postgres")
         logger.logLevel = .error

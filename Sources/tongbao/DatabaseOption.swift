@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TongbaoStore
 
 /// `--db`, or the environment variable `TONGBAO_DB` without it: a PostgreSQL URL holds a password, which on a
 /// command line every user of the machine can read (`ps`, /proc); the systemd unit (deploy/) gives it this way.
@@ -13,6 +14,18 @@ struct DatabaseOption: ParsableArguments {
 
     /// The database `--db` names, else the environment's.
     var location: String { given ?? ProcessInfo.processInfo.environment[Self.variable] ?? "" }
+
+    /// ``location``, refused when it names an SQLite file that does not exist: for commands that only read or
+    /// change what is there (a typo must not create an empty database and report "no such account").
+    var existing: String {
+        get throws {
+            let db = location
+            guard SQLStore.isPostgresLocation(db) || FileManager.default.fileExists(atPath: db) else {
+                throw StoreOptionsError.noDatabase(db)
+            }
+            return db
+        }
+    }
 
     func validate() throws {
         guard given != nil || ProcessInfo.processInfo.environment[Self.variable] != nil else {

@@ -48,7 +48,16 @@ func runImport(paths: [String], options: StoreOptions, user: String, dryRun: Boo
 {
     let terminal = isatty(STDERR_FILENO) != 0
     defer { if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
-    return try await SQLStore.with(options.db) { store in
+    return try await options.removingIfNew {
+        try await importInto(
+            paths: paths, options: options, user: user, dryRun: dryRun, effective: effective, terminal: terminal)
+    }
+}
+
+private func importInto(
+    paths: [String], options: StoreOptions, user: String, dryRun: Bool, effective: Period?, terminal: Bool
+) async throws -> ImportReport {
+    try await SQLStore.with(options.db) { store in
         let names = paths.map { ($0 as NSString).lastPathComponent }.joined(separator: " ")
         var importer = Importer(
             store: store, district: try await options.district(in: store, writing: true),

@@ -22,7 +22,7 @@ struct IngestCommand: AsyncParsableCommand {
         do {
             // A mistyped file name must not leave a new, empty database behind.
             try CaseIngester.checkReadable(files)
-            report = try await ingest(bar)
+            report = try await options.removingIfNew { try await ingest(bar) }
         } catch var failed as ImportFailed {
             failed.ingestWithoutSkipBad = skipBad == nil
             throw failed
@@ -41,6 +41,9 @@ struct IngestCommand: AsyncParsableCommand {
         }
         if report.shortRows > 0 {
             print("注意：有 \(report.shortRows) 行的单元格比表头少，缺少的列按空白读取（如未办结、无评价）；如果不应如此，请检查导出文件")
+        }
+        for file in report.cutShort {
+            print("注意：\(file) 的最后一行没有以换行结尾，且单元格比表头少，已按短行读取；如果文件是复制或下载中断的，请重新导出后再导入")
         }
         if report.skipped > 0, let skipBad { print("跳过有错误的行 \(report.skipped) 行，见 \(skipBad)") }
         if !report.periods.isEmpty { print("数字有变化的月份：" + report.periods.map(\.description).joined(separator: "、")) }

@@ -12,9 +12,14 @@ struct MigrateCommand: AsyncParsableCommand {
     @Option(help: "只迁移这些区县（可重复）；省略时迁移源数据库中的全部区县。") var district: [String] = []
 
     func run() async throws {
+        // A source that is not there would be created empty, and "migrated": nothing.
+        if !SQLStore.isPostgresLocation(from), !FileManager.default.fileExists(atPath: from) {
+            throw ValidationError("源数据库文件“\(from)”不存在；请检查 --from")
+        }
         try await SQLStore.with(from) { source in
+            let codes = district.isEmpty ? try await source.districts().map(\.code) : district
+            if codes.isEmpty { throw ValidationError("源数据库“\(from)”中没有任何区县，没有可迁移的数据") }
             try await SQLStore.with(to) { target in
-                let codes = district.isEmpty ? try await source.districts().map(\.code) : district
                 let mover = DistrictMover(from: source, to: target)
                 for code in codes {
                     let copied = try await mover.move(district: code) { line in

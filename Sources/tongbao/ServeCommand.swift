@@ -31,6 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         try Serving.check(port: port)
+        guard !host.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("--host 不能为空：本机访问用 127.0.0.1，局域网访问用 0.0.0.0")
+        }
         guard idleMinutes >= 1, uploadLimitMB >= 1, pdfRenderers >= 1, connectionsPerClient >= 1, readTimeout >= 1
         else {
             throw ValidationError(
@@ -55,7 +58,8 @@ enum Serving {
         let store = try await SQLStore.open(db, readReplica: readReplica)
         do {
             let app = try await buildApplication(store: store, config: config) { port in
-                print("通报网页服务：http://\(config.host):\(port)/  （Ctrl-C 停止）")
+                let host = config.host.contains(":") ? "[\(config.host)]" : config.host
+                print("通报网页服务：http://\(host):\(port)/  （Ctrl-C 停止）")
                 if let banner { print(banner) }
                 fflush(nil)
             }

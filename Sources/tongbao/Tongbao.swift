@@ -24,10 +24,16 @@ struct Tongbao: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if var command = command as? AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try command.run()
+            do {
+                if var command = command as? AsyncParsableCommand {
+                    try await command.run()
+                } else {
+                    try command.run()
+                }
+            } catch let error as ValidationError {
+                // Found while running (no such account, a file in use): the command line was right, so no usage.
+                FileHandle.standardError.write(Data("错误：\(error.message)\n".utf8))
+                Foundation.exit(1)
             }
         } catch {
             let code = exitCode(for: error)
@@ -103,12 +109,23 @@ struct StoreOptions: ParsableArguments {
         throw StoreOptionsError.district(all)
     }
 
+    /// Runs `body`, and when the SQLite file did not exist before, removes it again if `body` throws: a refused
+    /// import or ingest leaves no new empty database behind.
+    func removingIfNew<T>(_ body: () async throws -> T) async throws -> T {
+        let fresh = !SQLStore.isPostgresLocation(db) && !FileManager.default.fileExists(atPath: db)
+        do {
+            return try await body()
+        } catch {
+            if fresh {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+            }
+            throw error
+        }
+    }
+
     /// Refuses a SQLite path that does not exist, for commands that only read (a typo must not create an empty
     /// database and report "no data").
-    func existingDatabase() throws {
-        guard !db.hasPrefix("postgres"), !FileManager.default.fileExists(atPath: db) else { return }
-        throw StoreOptionsError.noDatabase(db)
-    }
+    func existingDatabase() throws { _ = try database.existing }
 }
 
 enum StoreOptionsError: Error, LocalizedError {

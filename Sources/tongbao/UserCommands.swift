@@ -72,7 +72,7 @@ struct UserToken: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await SQLStore.with(database.location) { store in
+        try await SQLStore.with(try database.existing) { store in
             guard try await store.accountExists(name) else { throw ValidationError("没有账号 \(name)") }
             if list {
                 let tokens = try await store.tokens(user: name)
@@ -108,7 +108,7 @@ struct UserPassword: AsyncParsableCommand {
     func run() async throws {
         let secret = try password ?? Passwords.prompt()
         if let problem = Account.passwordProblem(secret, name: name) { throw ValidationError(problem) }
-        try await SQLStore.with(database.location) { store in
+        try await SQLStore.with(try database.existing) { store in
             guard try await store.account(name) != nil else { throw ValidationError("没有账号 \(name)") }
             try await store.setPassword(name, passwordHash: Secrets.hashPassword(secret), change: AccountChange.change)
         }
@@ -142,7 +142,7 @@ struct UserDisable: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        try await AccountChange.run(database.location, name, done: "已停用账号 \(name)；其登录和 API 令牌已全部失效") { [name] in
+        try await AccountChange.run(try database.existing, name, done: "已停用账号 \(name)；其登录和 API 令牌已全部失效") { [name] in
             try await $0.setDisabled(name, true, change: AccountChange.change)
         }
     }
@@ -155,7 +155,7 @@ struct UserEnable: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        try await AccountChange.run(database.location, name, done: "已重新启用账号 \(name)") { [name] in
+        try await AccountChange.run(try database.existing, name, done: "已重新启用账号 \(name)") { [name] in
             try await $0.setDisabled(name, false, change: AccountChange.change)
         }
     }
@@ -170,7 +170,7 @@ struct UserDelete: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        try await AccountChange.run(database.location, name, done: "已删除账号 \(name)") { [name] in
+        try await AccountChange.run(try database.existing, name, done: "已删除账号 \(name)") { [name] in
             try await $0.deleteUser(name, change: AccountChange.change)
         }
     }
@@ -198,7 +198,7 @@ struct CityCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        try await SQLStore.with(database.location) { store in
+        try await SQLStore.with(try database.existing) { store in
             if districts.isEmpty {
                 let list = try await store.districts(ofCity: city)
                 print(list.isEmpty ? "\(city) 尚未设置所辖区县" : list.map { "\($0.code)\t\($0.name)" }.joined(separator: "\n"))

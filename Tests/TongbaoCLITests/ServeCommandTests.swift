@@ -170,12 +170,41 @@ import TongbaoTestSupport
         let audit = try CLI.run(["audit", "--limit", "1"], environment: ["TONGBAO_DB": "/nonexistent/x.sqlite"])
         #expect(audit.status == 1 && audit.stderr.contains("/nonexistent/x.sqlite"), "the environment's is used")
         let explicit = try CLI.run(
-            ["audit", "--limit", "1", "--db", db], environment: ["TONGBAO_DB": "/nonexistent/x.sqlite"])
+            ["audit", "--limit", "10000", "--db", db], environment: ["TONGBAO_DB": "/nonexistent/x.sqlite"])
         #expect(explicit.status == 0 && explicit.stdout.contains("wang"), "\(explicit.stderr)")
         for command in [["audit"], ["serve"], ["user", "token", "wang"], ["ingest", "x.csv"]] {
             let r = try CLI.run(command, environment: ["TONGBAO_DB": nil])
             #expect(r.status == 64 && r.stderr.contains("TONGBAO_DB"), "\(command): \(r.stderr)")
         }
+    }
+
+    /// A refused command leaves no new database behind, and an error found while running prints no usage.
+    @Test func refusedCommandsCreateNoDatabase() throws {
+        let dir = try Fixtures.tempDir()
+        func fresh(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let missing = try CLI.run(["migrate-db", "--from", fresh("none.sqlite"), "--to", fresh("to.sqlite")])
+        #expect(missing.status == 1 && missing.stderr.contains("不存在") && !missing.stderr.contains("用法"))
+        let importBad = try CLI.run(["import", fresh("no-package"), "--db", fresh("i.sqlite")])
+        #expect(importBad.status == 1)
+        let validate = try CLI.run(["validate", Fixtures.sample.path, "--db", fresh("v.sqlite")])
+        #expect(validate.status == 1 && validate.stderr.contains("不存在"), "\(validate.stderr)")
+        let export = dir.appendingPathComponent("e.csv")
+        try Data("case_id,unit,category,kind,received_at\nX1,C01,审批,即办,2021-07-01 09:00\n".utf8).write(to: export)
+        let ingest = try CLI.run(["ingest", export.path, "--db", fresh("n.sqlite")])
+        #expect(ingest.status == 1 && ingest.stderr.contains("units.csv"), "\(ingest.stderr)")
+        for command in [["user", "disable", "bob"], ["user", "token", "bob"]] {
+            let r = try CLI.run(command + ["--db", fresh("u.sqlite")])
+            #expect(r.status == 1 && r.stderr.contains("不存在") && !r.stderr.contains("用法"), "\(command): \(r.stderr)")
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".sqlite") }
+        #expect(names.isEmpty, "\(names)")
+        // The account is looked for at run time: no such account is no usage error.
+        let db = fresh("d.sqlite")
+        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db]).status == 0)
+        let noAccount = try CLI.run(["user", "disable", "bob", "--db", db])
+        #expect(noAccount.status == 1 && noAccount.stderr.contains("bob") && !noAccount.stderr.contains("用法"))
+        let host = try CLI.run(["serve", "--db", db, "--host", " "])
+        #expect(host.status == 64 && host.stderr.contains("--host"))
     }
 
     static func get(_ url: String) async throws -> (Int, String, String) {

@@ -54,6 +54,23 @@ import TongbaoCore
         #expect(pkg.units.first?.name == real && pkg.units.first?.aliases == ["人社局", "社保"])
     }
 
+    @Test func criteriaFigureKeysAndEventsAreBoundedToo() {
+        let long = String(repeating: "区", count: 101)
+        let files = [
+            PackageFile(name: "rubric.csv", data: Data("code,section,name,max\nK1,\(long),\(long),10\n".utf8)),
+            PackageFile(
+                name: "figures.csv", data: Data("period,key,value\n2021-07,town.tongban:\(long),1\n".utf8)),
+            PackageFile(
+                name: "events.csv",
+                data: Data("date,text\n2021-07-01,\(String(repeating: "新闻", count: 1_001))\n".utf8)),
+        ]
+        let (_, issues) = PackageParser().parse(files)
+        #expect(
+            issues.filter { $0.code == .textTooLong }.compactMap(\.column).sorted() == [
+                "key", "name", "section", "text",
+            ])
+    }
+
     @Test func aFileOfMoreThanFiveMillionCellsIsRefused() {
         let row = String(repeating: "1,", count: 999) + "1\n"
         let text = String(repeating: row, count: CSVTable.maxTotalCells / 1_000 + 2)

@@ -285,6 +285,32 @@ import TongbaoTestSupport
         }
     }
 
+    /// The probe's files: an open quote at the end (its row was dropped without a word), a short last line after
+    /// short rows (read, but named), rows of commas only (skipped, as in a package), a folder as --skip-bad.
+    @Test func anOpenQuoteAtTheEndIsRefusedAndCommaRowsAreSkipped() async throws {
+        let dir = try Fixtures.tempDir()
+        let quote = try Self.write(Self.july + "X5,A,事项5,审批,承诺,2021-07-06 09:00:00,,3,,,\"窗", "q.csv", in: dir)
+        let commas = try Self.write(Self.july + ",,,,,,,,,,\n\"\",\"\"\n", "c.csv", in: dir)
+        let short = "X6,A,事项6,审批,承诺,2021-07-06 09:00:00\n"
+        let afterShort = try Self.write(
+            Self.july + short + "X7,A,事项7,审批,承诺,2021-07-06 09:00:00,2021-07-07", "s.csv", in: dir)
+        let failing = try Self.write(Self.july + short + "X7,A,事项7,审批,承", "f.csv", in: dir)
+        try await Self.withUnits(.sqlite) { store in
+            let refused = await #expect(throws: ImportFailed.self) { try await Self.ingester(store).run([quote]) }
+            #expect(refused?.errors.map(\.code) == [.notCSV] && refused?.errors.first?.line == 5)
+            #expect(refused?.errors.first?.message.contains("未闭合的引号") == true)
+            let read = try await Self.ingester(store).run([commas])
+            #expect(read.rows == 3 && read.added == 3, "\(read)")
+            let named = try await Self.ingester(store).run([afterShort])
+            #expect(named.cutShort == ["s.csv"] && named.added == 2, "\(named)")
+            let hinted = await #expect(throws: ImportFailed.self) { try await Self.ingester(store).run([failing]) }
+            #expect(hinted?.errors.first?.line == 6 && hinted?.errors.first?.message.contains("文件可能不完整") == true)
+            var folder = Self.ingester(store)
+            folder.skipBad = dir
+            await #expect(throws: CaseIngester.RejectedFileRefused.self) { try await folder.run([commas]) }
+        }
+    }
+
     @Test func theRejectedRowsFileIsWrittenThroughNotReplaced() async throws {
         let dir = try Fixtures.tempDir()
         let target = dir.appendingPathComponent("rejected-target.csv")

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 import TongbaoTestSupport
 
@@ -21,6 +22,37 @@ import TongbaoTestSupport
             #expect(refused?.errorDescription?.contains("更新版本") == true)
             if let password = URLComponents(string: location)?.password {
                 #expect(!(refused?.errorDescription?.contains(":\(password)@") ?? true), "no password in the message")
+            }
+        } catch {
+            await cleanup()
+            throw error
+        }
+        await cleanup()
+    }
+
+    /// Another program's database, named by a mistyped --db, gets none of Tongbao's tables: refused, untouched.
+    @Test(arguments: TestBackend.available) func anotherProgramsDatabaseIsRefusedUntouched(_ backend: TestBackend)
+        async throws
+    {
+        let (location, cleanup) = backend == .sqlite ? try TestBackend.sqliteFile() : try await backend.freshLocation()
+        do {
+            if backend == .sqlite {
+                let handle = try SQLiteHandle(path: location)
+                try await handle.sql(logger: Logger(label: "test")).raw("CREATE TABLE customers (id INTEGER)").run()
+                handle.close()
+            } else {
+                try await TestBackend.admin(location, "CREATE TABLE customers (id INTEGER)")
+            }
+            let refused = await #expect(throws: StoreError.self) { try await SQLStore.with(location) { _ in } }
+            #expect(refused?.errorDescription?.contains("另一个程序的数据库") == true, "\(String(describing: refused))")
+            #expect(refused?.errorDescription?.contains("customers") == true)
+            if backend == .sqlite {
+                let handle = try SQLiteHandle(path: location)
+                let names = try await handle.sql(logger: Logger(label: "test")).raw(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                ).all().map { try $0.decode(column: "name", as: String.self) }
+                handle.close()
+                #expect(names == ["customers"], "nothing of Tongbao's was made")
             }
         } catch {
             await cleanup()
