@@ -35,6 +35,7 @@ extension BulletinBuilder {
                 if prev != nil { ledger.warn(Issue(.missingReport, period: p.description, unit: u.name)) }
                 continue
             }
+            if noExport(u.code, row) { ledger.warn(Issue(.missingReport, period: p.description, unit: u.name)) }
             if let prev {
                 checkBacklog(u, row, prev)
                 checkChange(u, row, prev)
@@ -88,13 +89,24 @@ extension BulletinBuilder {
     }
 
     /// Units that reported last month (monthly rows or case records), or are marked as required, and have nothing
-    /// this month: 未报送.
+    /// this month: 未报送. A unit whose figures come from case records and that received cases last month but
+    /// none this month is missing too: its month then holds only completions of cases received before, which an
+    /// earlier export brought, so this month's export was not loaded.
     func missingUnits() -> [OrgUnit] {
         let p = period
         guard ledger.hasUnitData(p) || ledger.hasUnitData(p.previous) else { return [] }
         let required = data.requiredUnits ?? []
         return ledger.directory.units.filter {
-            ledger.row($0.code, p) == nil && (ledger.row($0.code, p.previous) != nil || required.contains($0.code))
+            guard let now = ledger.row($0.code, p) else {
+                return ledger.row($0.code, p.previous) != nil || required.contains($0.code)
+            }
+            return noExport($0.code, now)
         }
+    }
+
+    /// Whether the unit's month, from case records, holds no receipt where last month's did: only completions of
+    /// cases received before, so this month's export was not loaded.
+    func noExport(_ unit: String, _ now: CaseRow) -> Bool {
+        now.recv == 0 && ledger.fromRecords(unit, period.previous) && (ledger.row(unit, period.previous)?.recv ?? 0) > 0
     }
 }

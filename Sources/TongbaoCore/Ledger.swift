@@ -40,6 +40,8 @@ public final class Ledger {
     public func ancillaryRows(_ p: Period) -> [AncillaryRow] { ancillary[p] ?? [] }
     public func stats(_ p: Period) -> [RecordStats] { statsByPeriod[p].map { Array($0.values) } ?? [] }
     public func hasUnitData(_ p: Period) -> Bool { !(cases[p]?.isEmpty ?? true) }
+    /// Whether the unit's figures of the month come from case records (an ingested export, case_records.csv).
+    public func fromRecords(_ unit: String, _ p: Period) -> Bool { statsByPeriod[p]?[unit] != nil }
 
     func warn(_ issue: Issue) {
         let id = [issue.code.rawValue, issue.period ?? "", issue.unit ?? "", issue.key ?? ""].joined(separator: "|")

@@ -311,6 +311,32 @@ import TongbaoTestSupport
         }
     }
 
+    /// A month whose export was not loaded holds only completions of cases received before (an earlier export
+    /// brought them): its units received nothing, and the bulletin names them as not reported, as it names a unit
+    /// with no row at all.
+    @Test func aMonthWithOnlyCarriedOverCompletionsIsNotComplete() async throws {
+        let dir = try Fixtures.tempDir()
+        let july = try Self.write(Self.july, "jul.csv", in: dir)
+        // X2 (A, received in July) completed in August, as a later July export says; nothing received in August.
+        let done = try Self.write(
+            Self.header + "X2,A,事项2,审批,承诺,2021-07-29 09:00:00,2021-08-02 15:00:00,3,,,网上\n", "done.csv", in: dir)
+        let august = try Self.write(Self.august, "aug.csv", in: dir)
+        try await Self.withUnits(.sqlite) { store in
+            _ = try await Self.ingester(store).run([july, done])
+            let p = Period(year: 2021, month: 8)
+            func missing() async throws -> [String]? {
+                BulletinBuilder(data: try await store.load(district: "d", period: p), period: p).build().missing
+            }
+            #expect(try await missing() == ["区甲局", "乙镇"])
+            let warned = BulletinBuilder(data: try await store.load(district: "d", period: p), period: p).build()
+                .warnings.filter { $0.code == .missingReport }.compactMap(\.unit)
+            #expect(Set(warned) == ["区甲局", "乙镇"], "the warning names the same units")
+            // August's export: A received X4, so A has reported; B (乙镇) received nothing in either export.
+            _ = try await Self.ingester(store).run([august])
+            #expect(try await missing() == ["乙镇"])
+        }
+    }
+
     @Test func theRejectedRowsFileIsWrittenThroughNotReplaced() async throws {
         let dir = try Fixtures.tempDir()
         let target = dir.appendingPathComponent("rejected-target.csv")
