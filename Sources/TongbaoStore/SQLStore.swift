@@ -343,13 +343,26 @@ public final class SQLStore: @unchecked Sendable {
 
     /// SQLite's write transaction, waiting for another process's lock no later than `deadline`: a write that waited
     /// in this process's queue behind one refused for that lock is refused as soon, not after a whole wait of its own.
+    ///
+    /// The wait is the task's, not the thread's: SQLite's own busy wait sleeps in the statement, and statements run
+    /// on the calling task's thread, one of the two the whole server shares here. So the lock is tried without
+    /// waiting, and tried again after a pause (5 ms, doubling to 100 ms) until the deadline.
     private func beginImmediate(waitingUntil deadline: ContinuousClock.Instant) async throws {
         guard let waitForLocks else { return try await raw("BEGIN IMMEDIATE") }
         // At least a moment, past the deadline too: another program's short write (a few milliseconds) is no
         // reason to refuse.
-        waitForLocks(max(min(.seconds(1), lockWait / 10), deadline - ContinuousClock.now).sqliteMilliseconds)
+        let until = max(deadline, ContinuousClock.now + min(.seconds(1), lockWait / 10))
+        waitForLocks(0)
         defer { waitForLocks(lockWait.sqliteMilliseconds) }
-        try await raw("BEGIN IMMEDIATE")
+        var pause = Duration.milliseconds(5)
+        while true {
+            do {
+                return try await raw("BEGIN IMMEDIATE")
+            } catch StoreError.busy where ContinuousClock.now + pause < until {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(100))
+            }
+        }
     }
 
     private func postgresTransaction<T>(
