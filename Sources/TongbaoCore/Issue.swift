@@ -242,6 +242,8 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .unitNotAllowed: return "不能修改其他单位的数据" + (i.value.map { "：" + $0 } ?? "")
         case .futureMonth where (i.value ?? "").hasPrefix("填报员"):
             return "\(i.period ?? "该月")不在可填报的月份内（\(i.value ?? "")）"
+        case .futureMonth where (i.value ?? "").hasPrefix("办件"):
+            return "\(i.value ?? "")：还没有到那个时间，请检查导出文件的日期"
         case .futureMonth:
             return "\(i.period ?? "该月")尚未到来，不能填报\(i.value.map { "（\($0)）" } ?? "")"
         case .ingestTooLarge: return "一次导入的办件超出上限：\(i.value ?? "")"

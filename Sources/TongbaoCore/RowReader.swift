@@ -46,7 +46,8 @@ public struct RowReader {
 
     /// Whether `s` (a cell of `column`, or one item of its list) has at most `limit` characters; E040 if not.
     mutating func fits(_ s: String, _ column: String, limit: Int = maxName) -> Bool {
-        let n = s.count
+        // Code points, not characters: a letter with thousands of combining marks is one character.
+        let n = s.unicodeScalars.count
         guard n > limit else { return true }
         let i = index[column]
         var issue = Issue(

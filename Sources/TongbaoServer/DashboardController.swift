@@ -71,7 +71,7 @@ struct Dashboard: Codable, Sendable {
             tiers: (o?.tiers ?? []).map { card($0.tier.chineseName, $0.done, $0.previousDone, $0.lastYearDone) },
             rates: (o?.rates ?? []).map { Rate(name: $0.name, value: Numbers.rate($0.value) + "%") },
             warnings: (b?.warnings ?? []).map(IssueView.init),
-            missing: Workbench.missingReports(data, period).map {
+            missing: Workbench.missingReports(data, period, bulletinMissing: b?.missing ?? []).map {
                 Missing(
                     code: $0.code, name: $0.name, tier: $0.tier.chineseName, link: SiteURL.report.link($0.code, period))
             },

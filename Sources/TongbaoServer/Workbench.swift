@@ -97,7 +97,7 @@ struct Workbench: Sendable {
             var importer = Importer(store: store, district: account.district, change: change(account, source: source))
             importer.settings = config.settings
             importer.authorize = { pkg in
-                try Self.checkMonths(account, pkg, now: now)
+                try Self.checkMonths(account, pkg, now: now, clock: config.now())
                 guard account.role != .admin else { return }
                 // The district's 通办 scopes are read only for a package that has 通办 rows.
                 let scopes = pkg.tongban.isEmpty ? [] : try await store.tongbanScopes(district: account.district)
@@ -119,18 +119,34 @@ struct Workbench: Sendable {
         return report
     }
 
-    /// No month after the current one through the web or the API (it would become everyone's default month), and
-    /// a reporter's monthly figures within the last 12 months.
-    static func checkMonths(_ account: Account, _ pkg: DataPackage, now: Period) throws {
+    /// No month after the current one through the web or the API (it would become everyone's default month), no
+    /// case received or completed later than now (`clock`, with a day for clocks and zones that differ), and a reporter's
+    /// monthly figures and cases received within the last 12 months: older months change the comparisons with last
+    /// year, so an admin brings them.
+    static func checkMonths(_ account: Account, _ pkg: DataPackage, now: Period, clock: Date) throws {
         let earliest = (0..<12).reduce(now) { p, _ in p.previous }
-        // A reporter's monthly figures (not case records: a case may have been received long ago).
-        let reported = Set(pkg.cases.map(\.period) + pkg.tongban.map(\.period))
+        let received = pkg.caseRecords.compactMap { Period(parsing: String($0.receivedAt.prefix(7))) }
+        let reported = Set(pkg.cases.map(\.period) + pkg.tongban.map(\.period) + received)
         let wrong = pkg.periods.union(reported).sorted().filter {
             $0 > now || (account.role != .admin && reported.contains($0) && $0 < earliest)
         }
         guard wrong.isEmpty else {
-            let why = wrong.contains { $0 > now } ? "最晚为本月 \(now)" : "填报员可填报 \(earliest) 至 \(now)"
+            let why = wrong.contains { $0 > now } ? "最晚为本月 \(now)" : "填报员可填报 \(earliest) 至 \(now)，更早受理的办件请由管理员导入"
             throw ImportFailed(wrong.prefix(5).map { Issue(.futureMonth, period: $0.description, value: why) })
+        }
+        // Stored times read `2021-08-01T09:00:00`, in China's time.
+        let later = ChinaTime.display(clock.addingTimeInterval(86_400)).replacingOccurrences(of: " ", with: "T") + ":59"
+        let future = pkg.caseRecords.filter { $0.receivedAt > later || ($0.completedAt ?? "") > later }
+        guard future.isEmpty else {
+            throw ImportFailed(
+                future.prefix(5).map { r in
+                    let (what, when) = r.receivedAt > later ? ("受理", r.receivedAt) : ("办结", r.completedAt ?? "")
+                    return Issue(
+                        .futureMonth, file: "case_records", period: String(when.prefix(7)), key: r.caseID,
+                        value:
+                            "办件 \(r.caseID.prefix(40)) 的\(what)时间 \(when.replacingOccurrences(of: "T", with: " ")) 晚于现在（\(ChinaTime.display(clock))）"
+                    )
+                })
         }
     }
 
@@ -203,11 +219,14 @@ struct Workbench: Sendable {
             district: account.district, period: period, reason: reason, change: change(account, source: source))
     }
 
-    /// The units whose monthly figures for `period` have not arrived (the 催报 list).
-    static func missingReports(_ data: DistrictData, _ period: Period) -> [OrgUnit] {
+    /// The units whose monthly figures for `period` have not arrived (the 催报 list), and those the bulletin names
+    /// as not reported (`bulletinMissing`: a unit whose case records hold no receipt this month has figures, but
+    /// not this month's export).
+    static func missingReports(_ data: DistrictData, _ period: Period, bulletinMissing: [String] = []) -> [OrgUnit] {
         let reported = Set(data.cases.filter { $0.period == period }.map(\.unit))
             .union(data.recordStats.filter { $0.period == period }.map(\.unit))
-        return data.units.filter { !reported.contains($0.code) }
+        let named = Set(bulletinMissing)
+        return data.units.filter { !reported.contains($0.code) || named.contains($0.name) }
     }
 }
 

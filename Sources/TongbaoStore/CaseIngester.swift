@@ -224,13 +224,16 @@ public struct CaseIngester: Sendable {
             var cut: Issue? = nil
             if parser != nil, last.count(where: { $0 == 0x22 }) % 2 == 1 {
                 // An open quote at the end of the file: the rest of the line never came.
-                cut = Issue(.notCSV, file: name, line: lineNumber + 1, value: "最后一行有未闭合的引号")
+                cut = Issue(.notCSV, file: name, line: lineNumber + 1, value: "有未闭合的引号")
             } else if let parser, !blank, report.shortRows == shortBefore, cells < parser.width {
                 cut = Issue(
                     .wrongCellCount, file: name, line: lineNumber + 1, value: "\(cells)", computed: "\(parser.width)")
             }
             if var cut {
-                cut.hint = cutHint
+                // An open quote in a file that does end with a line break ran from its line to the end.
+                cut.hint =
+                    cut.code == .notCSV && last.last == 0x0A
+                    ? "引号从这一行起直到文件末尾都没有闭合，请检查这一行的引号" : cutHint
                 guard let rejected else { throw ImportFailed([cut]) }
                 report.skipped += 1
                 Self.reject(cut, row: String(decoding: last, as: UTF8.self), file: name, into: rejected)

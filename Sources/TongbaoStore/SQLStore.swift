@@ -99,7 +99,8 @@ public final class SQLStore: @unchecked Sendable {
             return try await openPostgres(location, readReplica: readReplica)
         }
         if let readReplica {
-            throw StoreError.cannotOpen(readReplica, "只读副本（--db-read）只用于 PostgreSQL；SQLite 文件不需要")
+            throw StoreError.cannotOpen(
+                redacted(readReplica), "主数据库是 SQLite 文件，不需要只读副本：--db-read（TONGBAO_DB_READ）只用于主数据库是 PostgreSQL 时")
         }
         var logger = Logger(label: "tongbao.sqlite")
         logger.logLevel = .warning
@@ -151,6 +152,8 @@ public final class SQLStore: @unchecked Sendable {
 
     /// The writer's settings and the migrations.
     private func configure(_ location: String) async throws {
+        // Before WAL mode, which rewrites the file's header.
+        try await refuseForeign(location)
         try await raw("PRAGMA foreign_keys = ON")
         try await raw("PRAGMA journal_mode = WAL")
         // `tongbao import` and a running `tongbao serve` may share a file: a writer waits for the other's
@@ -194,19 +197,27 @@ public final class SQLStore: @unchecked Sendable {
     // MARK: - Migrations
 
     /// `database` names it in a refusal (a file's path; never a URL, which may hold a password).
-    func migrate(_ database: String) async throws {
-        // Another program's database (a --db typed wrong) gets no tables of ours: refused before any is made.
+    /// Refuses another program's database (a --db typed wrong) before anything is written to it, WAL mode
+    /// included: one with tables, but not Tongbao's (its `districts` beside `schema_migrations`, or only the
+    /// latter, as a first migration cut short leaves it).
+    func refuseForeign(_ database: String) async throws {
         let tables = try await db.raw(
             backend == .sqlite
                 ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
                 : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"
         ).all().map { try $0.decode(column: "name", as: String.self) }
-        if !tables.isEmpty, !tables.contains("schema_migrations") {
-            throw StoreError.cannotOpen(
-                database,
-                "这是另一个程序的数据库（其中已有表 \(tables.prefix(5).joined(separator: "、"))\(tables.count > 5 ? " 等" : "")），"
-                    + "不是 Tongbao 的，未做任何改动；请检查 --db，新建数据库请给一个不存在的文件名或空的 PostgreSQL 库")
-        }
+        let ours =
+            tables.isEmpty || tables == ["schema_migrations"]
+            || (tables.contains("schema_migrations") && tables.contains("districts"))
+        guard !ours else { return }
+        throw StoreError.cannotOpen(
+            database,
+            "这是另一个程序的数据库（其中已有表 \(tables.prefix(5).joined(separator: "、"))\(tables.count > 5 ? " 等" : "")），"
+                + "不是 Tongbao 的，未做任何改动；请检查 --db，新建数据库请给一个不存在的文件名或空的 PostgreSQL 库")
+    }
+
+    func migrate(_ database: String) async throws {
+        try await refuseForeign(database)
         try await raw("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT NOT NULL PRIMARY KEY)")
         // A database a later release has migrated holds what this one does not keep current (the case index, say):
         // writing into it would leave that stale. Refused, before anything is read or written.
@@ -326,42 +337,49 @@ public final class SQLStore: @unchecked Sendable {
                 throw error
             }
         }
+        // Another program's lock (a `tongbao import` on the same file) is waited for outside this process's writers'
+        // queue, on the task: each write tries the lock when its turn comes and, if it is held, gives its turn up,
+        // pauses and asks again, until 30 s after it was asked for (an upload: before it queued for its turn). So
+        // no write waits behind others' waits, and no thread sleeps in SQLite's own busy wait.
         let asked = Self.writeAskedAt ?? ContinuousClock.now
-        return try await serialized {
-            try checkFileIsThere()
-            try await beginImmediate(waitingUntil: asked + lockWait)
+        var (until, pause, tried) = (asked + lockWait, Duration.milliseconds(5), false)
+        while true {
             do {
-                let result = try await Self.$inTransaction.withValue(me) { try await body() }
-                try await raw(commit ? "COMMIT" : "ROLLBACK")
-                return result
-            } catch {
-                try? await raw("ROLLBACK")
-                throw error
+                return try await serialized {
+                    try checkFileIsThere()
+                    try await beginImmediate()
+                    do {
+                        let result = try await Self.$inTransaction.withValue(me) { try await body() }
+                        try await raw(commit ? "COMMIT" : "ROLLBACK")
+                        return result
+                    } catch {
+                        try? await raw("ROLLBACK")
+                        throw error
+                    }
+                }
+            } catch is LockHeld {
+                // At least a moment past the first try: another program's short write is no reason to refuse.
+                if !tried { until = max(until, ContinuousClock.now + min(.milliseconds(100), lockWait / 10)) }
+                tried = true
+                guard ContinuousClock.now + pause < until else { throw StoreError.busy }
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(100))
             }
         }
     }
 
-    /// SQLite's write transaction, waiting for another process's lock no later than `deadline`: a write that waited
-    /// in this process's queue behind one refused for that lock is refused as soon, not after a whole wait of its own.
-    ///
-    /// The wait is the task's, not the thread's: SQLite's own busy wait sleeps in the statement, and statements run
-    /// on the calling task's thread, one of the two the whole server shares here. So the lock is tried without
-    /// waiting, and tried again after a pause (5 ms, doubling to 100 ms) until the deadline.
-    private func beginImmediate(waitingUntil deadline: ContinuousClock.Instant) async throws {
+    /// Another program holds the SQLite file's write lock: the write gives up its turn and asks again.
+    private struct LockHeld: Error {}
+
+    /// SQLite's write transaction, without SQLite's own wait for another program's lock (``LockHeld`` at once).
+    private func beginImmediate() async throws {
         guard let waitForLocks else { return try await raw("BEGIN IMMEDIATE") }
-        // At least a moment, past the deadline too: another program's short write (a few milliseconds) is no
-        // reason to refuse.
-        let until = max(deadline, ContinuousClock.now + min(.seconds(1), lockWait / 10))
         waitForLocks(0)
         defer { waitForLocks(lockWait.sqliteMilliseconds) }
-        var pause = Duration.milliseconds(5)
-        while true {
-            do {
-                return try await raw("BEGIN IMMEDIATE")
-            } catch StoreError.busy where ContinuousClock.now + pause < until {
-                try await Task.sleep(for: pause)
-                pause = min(pause * 2, .milliseconds(100))
-            }
+        do {
+            try await raw("BEGIN IMMEDIATE")
+        } catch StoreError.busy {
+            throw LockHeld()
         }
     }
 
@@ -432,6 +450,19 @@ public final class SQLStore: @unchecked Sendable {
     public func districts() async throws -> [District] {
         try await reading {
             try await db.raw("SELECT code, name FROM districts ORDER BY code").all().map(Self.district)
+        }
+    }
+
+    /// The districts that hold data, by code: every district row but those of cities (a city's accounts need a
+    /// row of its own, which holds nothing).
+    public func dataDistricts() async throws -> [District] {
+        try await reading {
+            try await db.raw(
+                """
+                SELECT code, name FROM districts
+                WHERE code NOT IN (SELECT city FROM districts WHERE city IS NOT NULL) ORDER BY code
+                """
+            ).all().map(Self.district)
         }
     }
 

@@ -47,6 +47,8 @@ struct CalendarCommand: AsyncParsableCommand {
                 throw ValidationError(issues.map { "\(file) 第\($0.line)行：\($0.reason)" }.joined(separator: "\n"))
             }
             guard !entries.isEmpty else { throw ValidationError("“\(file)”中没有任何日期") }
+            // A district's days: its database must be there (a typo must not make a new, empty one).
+            try options.existingDatabase()
             let (changed, months) = try await SQLStore.with(options.db) { store in
                 let district = try await options.district(in: store, writing: true)
                 try await store.ensureDistrict(district, name: options.districtName)

@@ -12,8 +12,13 @@ struct DatabaseOption: ParsableArguments {
         help: "数据库：SQLite 文件，或 postgres://用户:密码@主机/库；省略时读环境变量 TONGBAO_DB（密码不必出现在命令行上）。")
     var given: String?
 
+    /// The environment's database; an empty variable is none.
+    static var fromEnvironment: String? {
+        ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// The database `--db` names, else the environment's.
-    var location: String { given ?? ProcessInfo.processInfo.environment[Self.variable] ?? "" }
+    var location: String { given ?? Self.fromEnvironment ?? "" }
 
     /// ``location``, refused when it names an SQLite file that does not exist: for commands that only read or
     /// change what is there (a typo must not create an empty database and report "no such account").
@@ -28,7 +33,7 @@ struct DatabaseOption: ParsableArguments {
     }
 
     func validate() throws {
-        guard given != nil || ProcessInfo.processInfo.environment[Self.variable] != nil else {
+        guard given != nil || Self.fromEnvironment != nil else {
             throw ValidationError("缺少数据库：请用 --db 给出（SQLite 文件或 postgres://…），或设置环境变量 \(Self.variable)")
         }
     }

@@ -103,7 +103,7 @@ struct StoreOptions: ParsableArguments {
     /// with none creates `default`; reading one with none, or with several, is an error that lists them.
     func district(in store: SQLStore, writing: Bool = false) async throws -> String {
         if let districtOption { return districtOption }
-        let all = try await store.districts()
+        let all = try await store.dataDistricts()
         if all.count == 1 { return all[0].code }
         if all.isEmpty, writing { return "default" }
         throw StoreOptionsError.district(all)

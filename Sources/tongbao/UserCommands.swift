@@ -38,7 +38,7 @@ struct UserAdd: AsyncParsableCommand {
             // Without --district: the only district of the store (an account in a new empty one sees nothing).
             var chosen = self.district
             if chosen == nil {
-                let all = try await store.districts()
+                let all = try await store.dataDistricts()
                 guard all.count <= 1 else { throw StoreOptionsError.district(all) }
                 chosen = all.first?.code
             }
@@ -106,10 +106,11 @@ struct UserPassword: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        let secret = try password ?? Passwords.prompt()
-        if let problem = Account.passwordProblem(secret, name: name) { throw ValidationError(problem) }
         try await SQLStore.with(try database.existing) { store in
+            // The account first: no one types a password twice to learn the name was wrong.
             guard try await store.account(name) != nil else { throw ValidationError("没有账号 \(name)") }
+            let secret = try password ?? Passwords.prompt()
+            if let problem = Account.passwordProblem(secret, name: name) { throw ValidationError(problem) }
             try await store.setPassword(name, passwordHash: Secrets.hashPassword(secret), change: AccountChange.change)
         }
         print("已重设 \(name) 的密码；该账号原有的登录和 API 令牌已全部失效")
@@ -204,9 +205,12 @@ struct CityCommand: AsyncParsableCommand {
                 print(list.isEmpty ? "\(city) 尚未设置所辖区县" : list.map { "\($0.code)\t\($0.name)" }.joined(separator: "\n"))
                 return
             }
-            _ = try await store.ensureDistrict(city, name: name)
             do {
-                try await store.setCity(city, districts: districts)
+                // One transaction: a refused list leaves no row for the city behind.
+                try await store.transaction {
+                    _ = try await store.ensureDistrict(city, name: name)
+                    try await store.setCity(city, districts: districts)
+                }
             } catch StoreError.unknownDistrict(let d) {
                 throw ValidationError("没有区县 \(d)（或与市的编码相同）；先导入该区县的数据")
             }

@@ -203,6 +203,12 @@ import TongbaoTestSupport
         #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db]).status == 0)
         let noAccount = try CLI.run(["user", "disable", "bob", "--db", db])
         #expect(noAccount.status == 1 && noAccount.stderr.contains("bob") && !noAccount.stderr.contains("用法"))
+        // A city's list that names no district leaves nothing; a city's row is no district of data.
+        #expect(try CLI.run(["city", "cq", "nowhere", "--db", db]).status == 1)
+        #expect(try CLI.run(["bulletin", "--period", "2021-07", "--db", db]).status == 0)
+        #expect(try CLI.run(["city", "cq", "default", "--db", db]).status == 0)
+        let bulletin = try CLI.run(["bulletin", "--period", "2021-07", "--db", db])
+        #expect(bulletin.status == 0, "one district of data, none to name: \(bulletin.stderr)")
         let host = try CLI.run(["serve", "--db", db, "--host", " "])
         #expect(host.status == 64 && host.stderr.contains("--host"))
     }

@@ -52,6 +52,10 @@ import TongbaoCore
         let first = issues.first?.description ?? ""
         #expect(first.contains("units.csv") && first.contains("5000 个字") && first.contains("最多 64 个字"), "\(first)")
         #expect(pkg.units.first?.name == real && pkg.units.first?.aliases == ["人社局", "社保"])
+        // A letter with thousands of combining marks is one character, and thousands of code points.
+        let marks = "code,name,tier\nC09,区" + String(repeating: "\u{301}", count: 3_000) + "局,center\n"
+        let (_, zalgo) = PackageParser().parse([PackageFile(name: "units.csv", data: Data(marks.utf8))])
+        #expect(zalgo.map(\.code) == [.textTooLong])
     }
 
     @Test func criteriaFigureKeysAndEventsAreBoundedToo() {

@@ -97,6 +97,36 @@ import TongbaoTestSupport
         }
     }
 
+    /// A reporter's case records too: none received before their 12 months (it would change last year's figures
+    /// the bulletin compares with), and for everyone no case received or completed after now (and a day for clocks
+    /// that differ). The clock here reads 2021-08-01 08:00 in China.
+    @Test func caseRecordsThroughTheAPIAreBoundedInTime() async throws {
+        try await Web.run(.sqlite) { web in
+            var rep = try await APITests.token(web, "rep1")
+            rep[.contentType] = "text/csv"
+            var admin = try await APITests.token(web, "admin")
+            admin[.contentType] = "text/csv"
+            let b = web.browser()
+            func post(_ received: String, _ completed: String, _ h: HTTPFields) async throws -> Browser.Page {
+                let csv =
+                    "case_id,unit,category,kind,received_at,completed_at,promised_days\n"
+                    + "K1,C01,审批,承诺,\(received),\(completed),3\n"
+                return try await b.request(
+                    .post, "/api/v1/packages?name=case_records.csv&dryRun=true", body: ByteBuffer(string: csv),
+                    headers: h)
+            }
+            // (Completed in August: July's figures of C01 come from its monthly report, E019.)
+            let old = try await post("2020-06-01 09:00", "2021-08-01 07:00", rep)
+            #expect(old.status == .unprocessableContent && old.text.contains("E037") && old.text.contains("管理员"))
+            #expect(try await post("2020-06-01 09:00", "2021-08-01 07:00", admin).status == .ok)
+            for h in [rep, admin] {
+                let later = try await post("2021-07-30 09:00", "2021-08-05 09:00", h)
+                #expect(later.status == .unprocessableContent && later.text.contains("晚于现在"), "\(later.text)")
+            }
+            #expect(try await post("2021-08-01 07:00", "2021-08-01 07:30", rep).status == .ok)
+        }
+    }
+
     @Test func theOwnersUsualAddressIsNotLockedOutByOthers() async throws {
         try await Web.run(.sqlite, configure: { $0.trustProxy = true }, Self.usualAddress)
     }

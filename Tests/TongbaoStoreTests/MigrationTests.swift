@@ -36,10 +36,12 @@ import TongbaoTestSupport
     {
         let (location, cleanup) = backend == .sqlite ? try TestBackend.sqliteFile() : try await backend.freshLocation()
         do {
+            var before = Data()
             if backend == .sqlite {
                 let handle = try SQLiteHandle(path: location)
                 try await handle.sql(logger: Logger(label: "test")).raw("CREATE TABLE customers (id INTEGER)").run()
                 handle.close()
+                before = try Data(contentsOf: URL(fileURLWithPath: location))
             } else {
                 try await TestBackend.admin(location, "CREATE TABLE customers (id INTEGER)")
             }
@@ -53,6 +55,7 @@ import TongbaoTestSupport
                 ).all().map { try $0.decode(column: "name", as: String.self) }
                 handle.close()
                 #expect(names == ["customers"], "nothing of Tongbao's was made")
+                #expect(try Data(contentsOf: URL(fileURLWithPath: location)) == before, "not a byte changed (WAL mode)")
             }
         } catch {
             await cleanup()
