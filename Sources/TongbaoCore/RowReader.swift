@@ -52,7 +52,8 @@ public struct RowReader {
         let i = index[column]
         var issue = Issue(
             .textTooLong, file: file, line: line, column: i.map { header[$0] } ?? column,
-            columnNumber: i.map { $0 + 1 }, value: String(s.prefix(20)) + "…", computed: "\(n)")
+            columnNumber: i.map { $0 + 1 }, value: String(String.UnicodeScalarView(s.unicodeScalars.prefix(20))) + "…",
+            computed: "\(n)")
         issue.hint = "这一列最多 \(limit) 个字，是否把别的内容粘贴进了这一格？"
         issues.append(issue)
         return false

@@ -96,6 +96,18 @@ struct Workbench: Sendable {
         func run<S: Store>(_ store: S) async throws -> ImportReport {
             var importer = Importer(store: store, district: account.district, change: change(account, source: source))
             importer.settings = config.settings
+            if account.role != .admin {
+                // A case moved from a month past the reporter's 12 changes that month too, which the package
+                // does not name: known only once merged.
+                importer.checkChanged = { months in
+                    let (earliest, why) = Self.reporterMonths(now)
+                    let old = months.filter { $0 < earliest }
+                    guard old.isEmpty else {
+                        throw ImportFailed(
+                            old.prefix(5).map { Issue(.futureMonth, period: $0.description, value: why) })
+                    }
+                }
+            }
             importer.authorize = { pkg in
                 try Self.checkMonths(account, pkg, now: now, clock: config.now())
                 guard account.role != .admin else { return }
@@ -123,15 +135,21 @@ struct Workbench: Sendable {
     /// case received or completed later than now (`clock`, with a day for clocks and zones that differ), and a reporter's
     /// monthly figures and cases received within the last 12 months: older months change the comparisons with last
     /// year, so an admin brings them.
-    static func checkMonths(_ account: Account, _ pkg: DataPackage, now: Period, clock: Date) throws {
+    /// The first month a reporter may change (12 back from `now`), and the refusal's words.
+    static func reporterMonths(_ now: Period) -> (earliest: Period, why: String) {
         let earliest = (0..<12).reduce(now) { p, _ in p.previous }
+        return (earliest, "填报员可填报 \(earliest) 至 \(now)，更早受理的办件请由管理员导入")
+    }
+
+    static func checkMonths(_ account: Account, _ pkg: DataPackage, now: Period, clock: Date) throws {
+        let (earliest, reporterWhy) = reporterMonths(now)
         let received = pkg.caseRecords.compactMap { Period(parsing: String($0.receivedAt.prefix(7))) }
         let reported = Set(pkg.cases.map(\.period) + pkg.tongban.map(\.period) + received)
         let wrong = pkg.periods.union(reported).sorted().filter {
             $0 > now || (account.role != .admin && reported.contains($0) && $0 < earliest)
         }
         guard wrong.isEmpty else {
-            let why = wrong.contains { $0 > now } ? "最晚为本月 \(now)" : "填报员可填报 \(earliest) 至 \(now)，更早受理的办件请由管理员导入"
+            let why = wrong.contains { $0 > now } ? "最晚为本月 \(now)" : reporterWhy
             throw ImportFailed(wrong.prefix(5).map { Issue(.futureMonth, period: $0.description, value: why) })
         }
         // Stored times read `2021-08-01T09:00:00`, in China's time.

@@ -44,6 +44,9 @@ public struct Importer<S: Store>: Sendable {
     /// Runs first inside the import's transaction, under the district's writers' lock (a form save checks there
     /// that the unit-month is still at the version it was based on); throwing writes nothing.
     public var precondition: (@Sendable () async throws -> Void)?
+    /// Called inside the import's transaction with every month whose figures it changed, the months a moved case
+    /// leaves among them; throwing writes nothing (a reporter's import may not reach past their 12 months).
+    public var checkChanged: (@Sendable ([Period]) throws -> Void)?
     /// Called with a short English-free status line per step (for a terminal).
     public var progress: (@Sendable (String) -> Void)?
 
@@ -167,6 +170,7 @@ public struct Importer<S: Store>: Sendable {
             versions[key] = try await store.advanceReportVersion(
                 district: district, period: key.period, unit: key.unit, change: change)
         }
+        try checkChanged?(months.sorted())
         var report = ImportReport(periods: months.sorted(), rows: pkg.counts, writes: writes, warnings: [])
         report.versions = versions
         report.unitsFrom = unitsFrom

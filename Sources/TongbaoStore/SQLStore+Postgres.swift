@@ -15,7 +15,8 @@ extension SQLStore {
         do {
             configuration = try SQLPostgresConfiguration(url: url)
         } catch {
-            throw StoreError.cannotOpen(redacted(url), "\(error)")
+            // (The parser's own message repeats the URL, password and all.)
+            throw StoreError.cannotOpen(redacted(url), "地址格式不对，应为 postgres://用户:密码@主机:端口/库")
         }
         return EventLoopGroupConnectionPool(
             source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 4,
@@ -82,11 +83,15 @@ extension SQLStore {
         return store
     }
 
-    /// The URL without its password, for messages and logs.
+    /// The URL without its password (in the user part or as `password=` in the query), for messages and logs; a
+    /// URL that does not parse is not shown at all.
     static func redacted(_ url: String) -> String {
-        guard var c = URLComponents(string: url), c.password != nil else { return url }
-        c.password = "***"
-        return c.string ?? url
+        guard var c = URLComponents(string: url) else { return "postgres://…（地址无法解析）" }
+        if c.password != nil { c.password = "***" }
+        c.queryItems = c.queryItems?.map {
+            $0.name.lowercased() == "password" ? URLQueryItem(name: $0.name, value: "***") : $0
+        }
+        return c.string ?? "postgres://…"
     }
 }
 

@@ -189,7 +189,8 @@ public final class SQLStore: @unchecked Sendable {
     public static func isPostgresLocation(_ location: String) -> Bool { isPostgres(location) }
 
     static func isPostgres(_ location: String) -> Bool {
-        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+        let l = location.lowercased()
+        return l.hasPrefix("postgres://") || l.hasPrefix("postgresql://")
     }
 
     func raw(_ sql: String) async throws { try await db.raw(SQLQueryString(sql)).run() }

@@ -25,7 +25,9 @@ struct DatabaseOption: ParsableArguments {
     var existing: String {
         get throws {
             let db = location
-            guard SQLStore.isPostgresLocation(db) || FileManager.default.fileExists(atPath: db) else {
+            // An empty file is no database yet either (SQLite would write its schema into it).
+            let size = (try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? nil
+            guard SQLStore.isPostgresLocation(db) || (size ?? 0) > 0 else {
                 throw StoreOptionsError.noDatabase(db)
             }
             return db

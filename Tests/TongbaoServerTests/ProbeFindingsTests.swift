@@ -107,12 +107,14 @@ import TongbaoTestSupport
             var admin = try await APITests.token(web, "admin")
             admin[.contentType] = "text/csv"
             let b = web.browser()
-            func post(_ received: String, _ completed: String, _ h: HTTPFields) async throws -> Browser.Page {
+            func post(_ received: String, _ completed: String, _ h: HTTPFields, dryRun: Bool = true) async throws
+                -> Browser.Page
+            {
                 let csv =
                     "case_id,unit,category,kind,received_at,completed_at,promised_days\n"
                     + "K1,C01,审批,承诺,\(received),\(completed),3\n"
                 return try await b.request(
-                    .post, "/api/v1/packages?name=case_records.csv&dryRun=true", body: ByteBuffer(string: csv),
+                    .post, "/api/v1/packages?name=case_records.csv&dryRun=\(dryRun)", body: ByteBuffer(string: csv),
                     headers: h)
             }
             // (Completed in August: July's figures of C01 come from its monthly report, E019.)
@@ -124,6 +126,12 @@ import TongbaoTestSupport
                 #expect(later.status == .unprocessableContent && later.text.contains("晚于现在"), "\(later.text)")
             }
             #expect(try await post("2021-08-01 07:00", "2021-08-01 07:30", rep).status == .ok)
+            // Nor by moving a case stored under an old month: that month changes too.
+            #expect(try await post("2020-06-01 09:00", "2021-08-01 07:00", admin, dryRun: false).status == .ok)
+            let before = try await web.store.caseTotals(district: "yubei")
+            let moved = try await post("2021-08-01 06:00", "2021-08-01 07:00", rep, dryRun: false)
+            #expect(moved.status == .unprocessableContent && moved.text.contains("2020-06"), "\(moved.text)")
+            #expect(try await web.store.caseTotals(district: "yubei") == before, "nothing saved")
         }
     }
 

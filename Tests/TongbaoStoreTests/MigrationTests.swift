@@ -30,6 +30,18 @@ import TongbaoTestSupport
         await cleanup()
     }
 
+    /// A PostgreSQL URL in a message never shows its password: in the user part, as `password=` in the query, or
+    /// inside a URL that does not parse.
+    @Test func urlsInMessagesHideTheirPassword() {
+        for url in [
+            "postgres://u:secret@127.0.0.1:1/x", "postgres://127.0.0.1:1/x?password=secret",
+            "postgres://u@h/x?sslmode=disable&PASSWORD=secret", "postgres://u:secret@[::1:1/x",
+        ] {
+            #expect(!SQLStore.redacted(url).contains("secret"), "\(url) → \(SQLStore.redacted(url))")
+        }
+        #expect(SQLStore.isPostgresLocation("POSTGRES://u:secret@h/x"))
+    }
+
     /// Another program's database, named by a mistyped --db, gets none of Tongbao's tables: refused, untouched.
     @Test(arguments: TestBackend.available) func anotherProgramsDatabaseIsRefusedUntouched(_ backend: TestBackend)
         async throws
