@@ -131,16 +131,16 @@ struct Workbench: Sendable {
         return report
     }
 
-    /// No month after the current one through the web or the API (it would become everyone's default month), no
-    /// case received or completed later than now (`clock`, with a day for clocks and zones that differ), and a reporter's
-    /// monthly figures and cases received within the last 12 months: older months change the comparisons with last
-    /// year, so an admin brings them.
     /// The first month a reporter may change (12 back from `now`), and the refusal's words.
     static func reporterMonths(_ now: Period) -> (earliest: Period, why: String) {
         let earliest = (0..<12).reduce(now) { p, _ in p.previous }
-        return (earliest, "填报员可填报 \(earliest) 至 \(now)，更早受理的办件请由管理员导入")
+        return (earliest, "填报员可填报 \(earliest) 至 \(now)，更早的月份和更早受理的办件请由管理员导入")
     }
 
+    /// No month after the current one through the web or the API (it would become everyone's default month), no
+    /// case received or completed later than now (`clock`, with a day for clocks and zones that differ), and a
+    /// reporter's monthly figures and cases received within the last 12 months: older months change the
+    /// comparisons with last year, so an admin brings them.
     static func checkMonths(_ account: Account, _ pkg: DataPackage, now: Period, clock: Date) throws {
         let (earliest, reporterWhy) = reporterMonths(now)
         let received = pkg.caseRecords.compactMap { Period(parsing: String($0.receivedAt.prefix(7))) }

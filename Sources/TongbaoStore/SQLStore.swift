@@ -121,6 +121,8 @@ public final class SQLStore: @unchecked Sendable {
             }
             throw StoreError.cannotOpen(location, "不是 SQLite 数据库或无法写入（\(error)）")
         }
+        // `tongbao import` and a running `tongbao serve` may share a file: a statement waits for the other's
+        // transaction instead of failing at once (a write transaction waits on its task instead: `transaction`).
         conn.waitForLocks(milliseconds: lockWait.sqliteMilliseconds)
         let writer = SQLStore(backend: .sqlite, db: conn.sql(logger: logger), close: { conn.close() })
         do {
@@ -156,8 +158,6 @@ public final class SQLStore: @unchecked Sendable {
         try await refuseForeign(location)
         try await raw("PRAGMA foreign_keys = ON")
         try await raw("PRAGMA journal_mode = WAL")
-        // `tongbao import` and a running `tongbao serve` may share a file: a writer waits for the other's
-        // transaction instead of failing at once.
         try await raw("PRAGMA synchronous = NORMAL")
         // A 64 MB page cache keeps a large import's transaction in memory instead of spilling pages
         // (measured: bench/import.sh).
@@ -197,7 +197,6 @@ public final class SQLStore: @unchecked Sendable {
 
     // MARK: - Migrations
 
-    /// `database` names it in a refusal (a file's path; never a URL, which may hold a password).
     /// Refuses another program's database (a --db typed wrong) before anything is written to it, WAL mode
     /// included: one with tables, but not Tongbao's (its `districts` beside `schema_migrations`, or only the
     /// latter, as a first migration cut short leaves it).
@@ -217,6 +216,7 @@ public final class SQLStore: @unchecked Sendable {
                 + "不是 Tongbao 的，未做任何改动；请检查 --db，新建数据库请给一个不存在的文件名或空的 PostgreSQL 库")
     }
 
+    /// `database` names it in a refusal (a file's path; never a URL, which may hold a password).
     func migrate(_ database: String) async throws {
         try await refuseForeign(database)
         try await raw("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT NOT NULL PRIMARY KEY)")
