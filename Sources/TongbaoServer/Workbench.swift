@@ -97,19 +97,10 @@ struct Workbench: Sendable {
             var importer = Importer(store: store, district: account.district, change: change(account, source: source))
             importer.settings = config.settings
             if account.role != .admin {
-                // A case moved from a month past the reporter's 12 changes that month too, which the package
-                // does not name: known only once merged.
-                importer.checkChanged = { months in
-                    let (earliest, why) = Self.reporterMonths(now)
-                    let old = months.filter { $0 < earliest }
-                    guard old.isEmpty else {
-                        throw ImportFailed(
-                            old.prefix(5).map { Issue(.futureMonth, period: $0.description, value: why) })
-                    }
-                }
+                importer.checkChanged = { months in try Self.checkReporterMonths(months, now: now) }
             }
             importer.authorize = { pkg in
-                try Self.checkMonths(account, pkg, now: now, clock: config.now())
+                try Self.checkMonths(pkg, now: now, clock: config.now())
                 guard account.role != .admin else { return }
                 // The district's 通办 scopes are read only for a package that has 通办 rows.
                 let scopes = pkg.tongban.isEmpty ? [] : try await store.tongbanScopes(district: account.district)
@@ -131,26 +122,26 @@ struct Workbench: Sendable {
         return report
     }
 
-    /// The first month a reporter may change (12 back from `now`), and the refusal's words.
-    static func reporterMonths(_ now: Period) -> (earliest: Period, why: String) {
+    /// A reporter's import changes no month before their last 12: older months change the comparisons with last
+    /// year, so an admin brings them. Checked with every month the import changed (``Importer/checkChanged``), the
+    /// months its case records were received and completed in and those a moved case leaves, which the package
+    /// does not name.
+    static func checkReporterMonths(_ months: [Period], now: Period) throws {
         let earliest = (0..<12).reduce(now) { p, _ in p.previous }
-        return (earliest, "填报员可填报 \(earliest) 至 \(now)，更早的月份和更早受理的办件请由管理员导入")
+        let old = months.filter { $0 < earliest }
+        guard old.isEmpty else {
+            let why = "填报员可填报 \(earliest) 至 \(now)，更早的月份和更早受理的办件请由管理员导入"
+            throw ImportFailed(old.prefix(5).map { Issue(.futureMonth, period: $0.description, value: why) })
+        }
     }
 
-    /// No month after the current one through the web or the API (it would become everyone's default month), no
-    /// case received or completed later than now (`clock`, with a day for clocks and zones that differ), and a
-    /// reporter's monthly figures and cases received within the last 12 months: older months change the
-    /// comparisons with last year, so an admin brings them.
-    static func checkMonths(_ account: Account, _ pkg: DataPackage, now: Period, clock: Date) throws {
-        let (earliest, reporterWhy) = reporterMonths(now)
-        let received = pkg.caseRecords.compactMap { Period(parsing: String($0.receivedAt.prefix(7))) }
-        let reported = Set(pkg.cases.map(\.period) + pkg.tongban.map(\.period) + received)
-        let wrong = pkg.periods.union(reported).sorted().filter {
-            $0 > now || (account.role != .admin && reported.contains($0) && $0 < earliest)
-        }
+    /// No month after the current one through the web or the API (it would become everyone's default month), and
+    /// no case received or completed later than now (`clock`, with a day for clocks and zones that differ).
+    static func checkMonths(_ pkg: DataPackage, now: Period, clock: Date) throws {
+        let wrong = pkg.periods.filter { $0 > now }.sorted()
         guard wrong.isEmpty else {
-            let why = wrong.contains { $0 > now } ? "最晚为本月 \(now)" : reporterWhy
-            throw ImportFailed(wrong.prefix(5).map { Issue(.futureMonth, period: $0.description, value: why) })
+            throw ImportFailed(
+                wrong.prefix(5).map { Issue(.futureMonth, period: $0.description, value: "最晚为本月 \(now)") })
         }
         // Stored times read `2021-08-01T09:00:00`, in China's time.
         let later = ChinaTime.display(clock.addingTimeInterval(86_400)).replacingOccurrences(of: " ", with: "T") + ":59"

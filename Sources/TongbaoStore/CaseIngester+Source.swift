@@ -50,10 +50,8 @@ struct ByteSource {
     let gunzip: Gunzip?
     static let chunk = 4 << 20
 
+    /// `path` is a readable file (``CaseIngester/checkReadable(_:)``, before any is read).
     init(path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ImportFailed([Issue(.unreadablePackage, file: path, value: "文件不存在")])
-        }
         handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         gunzip = path.lowercased().hasSuffix(".gz") ? try Gunzip() : nil
     }

@@ -159,10 +159,12 @@ public struct Importer<S: Store>: Sendable {
         // A case moving to another received day also changes the month it leaves, which the package does not name.
         var months = Set(pkg.periods)
         if !pkg.caseRecords.isEmpty {
-            let (write, changed) = try await ingest(pkg.caseRecords)
+            let (write, moved) = try await ingest(pkg.caseRecords)
             writes.append(write)
-            months.formUnion(changed)
+            months.formUnion(moved)
         }
+        let changed = months.sorted()
+        try checkChanged?(changed)
         // A unit-month whose monthly figures changed moves to its next report version, so a form or API save
         // based on what was there before gets a conflict instead of overwriting this import.
         var versions: [UnitMonth: Int] = [:]
@@ -170,8 +172,7 @@ public struct Importer<S: Store>: Sendable {
             versions[key] = try await store.advanceReportVersion(
                 district: district, period: key.period, unit: key.unit, change: change)
         }
-        try checkChanged?(months.sorted())
-        var report = ImportReport(periods: months.sorted(), rows: pkg.counts, writes: writes, warnings: [])
+        var report = ImportReport(periods: changed, rows: pkg.counts, writes: writes, warnings: [])
         report.versions = versions
         report.unitsFrom = unitsFrom
         return report

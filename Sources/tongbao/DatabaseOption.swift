@@ -26,8 +26,8 @@ struct DatabaseOption: ParsableArguments {
         get throws {
             let db = location
             // An empty file is no database yet either (SQLite would write its schema into it).
-            let size = (try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? nil
-            guard SQLStore.isPostgresLocation(db) || (size ?? 0) > 0 else {
+            let size = (try? FileManager.default.attributesOfItem(atPath: db))?[.size] as? Int ?? 0
+            guard SQLStore.isPostgresLocation(db) || size > 0 else {
                 throw StoreOptionsError.noDatabase(db)
             }
             return db

@@ -20,8 +20,7 @@ struct IngestCommand: AsyncParsableCommand {
         let bar = TerminalProgress(total: 0, label: "导入")
         let report: IngestReport
         do {
-            // A mistyped file name must not leave a new, empty database behind.
-            try CaseIngester.checkReadable(files)
+            // A mistyped file name (`CaseIngester.run` checks them first) leaves no new, empty database behind.
             report = try await options.removingIfNew { try await ingest(bar) }
         } catch var failed as ImportFailed {
             failed.ingestWithoutSkipBad = skipBad == nil
