@@ -35,6 +35,11 @@ struct UserAdd: AsyncParsableCommand {
         let secret = try password ?? Passwords.prompt()
         if let problem = Account.passwordProblem(secret, name: name) { throw ValidationError(problem) }
         try await SQLStore.with(database.location) { store in
+            // A city's account reads the districts of the city's own code, which holds no units: never the only
+            // district's, which is what leaving --district out would give.
+            if role == .city && self.district == nil {
+                throw ValidationError("市级账号须用 --district 给出市的编码（tongbao city 所设的市，不是区县的编码）")
+            }
             // Without --district: the only district of the store (an account in a new empty one sees nothing).
             var chosen = self.district
             if chosen == nil {
@@ -43,6 +48,7 @@ struct UserAdd: AsyncParsableCommand {
                 chosen = all.first?.code
             }
             let district = chosen ?? "default"
+            try await checkDistrictKind(district, store)
             try await store.ensureDistrict(district, name: districtName)
             if let unit, !(try await store.units(district: district).contains { $0.code == unit }) {
                 throw ValidationError("区县“\(district)”中没有单位 \(unit)；请先导入机构目录（units.csv）")
@@ -52,6 +58,25 @@ struct UserAdd: AsyncParsableCommand {
                 passwordHash: Secrets.hashPassword(secret), at: Date(), change: AccountChange.change)
         }
         print("已新建账号 \(name)（\(role.label)\(unit.map { "，单位 \($0)" } ?? "")）")
+    }
+
+    /// A city account belongs to a city's code, every other account to a district's: a city account in a
+    /// district's code would read nothing, and an admin in a city's code could import into it, turning the city
+    /// into a district of its own.
+    private func checkDistrictKind(_ code: String, _ store: SQLStore) async throws {
+        if role == .city {
+            let units = try await store.units(district: code)
+            guard units.isEmpty else {
+                throw ValidationError(
+                    "“\(code)”是有 \(units.count) 个单位的区县，不是市；市级账号须用市的编码（先用 tongbao city 市编码 区县编码… 设定所辖区县）")
+            }
+        } else {
+            let districts = try await store.districts(ofCity: code)
+            guard districts.isEmpty else {
+                throw ValidationError(
+                    "“\(code)”是市的编码（所辖 \(districts.map(\.code).joined(separator: "、"))），\(role.label)账号须用区县的编码")
+            }
+        }
     }
 }
 
@@ -204,6 +229,10 @@ struct CityCommand: AsyncParsableCommand {
                 let list = try await store.districts(ofCity: city)
                 print(list.isEmpty ? "\(city) 尚未设置所辖区县" : list.map { "\($0.code)\t\($0.name)" }.joined(separator: "\n"))
                 return
+            }
+            let units = try await store.units(district: city)
+            guard units.isEmpty else {
+                throw ValidationError("“\(city)”是有 \(units.count) 个单位的区县，不能作为市的编码；请另取一个编码作为市")
             }
             do {
                 // One transaction: a refused list leaves no row for the city behind.

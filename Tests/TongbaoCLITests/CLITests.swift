@@ -342,4 +342,27 @@ extension CLITests {
         let unknown = try CLI.run(["city", "cq", "nowhere", "--db", db])
         #expect(unknown.status != 0 && unknown.stderr.contains("没有区县 nowhere"))
     }
+
+    /// A city account belongs to a city's code and every other account to a district's: left to default, a city
+    /// account went into the only district, and an admin could be made in a city's code.
+    @Test func cityAccountsBelongToACitysCodeAndOthersToADistricts() throws {
+        let db = try Fixtures.tempDir().appendingPathComponent("c.sqlite").path
+        #expect(try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "yubei"]).status == 0)
+        #expect(try CLI.run(["city", "cq", "yubei", "--db", db]).status == 0)
+        func add(_ role: String, _ more: [String]) throws -> CLI.Result {
+            try CLI.run(["user", "add", "u-\(role)", "--role", role, "--password", "long-enough-1", "--db", db] + more)
+        }
+        let bare = try add("city", [])
+        #expect(bare.status == 1 && bare.stderr.contains("须用 --district 给出市的编码"), "\(bare.stderr)")
+        let inDistrict = try add("city", ["--district", "yubei"])
+        #expect(inDistrict.status == 1 && inDistrict.stderr.contains("“yubei”是有 52 个单位的区县"), "\(inDistrict.stderr)")
+        let adminInCity = try add("admin", ["--district", "cq"])
+        #expect(adminInCity.status == 1 && adminInCity.stderr.contains("“cq”是市的编码（所辖 yubei）"))
+        #expect(try CLI.run(["user", "token", "u-admin", "--list", "--db", db]).stderr.contains("没有账号 u-admin"))
+        #expect(try add("city", ["--district", "cq"]).status == 0)
+        #expect(try add("admin", []).status == 0)
+        // A district with units is no city's code either.
+        let districtAsCity = try CLI.run(["city", "yubei", "cq", "--db", db])
+        #expect(districtAsCity.status != 0 && districtAsCity.stderr.contains("不能作为市的编码"))
+    }
 }

@@ -43,6 +43,40 @@ struct IngestedDashboardTests {
         }
     }
 
+    /// A month that holds only completions of cases received the month before (an earlier export brought them)
+    /// has figures but not its own export: the dashboard's 催报 list names the unit, as the bulletin's 未报送 does,
+    /// until that month's export arrives.
+    @Test(arguments: TestBackend.available) func aMonthWithOnlyCarriedOverCompletionsIsChased(_ backend: TestBackend)
+        async throws
+    {
+        try await Web.run(backend) { web in
+            let header = "case_id,unit,item,category,kind,received_at,completed_at,promised_days,rating,scope,channel\n"
+            let dir = try Fixtures.tempDir()
+            func ingest(_ name: String, _ rows: String) async throws {
+                let file = dir.appendingPathComponent(name)
+                try Data((header + rows).utf8).write(to: file)
+                _ = try await CaseIngester(store: web.store, district: "yubei", change: Change(actor: "t", source: "t"))
+                    .run([file.path])
+            }
+            // August's export, read again in September: B1 was completed on 09-01; nothing received in September.
+            try await ingest("aug.csv", "B1,区税务局,办税,审批,承诺,2021-08-30 09:00:00,2021-09-01 15:00:00,3,,,窗口\n")
+            let admin = try await web.signedIn("admin")
+            func chased() async throws -> [String] {
+                let page = try await admin.get("/dashboard/2021-09").text
+                guard let list = page.components(separatedBy: "<ul class=\"missing\">").dropFirst().first else {
+                    return []
+                }
+                return list.components(separatedBy: "</ul>")[0].components(separatedBy: "</a>").dropLast().compactMap {
+                    $0.components(separatedBy: ">").last
+                }
+            }
+            #expect(try await chased().contains("区税务局"))
+            try await ingest("sep.csv", "B2,区税务局,办税,服务,即办,2021-09-02 09:00:00,2021-09-02 09:20:00,0,,,窗口\n")
+            let after = try await chased()
+            #expect(!after.contains("区税务局") && after.contains("区财政局"), "\(after)")
+        }
+    }
+
     @Test(arguments: TestBackend.available) func overdueAndUnfavourableListsWithFollowUp(_ backend: TestBackend)
         async throws
     {
