@@ -23,6 +23,8 @@ public struct IngestReport: Sendable {
     public var cutShort: [String] = []
     /// Months whose figures changed.
     public var periods: [Period] = []
+    /// The first ``TableWrite/listedChanges`` changed monthly figures, as the audit log has them (`case_totals`).
+    public var changes: [AuditEntry] = []
     /// Seconds spent reading and checking the files, and merging and writing (what bounds an ingest).
     public var readSeconds = 0.0
     public var writeSeconds = 0.0
@@ -580,12 +582,13 @@ public struct CaseIngester: Sendable {
             changed.scopes[k] = totals.scopes[k] ?? [:]
         }
         try await store.replaceCaseTotals(district: district, changed)
-        try await audit(before: before, after: totals, keys: keys)
+        report.changes = try await audit(before: before, after: totals, keys: keys)
         return report
     }
 
-    /// One audit entry per changed monthly figure of a unit (not per case: an export has millions).
-    func audit(before: CaseTotals, after: CaseTotals, keys: Set<CaseTotals.Key>) async throws {
+    /// One audit entry per changed monthly figure of a unit (not per case: an export has millions); the first
+    /// ``TableWrite/listedChanges`` of them are returned, for the import's answer.
+    func audit(before: CaseTotals, after: CaseTotals, keys: Set<CaseTotals.Key>) async throws -> [AuditEntry] {
         var entries: [(table: String, key: String, column: String, old: String?, new: String?)] = []
         for k in keys.sorted() {
             let (a, b) = (before.figures[k] ?? CaseTotals.Figures(), after.figures[k] ?? CaseTotals.Figures())
@@ -600,5 +603,11 @@ public struct CaseIngester: Sendable {
             }
         }
         try await store.appendAudits(district: district, change: change, entries)
+        let at = SQLStore.timestamp(change.at)
+        return entries.prefix(TableWrite.listedChanges).map {
+            AuditEntry(
+                at: at, actor: change.actor, source: change.source, table: $0.table, key: $0.key, column: $0.column,
+                old: $0.old, new: $0.new)
+        }
     }
 }

@@ -249,10 +249,11 @@ public struct Importer<S: Store>: Sendable {
         let done = try await ingester.merge(
             spill, report: report, calendar: try await store.workCalendar(district: district),
             satisfied: try await sql.satisfiedRatings(district: district))
-        return (
-            TableWrite(table: "case_records", inserted: done.added, updated: done.updated, unchanged: done.unchanged),
-            done.periods
-        )
+        var write = TableWrite(
+            table: "case_records", inserted: done.added, updated: done.updated, unchanged: done.unchanged)
+        // Cases are not audited one by one: the monthly figures they changed are what the answer lists.
+        write.changes = done.changes
+        return (write, done.periods)
     }
 
     /// One W105 per period naming every unit still missing, instead of one per unit.

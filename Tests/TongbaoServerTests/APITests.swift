@@ -126,6 +126,30 @@ struct APITests {
         }
     }
 
+    /// Case records are not audited one by one: an upload of them lists the monthly figures they change, as the
+    /// audit log has them (it listed nothing).
+    @Test func caseRecordUploadsListTheFiguresTheyChange() async throws {
+        try await Web.run(.sqlite) { web in
+            var h = try await Self.token(web, "rep1")
+            h[.contentType] = "text/csv"
+            let csv = ByteBuffer(
+                string: "case_id,unit,category,kind,received_at,completed_at,promised_days\n"
+                    + "K1,C01,审批,承诺,2021-08-01 07:00,2021-08-01 07:30,3\n")
+            let dry = try await web.browser().request(
+                .post, "/api/v1/packages?name=case_records.csv&dryRun=true", body: csv, headers: h)
+            #expect(dry.status == .ok, "\(dry.text)")
+            let changes = try #require(try Self.json(dry.text)["changes"] as? [[String: Any]])
+            let listed = Set(
+                changes.map { "\($0["table"] ?? "") \($0["key"] ?? "") \($0["column"] ?? "") \($0["new"] ?? "")" })
+            #expect(
+                listed.isSuperset(of: [
+                    "case_totals 2021-08 C01 recv_promised 1", "case_totals 2021-08 C01 done_promised 1",
+                    "case_totals 2021-08 C01 on_time 1",
+                ]), "\(listed)")
+            #expect(try await web.store.caseTotals(district: "yubei").figures.isEmpty, "a dry run keeps nothing")
+        }
+    }
+
     @Test(arguments: TestBackend.available) func packagesDryRunListsChangesAndPublishFreezes(_ backend: TestBackend)
         async throws
     {
