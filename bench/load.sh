@@ -9,8 +9,7 @@
 # The client is bench/LoadClient, compiled: it takes half the CPU of the Python client (0.6 s against 1.3 s for
 # 2,000 requests), which shares the two cores with the server. Both do the same requests and read-back check, and
 # report the server's own CPU time per request over the timed phase (from /proc).
-# Setup writes the accounts and API tokens straight into the database (sha256 of each token, as the server
-# stores them): creating 500 bcrypt passwords through `tongbao user add` would only time bcrypt.
+# Setup (bench/load-setup.sh) writes the accounts and API tokens straight into the database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pg=${1:-${TONGBAO_BENCH_POSTGRES_URL:-}}
@@ -28,51 +27,8 @@ else
     load=(python3 bench/load.py)
 fi
 
-setup() { # db → writes $work/tokens-<name>
-    local db=$1 name=$2
-    # Units beyond the sample's, when there are more reporters than 38 districts × 52 units.
-    python3 - "$reporters" "$work/extra" <<'PY'
-import os, sys
-n, folder = int(sys.argv[1]), sys.argv[2]
-extra = max(0, -(-n // 38) - 52)
-os.makedirs(folder, exist_ok=True)
-rows = [f"X{i:02d},测试单位{i},town,,,,yes,{900 + i}" for i in range(1, extra + 1)]
-open(os.path.join(folder, "units.csv"), "w", encoding="utf-8").write(
-    "code,name,tier,window,groups,aliases,ranked,order\n" + "".join(r + "\n" for r in rows))
-PY
-    for i in $(seq -w 1 38); do
-        "$bin" import Sources/tongbao/Sample/yubei-2021-07 --db "$db" --district "d$i" --district-name "测试$i区" >/dev/null
-        if [ "$(wc -l <"$work/extra/units.csv")" -gt 1 ]; then
-            "$bin" import "$work/extra" --db "$db" --district "d$i" >/dev/null
-        fi
-    done
-    python3 - "$db" "$work/tokens-$name" "$reporters" <<'PY'
-import hashlib, os, secrets, subprocess, sys
-db, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-units = [l.split(",")[0] for l in open("Sources/tongbao/Sample/yubei-2021-07/units.csv", encoding="utf-8").read().splitlines()[1:]]
-units += [f"X{i:02d}" for i in range(1, max(0, -(-n // 38) - len(units)) + 1)]
-rows, lines = [], []
-# API tokens expire (90 days by default): these are made now and last the run.
-import datetime
-now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-for r in range(n):
-    d, u = f"d{r % 38 + 1:02d}", units[r // 38]
-    token = secrets.token_urlsafe(32)
-    name = f"rep{r:03d}"
-    rows.append((name, d, u, hashlib.sha256(token.encode()).hexdigest()))
-    lines.append(f"{token} {d} {u}")
-open(out, "w").write("\n".join(lines) + "\n")
-sql = "".join(
-    f"INSERT INTO users (name, district, role, unit, password_hash, created_at) VALUES ('{n}', '{d}', 'reporter', '{u}', 'x', '2021-08-31T00:00:00Z');"
-    f"INSERT INTO api_tokens (token_hash, user_name, created_at, expires_at) VALUES ('{h}', '{n}', '{now}', '2099-01-01T00:00:00Z');"
-    for n, d, u, h in rows)
-if db.startswith("postgres"):
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", db], input="BEGIN;" + sql + "COMMIT;", text=True, check=True)
-else:
-    import sqlite3
-    c = sqlite3.connect(db); c.executescript("BEGIN;" + sql + "COMMIT;"); c.close()
-PY
-}
+# setup DB NAME: the 38 districts and the reporters' tokens ($work/tokens-NAME).
+source bench/load-setup.sh
 
 run() { # name db
     local name=$1 db=$2 port=$((18000 + RANDOM % 1000))
