@@ -64,6 +64,8 @@ struct Dashboard: Codable, Sendable {
                 yearChange: v.flatMap { v in lastYear.map { Numbers.comparison(v, from: $0, label: "去年同期") } })
         }
         let o = b?.overview
+        let missing = Workbench.missingReports(data, period, bulletinMissing: b?.missing ?? [])
+        let chased = Set(missing.map(\.name))
         return Dashboard(
             district: data.district.name, period: period.description, published: publication?.isFrozen ?? false,
             issue: publication?.issue ?? b?.issue,
@@ -71,11 +73,12 @@ struct Dashboard: Codable, Sendable {
             tiers: (o?.tiers ?? []).map { card($0.tier.chineseName, $0.done, $0.previousDone, $0.lastYearDone) },
             rates: (o?.rates ?? []).map { Rate(name: $0.name, value: Numbers.rate($0.value) + "%") },
             warnings: (b?.warnings ?? []).map(IssueView.init),
-            missing: Workbench.missingReports(data, period, bulletinMissing: b?.missing ?? []).map {
+            missing: missing.map {
                 Missing(
                     code: $0.code, name: $0.name, tier: $0.tier.chineseName, link: SiteURL.report.link($0.code, period))
             },
-            records: records(data, period), idle: idleUnits(data, period))
+            // A unit to chase is not also one without business.
+            records: records(data, period), idle: idleUnits(data, period).filter { !chased.contains($0) })
     }
 
     /// Units that received and completed nothing this month while case records are in use (无业务单位).

@@ -58,22 +58,39 @@ struct IngestedDashboardTests {
                 _ = try await CaseIngester(store: web.store, district: "yubei", change: Change(actor: "t", source: "t"))
                     .run([file.path])
             }
+            _ = try await Importer(store: web.store, district: "yubei", change: Change(actor: "t", source: "t")).run(
+                files: [
+                    PackageFile(
+                        name: "units.csv",
+                        data: Data(
+                            "code,name,tier,window,groups,aliases,ranked,order\nZ01,区新设单位,center,,,,yes,99\n".utf8))
+                ])
             // August's export, read again in September: B1 was completed on 09-01; nothing received in September.
             try await ingest("aug.csv", "B1,区税务局,办税,审批,承诺,2021-08-30 09:00:00,2021-09-01 15:00:00,3,,,窗口\n")
             let admin = try await web.signedIn("admin")
-            func chased() async throws -> [String] {
+            func lists() async throws -> (chased: [String], idle: [String]) {
                 let page = try await admin.get("/dashboard/2021-09").text
+                let idle =
+                    page.components(separatedBy: "<p>无业务单位：").dropFirst().first.map {
+                        $0.components(separatedBy: "</p>")[0].split(separator: " ").map(String.init)
+                    } ?? []
                 guard let list = page.components(separatedBy: "<ul class=\"missing\">").dropFirst().first else {
-                    return []
+                    return ([], idle)
                 }
-                return list.components(separatedBy: "</ul>")[0].components(separatedBy: "</a>").dropLast().compactMap {
-                    $0.components(separatedBy: ">").last
-                }
+                let names = list.components(separatedBy: "</ul>")[0].components(separatedBy: "</a>").dropLast()
+                    .compactMap { $0.components(separatedBy: ">").last }
+                return (names, idle)
             }
-            #expect(try await chased().contains("区税务局"))
+            let before = try await lists()
+            #expect(before.chased.contains("区税务局"))
+            // 区财政局 sent monthly figures (July's) and none for September: chased, and not also listed as a unit
+            // without business, as it was beside every unit without figures.
+            #expect(before.chased.contains("区财政局") && !before.idle.contains("区财政局"), "\(before)")
+            // A unit that never sent monthly figures is in the month's export with nothing: no business, not chased.
+            #expect(before.idle == ["区新设单位"] && !before.chased.contains("区新设单位"), "\(before)")
             try await ingest("sep.csv", "B2,区税务局,办税,服务,即办,2021-09-02 09:00:00,2021-09-02 09:20:00,0,,,窗口\n")
-            let after = try await chased()
-            #expect(!after.contains("区税务局") && after.contains("区财政局"), "\(after)")
+            let after = try await lists()
+            #expect(!after.chased.contains("区税务局") && after.chased.contains("区财政局"), "\(after)")
         }
     }
 
