@@ -78,8 +78,11 @@ extension SQLStore {
             try await conn.sql(logger: logger).raw("PRAGMA busy_timeout = 0").run()
             try await conn.sql(logger: logger).raw("PRAGMA journal_mode = DELETE").run()
             inUse = false
-        } catch {
+        } catch StoreError.busy {
             inUse = true
+        } catch {
+            // Not a database, or a damaged one: no one can be using it, and a restore may replace it.
+            inUse = false
         }
         conn.close()
         return inUse

@@ -206,14 +206,34 @@ public final class SQLStore: @unchecked Sendable {
                 ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
                 : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"
         ).all().map { try $0.decode(column: "name", as: String.self) }
-        let ours =
-            tables.isEmpty || tables == ["schema_migrations"]
-            || (tables.contains("schema_migrations") && tables.contains("districts"))
-        guard !ours else { return }
+        guard !Self.areOurs(tables) else { return }
         throw StoreError.cannotOpen(
             database,
             "这是另一个程序的数据库（其中已有表 \(tables.prefix(5).joined(separator: "、"))\(tables.count > 5 ? " 等" : "")），"
                 + "不是 Tongbao 的，未做任何改动；请检查 --db，新建数据库请给一个不存在的文件名或空的 PostgreSQL 库")
+    }
+
+    /// Whether a database holding `tables` is Tongbao's, or empty: none, only `schema_migrations` (a first
+    /// migration cut short), or `schema_migrations` with `districts`.
+    static func areOurs(_ tables: [String]) -> Bool {
+        tables.isEmpty || tables == ["schema_migrations"]
+            || (tables.contains("schema_migrations") && tables.contains("districts"))
+    }
+
+    /// The tables of the SQLite file at `path` when it is another program's database (``refuseForeign(_:)``'s
+    /// rule), read without writing; nil when it is Tongbao's, empty, or cannot be read as SQLite (a damaged file,
+    /// which a restore may replace).
+    public static func foreignTables(sqlite path: String) async -> [String]? {
+        guard FileManager.default.fileExists(atPath: path), let conn = try? SQLiteHandle(path: path) else { return nil }
+        defer { conn.close() }
+        var logger = Logger(label: "tongbao.sqlite.check")
+        logger.logLevel = .critical
+        guard
+            let tables = try? await conn.sql(logger: logger).raw(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            ).all().map({ try $0.decode(column: "name", as: String.self) })
+        else { return nil }
+        return areOurs(tables) ? nil : tables
     }
 
     /// `database` names it in a refusal (a file's path; never a URL, which may hold a password).

@@ -290,6 +290,25 @@ import TongbaoTestSupport
         try Data("not a database".utf8).write(to: garbage)
         let bad = try CLI.run(["restore", "--from", garbage.path, "--db", restored, "--force"])
         #expect(bad.status != 0)
+        // --force replaces a Tongbao database, not another program's (a --db typed wrong); a damaged one it does.
+        let other = server.dir.appendingPathComponent("other.db").path
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE customers (id INTEGER)'); c.commit()",
+            other,
+        ]
+        try python.run()
+        python.waitUntilExit()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: other))
+        let foreign = try CLI.run(["restore", "--from", copy, "--db", other, "--force"])
+        #expect(foreign.status == 1 && foreign.stderr.contains("是另一个程序的数据库（其中有表 customers）"), "\(foreign.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: other)) == bytes, "not a byte changed")
+        let damaged = server.dir.appendingPathComponent("damaged.sqlite").path
+        try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: damaged))
+        let overDamaged = try CLI.run(["restore", "--from", copy, "--db", damaged, "--force"])
+        #expect(overDamaged.status == 0, "\(overDamaged.stderr)")
         let a = try CLI.run(["bulletin", "--db", db, "--district", "yubei", "--period", "2021-07", "--format", "json"])
         let b = try CLI.run([
             "bulletin", "--db", restored, "--district", "yubei", "--period", "2021-07", "--format", "json",
