@@ -28,7 +28,8 @@ public struct ReadableAudit: Sendable, Codable, Equatable {
 extension AuditEntry {
     /// Chinese names of the tables the audit log names that are not package tables.
     static let otherTables = [
-        "publications": "发布", "report_versions": "报表版本", "case_totals": "办件明细汇总", "users": "账号",
+        "publications": "发布", "report_versions": "报表版本", "case_totals": "办件明细汇总", "case_scopes": "办件明细汇总",
+        "users": "账号",
         "calendar_days": "节假日", "case_followups": "差评整改", "district_settings": "区县设置",
         "bulletin_templates": "通报模板",
     ]
@@ -46,6 +47,9 @@ extension AuditEntry {
         "role": "角色", "password": "密码", "disabled": "停用", "token": "API 令牌", "value": "设置值",
     ]
 
+    /// The column of a 通办 count by scope from case records: this, then the scope.
+    public static let scopePrefix = "通办·"
+
     /// The entry with codes and column keys turned into names. `units` resolves unit codes in the row's key.
     public func readable(_ units: UnitDirectory) -> ReadableAudit {
         let table = PackageTable(rawValue: self.table)
@@ -62,8 +66,10 @@ extension AuditEntry {
                 subject.append(word)
             }
         }
+        // Figures of case records bear the names of the monthly report's columns where they have one.
         let figure =
-            table?.columns.first { $0.name == column }?.chinese ?? Self.otherColumns[column] ?? column
+            table?.columns.first { $0.name == column }?.chinese ?? Self.otherColumns[column]
+            ?? PackageTable.cases.columns.first { $0.name == column }?.chinese ?? column
         return ReadableAudit(
             at: ChinaTime.display(at), actor: actor, source: source,
             table: table?.chineseName ?? Self.otherTables[self.table] ?? self.table, period: period,

@@ -586,20 +586,33 @@ public struct CaseIngester: Sendable {
         return report
     }
 
-    /// One audit entry per changed monthly figure of a unit (not per case: an export has millions); the first
-    /// ``TableWrite/listedChanges`` of them are returned, for the import's answer.
+    /// One audit entry per changed monthly figure of a unit (not per case: an export has millions): every figure of
+    /// `case_totals` and the 通办 count of each scope (`case_scopes`, column 通办·scope); the first
+    /// ``TableWrite/listedChanges`` of them are returned, for the import's answer. (The days histogram behind the
+    /// 90th percentile is not a figure: the audit names the totals it comes with.)
     func audit(before: CaseTotals, after: CaseTotals, keys: Set<CaseTotals.Key>) async throws -> [AuditEntry] {
         var entries: [(table: String, key: String, column: String, old: String?, new: String?)] = []
+        let columns: [(String, KeyPath<CaseTotals.Figures, Int>)] = [
+            ("recv_immediate", \.recvImmediate), ("recv_promised", \.recvPromised),
+            ("done_immediate", \.doneImmediate), ("done_promised", \.donePromised), ("approval", \.approval),
+            ("service", \.service), ("on_time", \.onTime), ("early", \.early), ("rated", \.rated),
+            ("satisfied", \.satisfied), ("unfavourable", \.unfavourable), ("online", \.online),
+            ("rejected", \.rejected), ("returned", \.returned), ("days_total", \.daysTotal),
+            ("work_days_total", \.workDaysTotal),
+        ]
         for k in keys.sorted() {
+            let key = "\(k.period) \(k.unit)"
             let (a, b) = (before.figures[k] ?? CaseTotals.Figures(), after.figures[k] ?? CaseTotals.Figures())
-            let pairs: [(String, Int, Int)] = [
-                ("recv_immediate", a.recvImmediate, b.recvImmediate), ("recv_promised", a.recvPromised, b.recvPromised),
-                ("done_immediate", a.doneImmediate, b.doneImmediate), ("done_promised", a.donePromised, b.donePromised),
-                ("on_time", a.onTime, b.onTime), ("rated", a.rated, b.rated), ("satisfied", a.satisfied, b.satisfied),
-                ("rejected", a.rejected, b.rejected), ("returned", a.returned, b.returned),
-            ]
-            for (column, old, new) in pairs where old != new {
-                entries.append(("case_totals", "\(k.period) \(k.unit)", column, String(old), String(new)))
+            for (column, path) in columns where a[keyPath: path] != b[keyPath: path] {
+                entries.append(("case_totals", key, column, String(a[keyPath: path]), String(b[keyPath: path])))
+            }
+            let (was, now) = (before.scopes[k] ?? [:], after.scopes[k] ?? [:])
+            for scope in Set(was.keys).union(now.keys).sorted() where was[scope] ?? 0 != now[scope] ?? 0 {
+                entries.append(
+                    (
+                        "case_scopes", key, "\(AuditEntry.scopePrefix)\(scope)", String(was[scope] ?? 0),
+                        String(now[scope] ?? 0)
+                    ))
             }
         }
         try await store.appendAudits(district: district, change: change, entries)

@@ -133,8 +133,8 @@ struct APITests {
             var h = try await Self.token(web, "rep1")
             h[.contentType] = "text/csv"
             let csv = ByteBuffer(
-                string: "case_id,unit,category,kind,received_at,completed_at,promised_days\n"
-                    + "K1,C01,审批,承诺,2021-08-01 07:00,2021-08-01 07:30,3\n")
+                string: "case_id,unit,category,kind,received_at,completed_at,promised_days,channel\n"
+                    + "K1,C01,审批,承诺,2021-08-01 07:00,2021-08-01 07:30,3,网上\n")
             let dry = try await web.browser().request(
                 .post, "/api/v1/packages?name=case_records.csv&dryRun=true", body: csv, headers: h)
             #expect(dry.status == .ok, "\(dry.text)")
@@ -144,9 +144,19 @@ struct APITests {
             #expect(
                 listed.isSuperset(of: [
                     "case_totals 2021-08 C01 recv_promised 1", "case_totals 2021-08 C01 done_promised 1",
-                    "case_totals 2021-08 C01 on_time 1",
+                    "case_totals 2021-08 C01 on_time 1", "case_totals 2021-08 C01 approval 1",
+                    "case_totals 2021-08 C01 early 1", "case_totals 2021-08 C01 online 1",
                 ]), "\(listed)")
             #expect(try await web.store.caseTotals(district: "yubei").figures.isEmpty, "a dry run keeps nothing")
+            // Kept: the audit log has the same figures, each named in Chinese.
+            let kept = try await web.browser().request(
+                .post, "/api/v1/packages?name=case_records.csv", body: csv, headers: h)
+            #expect(kept.status == .ok, "\(kept.text)")
+            let units = UnitDirectory(try await web.store.units(district: "yubei"))
+            let audited = try await web.store.auditEntries(district: "yubei", table: "case_totals")
+            #expect(Set(audited.map(\.column)) == Set(changes.map { $0["column"] as? String ?? "" }))
+            let names = audited.map { $0.readable(units).figure }
+            #expect(names.allSatisfy { !$0.contains(where: \.isASCII) } && names.contains("审批类办结"), "\(names)")
         }
     }
 

@@ -337,6 +337,33 @@ import TongbaoTestSupport
         }
     }
 
+    /// Every monthly figure the records change is in the audit log: the counts by category, 提前办结, 差评, 网办,
+    /// the days behind the averages, and 通办 by scope (they were missing, beside the nine counts that were there).
+    @Test func everyChangedFigureIsAudited() async throws {
+        let dir = try Fixtures.tempDir()
+        let july = try Self.write(Self.july, "jul.csv", in: dir)
+        try await Self.withUnits(.sqlite) { store in
+            _ = try await Self.ingester(store).run([july])
+            let totals = try await store.auditEntries(district: "d", table: "case_totals")
+            let b = Set(totals.filter { $0.key == "2021-07 B" }.map { "\($0.column) \($0.old ?? "") \($0.new ?? "")" })
+            // X3: 乙镇, 审批 承诺 received Thu 07-01, completed Sat 07-10 (9 days, 6 of them working; due 07-08, late), 不满意.
+            #expect(
+                b == [
+                    "recv_promised 0 1", "done_promised 0 1", "approval 0 1", "rated 0 1", "unfavourable 0 1",
+                    "days_total 0 9", "work_days_total 0 6",
+                ], "\(b.sorted())")
+            let scopes = try await store.auditEntries(district: "d", table: "case_scopes")
+            #expect(
+                scopes.map { "\($0.key) \($0.column) \($0.old ?? "") \($0.new ?? "")" } == ["2021-07 B 通办·全渝通办 0 1"])
+            let a = Set(totals.filter { $0.key == "2021-07 A" }.map(\.column))
+            #expect(
+                a == [
+                    "recv_immediate", "recv_promised", "done_immediate", "service", "on_time", "rated", "satisfied",
+                    "online",
+                ], "\(a.sorted())")
+        }
+    }
+
     @Test func theRejectedRowsFileIsWrittenThroughNotReplaced() async throws {
         let dir = try Fixtures.tempDir()
         let target = dir.appendingPathComponent("rejected-target.csv")
