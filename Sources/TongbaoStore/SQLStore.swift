@@ -495,6 +495,19 @@ public final class SQLStore: @unchecked Sendable {
         }
     }
 
+    /// Whether `code` is a city's: districts name it as their city, or city accounts belong to it (an account may
+    /// be made before the city's list). A city's code holds no data of its own.
+    public func isCity(_ code: String) async throws -> Bool {
+        try await reading {
+            try await db.raw(
+                """
+                SELECT (SELECT COUNT(*) FROM districts WHERE city = \(bind: code))
+                    + (SELECT COUNT(*) FROM users WHERE district = \(bind: code) AND role = 'city') AS n
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0 > 0
+        }
+    }
+
     /// Makes `districts` the city's list (in place of its earlier one). Each must exist and not be the city.
     public func setCity(_ city: String, districts: [String]) async throws {
         try await transaction {

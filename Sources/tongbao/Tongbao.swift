@@ -102,7 +102,14 @@ struct StoreOptions: ParsableArguments {
     /// The district `--district` names or, without it, the only district the store holds. Writing into a store
     /// with none creates `default`; reading one with none, or with several, is an error that lists them.
     func district(in store: SQLStore, writing: Bool = false) async throws -> String {
-        if let districtOption { return districtOption }
+        if let districtOption {
+            // A city's code holds no data: its districts do (an import there made it a district nobody could manage).
+            if writing, try await store.isCity(districtOption) {
+                let members = try await store.districts(ofCity: districtOption).map(\.code)
+                throw StoreOptionsError.city(districtOption, members)
+            }
+            return districtOption
+        }
         let all = try await store.dataDistricts()
         if all.count == 1 { return all[0].code }
         if all.isEmpty, writing { return "default" }
@@ -131,6 +138,7 @@ struct StoreOptions: ParsableArguments {
 enum StoreOptionsError: Error, LocalizedError {
     case district([District])
     case noDatabase(String)
+    case city(String, [String])
 
     var errorDescription: String? {
         switch self {
@@ -138,6 +146,9 @@ enum StoreOptionsError: Error, LocalizedError {
         case .district(let all):
             return "数据库中有 \(all.count) 个区县，请用 --district 指定其中一个："
                 + all.map { $0.name.isEmpty ? $0.code : "\($0.code)（\($0.name)）" }.joined(separator: "、")
+        case .city(let code, let members):
+            return "“\(code)”是市的编码\(members.isEmpty ? "" : "（所辖 \(members.joined(separator: "、"))）")，"
+                + "市不保存自己的数据：请用 --district 指定区县"
         case .noDatabase(let path):
             return "数据库文件“\(path)”不存在；请检查 --db 路径，或先用 tongbao import 导入数据包创建它"
         }

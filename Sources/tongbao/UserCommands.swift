@@ -28,13 +28,16 @@ struct UserAdd: AsyncParsableCommand {
     func validate() throws {
         if role == .reporter && unit == nil { throw ValidationError("填报员须用 --unit 指定所属单位") }
         if role != .reporter && unit != nil { throw ValidationError("只有填报员（reporter）属于某个单位") }
+        if let district, district.isEmpty || district.contains(where: \.isWhitespace) {
+            throw ValidationError("--district 的编码“\(district)”不能为空或含空格")
+        }
         guard Account.isValidName(name) else { throw ValidationError(Account.nameRule) }
     }
 
     func run() async throws {
         let secret = try password ?? Passwords.prompt()
         if let problem = Account.passwordProblem(secret, name: name) { throw ValidationError(problem) }
-        try await SQLStore.with(database.location) { store in
+        let created: String? = try await SQLStore.with(database.location) { store in
             // A city's account reads the districts of the city's own code, which holds no units: never the only
             // district's, which is what leaving --district out would give.
             if role == .city && self.district == nil {
@@ -49,6 +52,7 @@ struct UserAdd: AsyncParsableCommand {
             }
             let district = chosen ?? "default"
             try await checkDistrictKind(district, store)
+            let isNew = try await store.district(district) == nil
             try await store.ensureDistrict(district, name: districtName)
             if let unit, !(try await store.units(district: district).contains { $0.code == unit }) {
                 throw ValidationError("区县“\(district)”中没有单位 \(unit)；请先导入机构目录（units.csv）")
@@ -56,8 +60,16 @@ struct UserAdd: AsyncParsableCommand {
             try await store.addUser(
                 Account(name: name, district: district, role: role, unit: unit),
                 passwordHash: Secrets.hashPassword(secret), at: Date(), change: AccountChange.change)
+            return isNew ? district : nil
         }
         print("已新建账号 \(name)（\(role.label)\(unit.map { "，单位 \($0)" } ?? "")）")
+        if let created {
+            // A code typed wrong makes a new, empty district or city: said, so that it is seen.
+            print(
+                role == .city
+                    ? "注意：原来没有编码为“\(created)”的市，已新建；请用 tongbao city \(created) 区县编码… 设定其所辖区县（如是笔误，请用 tongbao user delete \(name) 删除该账号）"
+                    : "注意：原来没有编码为“\(created)”的区县，已新建（如是笔误，请用 tongbao user delete \(name) 删除该账号）")
+        }
     }
 
     /// A city account belongs to a city's code, every other account to a district's: a city account in a
@@ -70,12 +82,11 @@ struct UserAdd: AsyncParsableCommand {
                 throw ValidationError(
                     "“\(code)”是有 \(units.count) 个单位的区县，不是市；市级账号须用市的编码（先用 tongbao city 市编码 区县编码… 设定所辖区县）")
             }
-        } else {
-            let districts = try await store.districts(ofCity: code)
-            guard districts.isEmpty else {
-                throw ValidationError(
-                    "“\(code)”是市的编码（所辖 \(districts.map(\.code).joined(separator: "、"))），\(role.label)账号须用区县的编码")
-            }
+        } else if try await store.isCity(code) {
+            let districts = try await store.districts(ofCity: code).map(\.code)
+            throw ValidationError(
+                "“\(code)”是市的编码\(districts.isEmpty ? "" : "（所辖 \(districts.joined(separator: "、"))）")，\(role.label)账号须用区县的编码"
+            )
         }
     }
 }
@@ -234,6 +245,22 @@ struct CityCommand: AsyncParsableCommand {
             guard units.isEmpty else {
                 throw ValidationError("“\(city)”是有 \(units.count) 个单位的区县，不能作为市的编码；请另取一个编码作为市")
             }
+            let accounts = try await store.users(district: city).filter { $0.role != .city }.map(\.name)
+            guard accounts.isEmpty else {
+                throw ValidationError(
+                    "“\(city)”已有区县的账号（\(accounts.prefix(3).joined(separator: "、"))\(accounts.count > 3 ? " 等" : "")），"
+                        + "不能作为市的编码；请另取一个编码作为市")
+            }
+            guard !self.districts.contains(city) else { throw ValidationError("市的编码 \(city) 不能同时是它所辖的区县") }
+            // Listed once each; a city is no district of another.
+            let districts = self.districts.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            for d in districts {
+                if try await store.isCity(d) { throw ValidationError("“\(d)”是市的编码，不是区县，不能归入市 \(city)") }
+            }
+            var moved: [String] = []
+            for d in districts {
+                if let was = try await store.city(of: d), was != city { moved.append("\(d) 原属 \(was)") }
+            }
             do {
                 // One transaction: a refused list leaves no row for the city behind.
                 try await store.transaction {
@@ -244,6 +271,7 @@ struct CityCommand: AsyncParsableCommand {
                 throw ValidationError("没有区县 \(d)（或与市的编码相同）；先导入该区县的数据")
             }
             print("\(city) 所辖区县：\(districts.joined(separator: "、"))")
+            if !moved.isEmpty { print("注意：\(moved.joined(separator: "，"))，现改属 \(city)") }
         }
     }
 }

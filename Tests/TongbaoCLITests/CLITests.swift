@@ -364,5 +364,27 @@ extension CLITests {
         // A district with units is no city's code either.
         let districtAsCity = try CLI.run(["city", "yubei", "cq", "--db", db])
         #expect(districtAsCity.status != 0 && districtAsCity.stderr.contains("不能作为市的编码"))
+        // A city's code holds no data: an import there would make it a district no account could manage.
+        let intoCity = try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "cq"])
+        #expect(intoCity.status == 1 && intoCity.stderr.contains("“cq”是市的编码（所辖 yubei），市不保存自己的数据"))
+        #expect(try CLI.run(["city", "cq", "yubei", "--db", db]).status == 0, "still a city without units")
+        // Codes with spaces are refused; a code new to the database is said to be new.
+        let spaced = try add("viewer", ["--district", " yubei"])
+        #expect(spaced.status != 0 && spaced.stderr.contains("不能为空或含空格"))
+        let typo = try CLI.run([
+            "user", "add", "c2", "--role", "city", "--password", "long-enough-1", "--db", db, "--district", "cqq",
+        ])
+        #expect(typo.status == 0 && typo.stdout.contains("原来没有编码为“cqq”的市，已新建"), "\(typo.stdout)")
+        // cqq is a city now (its account): no district of another city, and no admin's.
+        let nested = try CLI.run(["city", "cq", "yubei", "cqq", "--db", db])
+        #expect(nested.status != 0 && nested.stderr.contains("“cqq”是市的编码，不是区县"), "\(nested.stderr)")
+        #expect(try add("reporter", ["--district", "cqq", "--unit", "C01"]).stderr.contains("“cqq”是市的编码"))
+        // A code with a district's accounts is no city; a district moving to another city is said to move.
+        #expect(try add("viewer", ["--district", "jb"]).status == 0)
+        let overAccounts = try CLI.run(["city", "jb", "yubei", "--db", db])
+        #expect(overAccounts.status != 0 && overAccounts.stderr.contains("已有区县的账号（u-viewer）"))
+        let move = try CLI.run(["city", "sh", "yubei", "yubei", "--db", db])
+        #expect(move.stdout.contains("sh 所辖区县：yubei\n") && move.stdout.contains("yubei 原属 cq，现改属 sh"), "\(move.stdout)")
+        #expect(try CLI.run(["city", "sh", "sh", "--db", db]).stderr.contains("不能同时是它所辖的区县"))
     }
 }
