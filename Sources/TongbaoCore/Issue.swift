@@ -186,6 +186,7 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
     case howRead = "N201"
     case fileSkipped = "N202"
     case checksNotRun = "N203"
+    case keptReceivedDay = "N204"
 
     public var severity: Issue.Severity {
         switch rawValue.first {
@@ -230,7 +231,8 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
         case .recordsAndCases: return "\(when)\(unit)既有办件明细又有办件月报，同一单位同一月份只能来自其中一种"
         case .periodPublished: return "\(when)已发布并冻结，不能修改；如需修改请管理员先撤回发布"
         case .badChoice: return "取值\(v)无效，应为：\(i.computed ?? "")"
-        case .completedBeforeReceived: return "办结时间\(v)早于受理时间 \(i.computed ?? "")"
+        case .completedBeforeReceived:
+            return "办结时间\(v)早于受理时间 \((i.computed ?? "").replacingOccurrences(of: "T", with: " "))"
         case .missingValue: return "必填项为空"
         case .unreadablePackage: return "无法读取数据包\(v)"
         case .unreadableWorkbook: return "无法读取该 Excel 工作簿：" + (i.value ?? "格式不对")
@@ -282,6 +284,9 @@ public enum IssueCode: String, Codable, Sendable, CaseIterable {
             return "\(when)\(name)：只有 \(i.unit ?? "?") 个单位有明细（合计 \(i.computed ?? "")），不足一半，通报采用报送数 \(i.value ?? "")"
         case .howRead: return "已自动识别表格：" + (i.value ?? "")
         case .checksNotRun: return "数据已保存，但校验未能完成（\(i.value ?? "")）；警告请稍后在首页或通报页查看"
+        case .keptReceivedDay:
+            return "\(i.value ?? "?") 件办件以不同的受理日期再次出现，但状态不比已存的新，保留已存的受理日期"
+                + "（较早的受理日期不视为更正：规则见 docs/cases.md）"
         case .fileSkipped: return "不是数据文件，已跳过\(i.computed.map { "（\($0)）" } ?? "")"
         case .ytdBelowMonth: return "\(when)\(unit)\(i.key ?? "")本年累计 \(i.value ?? "") 小于本月数 \(i.computed ?? "")"
         }

@@ -48,7 +48,7 @@ public struct AppContext: RequestContext {
     func requireImporter() throws -> Account {
         let account = try requireAccount()
         guard account.role == .admin || account.role == .reporter else {
-            throw WebError.forbidden("查阅账号不能导入数据")
+            throw WebError.forbidden("\(account.role.label)账号不能导入数据")
         }
         return account
     }

@@ -40,7 +40,9 @@ struct ImportResult: Codable, Sendable {
         changes = all.prefix(Self.listed).map {
             Change(table: $0.table, key: $0.key, column: $0.column, old: $0.old, new: $0.new)
         }
-        warnings = Self.visible(r.warnings, to: account, units: r.units).map(IssueView.init)
+        // With the notices about case records' own rows, which any importer sees (its own cases only).
+        let notices = r.notes.filter { $0.code == .keptReceivedDay }
+        warnings = (notices + Self.visible(r.warnings, to: account, units: r.units)).map(IssueView.init)
         self.version = version
     }
 

@@ -114,7 +114,7 @@ public struct Importer<S: Store>: Sendable {
                 report.warnings = [Issue(.checksNotRun, value: why)]
             }
         }
-        report.notes = issues
+        report.notes = issues + report.notes
         return report
     }
 
@@ -158,10 +158,12 @@ public struct Importer<S: Store>: Sendable {
         // so a case can never count twice whichever way it came in.
         // A case moving to another received day also changes the month it leaves, which the package does not name.
         var months = Set(pkg.periods)
+        var notes: [Issue] = []
         if !pkg.caseRecords.isEmpty {
-            let (write, moved) = try await ingest(pkg.caseRecords)
+            let (write, moved, keptDay) = try await ingest(pkg.caseRecords)
             writes.append(write)
             months.formUnion(moved)
+            if keptDay > 0 { notes.append(Issue(.keptReceivedDay, file: "case_records", value: "\(keptDay)")) }
         }
         let changed = months.sorted()
         try checkChanged?(changed)
@@ -175,6 +177,7 @@ public struct Importer<S: Store>: Sendable {
         var report = ImportReport(periods: changed, rows: pkg.counts, writes: writes, warnings: [])
         report.versions = versions
         report.unitsFrom = unitsFrom
+        report.notes = notes
         return report
     }
 
@@ -202,8 +205,9 @@ public struct Importer<S: Store>: Sendable {
     }
 
     /// Case records of a package merged into the ingested partitions (``CaseIngester``), inside this import's
-    /// transaction; with the months whose figures changed.
-    func ingest(_ records: [CaseRecord]) async throws -> (TableWrite, [Period]) {
+    /// transaction; with the months whose figures changed, and how many cases came with another received day but
+    /// kept the stored one (``IngestReport/keptDay``).
+    func ingest(_ records: [CaseRecord]) async throws -> (TableWrite, [Period], keptDay: Int) {
         guard let sql = store as? SQLStore else { throw StoreError.connectionLost }
         progress?("写入 case_records：\(records.count) 条办件明细并入按受理日的分区")
         let spill = try Spill()
@@ -253,7 +257,7 @@ public struct Importer<S: Store>: Sendable {
             table: "case_records", inserted: done.added, updated: done.updated, unchanged: done.unchanged)
         // Cases are not audited one by one: the monthly figures they changed are what the answer lists.
         write.changes = done.changes
-        return (write, done.periods)
+        return (write, done.periods, done.keptDay)
     }
 
     /// One W105 per period naming every unit still missing, instead of one per unit.

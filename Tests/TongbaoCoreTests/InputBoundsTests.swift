@@ -22,6 +22,15 @@ import TongbaoCore
         #expect(CSVTable.parse("a" + String(repeating: ",b", count: 999)).map(\.header.count) == .success(1000))
     }
 
+    /// E022 gives both times as a clerk types them (it showed the stored form, `2021-08-02T10:00:00`).
+    @Test func aCompletionBeforeItsReceiptNamesBothTimesAsTyped() {
+        let text =
+            "case_id,unit,category,kind,received_at,completed_at,promised_days\nK1,C01,审批,承诺,2021-08-02 10:00,2021-08-01 10:00,3\n"
+        let (_, issues) = PackageParser().parse([PackageFile(name: "case_records.csv", data: Data(text.utf8))])
+        let e022 = issues.first { $0.code == .completedBeforeReceived }
+        #expect(e022?.message.hasSuffix("早于受理时间 2021-08-02 10:00:00") == true, "\(issues.map(\.message))")
+    }
+
     @Test func issuesStopGrowingAfterTheFirstHundred() {
         var text = "code,name,tier\n"
         for i in 0..<5_000 { text += "U\(i),单位\(i),county\n" }

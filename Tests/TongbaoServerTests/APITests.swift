@@ -134,7 +134,7 @@ struct APITests {
             h[.contentType] = "text/csv"
             let csv = ByteBuffer(
                 string: "case_id,unit,category,kind,received_at,completed_at,promised_days,channel\n"
-                    + "K1,C01,审批,承诺,2021-08-01 07:00,2021-08-01 07:30,3,网上\n")
+                    + "K1,C01,审批,承诺,2021-08-02 07:00,2021-08-02 07:30,3,网上\n")
             let dry = try await web.browser().request(
                 .post, "/api/v1/packages?name=case_records.csv&dryRun=true", body: csv, headers: h)
             #expect(dry.status == .ok, "\(dry.text)")
@@ -157,6 +157,16 @@ struct APITests {
             #expect(Set(audited.map(\.column)) == Set(changes.map { $0["column"] as? String ?? "" }))
             let names = audited.map { $0.readable(units).figure }
             #expect(names.allSatisfy { !$0.contains(where: \.isASCII) } && names.contains("审批类办结"), "\(names)")
+            // The same case again with an earlier received day: kept as stored (no correction), and said so.
+            let earlier = ByteBuffer(
+                string: "case_id,unit,category,kind,received_at,completed_at,promised_days,channel\n"
+                    + "K1,C01,审批,承诺,2021-08-01 07:00,2021-08-02 07:30,3,网上\n")
+            let again = try await web.browser().request(
+                .post, "/api/v1/packages?name=case_records.csv", body: earlier, headers: h)
+            let answer = try Self.json(again.text)
+            #expect(again.status == .ok && (answer["changes"] as? [Any])?.isEmpty == true, "\(again.text)")
+            let notices = (answer["warnings"] as? [[String: Any]] ?? []).filter { $0["code"] as? String == "N204" }
+            #expect((notices.first?["message"] as? String)?.hasPrefix("1 件办件以不同的受理日期再次出现") == true, "\(again.text)")
         }
     }
 
