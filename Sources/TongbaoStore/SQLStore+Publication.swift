@@ -4,20 +4,34 @@ import TongbaoCore
 
 /// Publication (freezing a month), report versions, and the few edits that are not an import.
 extension SQLStore {
+    /// A publication's state, without its printed documents (``publishedDocument(district:period:format:)``).
     public func publication(district: String, period: Period) async throws -> Publication? {
         try await reading {
             try await db.raw(
-                "SELECT * FROM publications WHERE district = \(bind: district) AND period = \(bind: period.description)"
+                """
+                SELECT \(unsafeRaw: Self.publicationColumns) FROM publications
+                WHERE district = \(bind: district) AND period = \(bind: period.description)
+                """
             ).first().map(Self.publication)
         }
     }
 
+    /// Every month's publication state, without the printed documents: every save and import reads it (which
+    /// months are frozen), and the documents of a year's months are megabytes.
     public func publications(district: String) async throws -> [Publication] {
         try await reading {
-            try await db.raw("SELECT * FROM publications WHERE district = \(bind: district) ORDER BY period").all()
-                .map(Self.publication)
+            try await db.raw(
+                """
+                SELECT \(unsafeRaw: Self.publicationColumns) FROM publications
+                WHERE district = \(bind: district) ORDER BY period
+                """
+            ).all().map(Self.publication)
         }
     }
+
+    /// The columns of ``Publication``: all but the printed documents.
+    static let publicationColumns =
+        "period, issue, state, published_at, published_by, reopened_at, reopened_by, reason, template_name, template_version"
 
     /// The published copy of a month's bulletin in `format` (`md`, `html`, `json`); nil for a format not stored.
     public func publishedDocument(district: String, period: Period, format: String) async throws -> String? {
