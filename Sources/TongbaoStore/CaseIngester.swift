@@ -592,18 +592,10 @@ public struct CaseIngester: Sendable {
     /// 90th percentile is not a figure: the audit names the totals it comes with.)
     func audit(before: CaseTotals, after: CaseTotals, keys: Set<CaseTotals.Key>) async throws -> [AuditEntry] {
         var entries: [(table: String, key: String, column: String, old: String?, new: String?)] = []
-        let columns: [(String, KeyPath<CaseTotals.Figures, Int>)] = [
-            ("recv_immediate", \.recvImmediate), ("recv_promised", \.recvPromised),
-            ("done_immediate", \.doneImmediate), ("done_promised", \.donePromised), ("approval", \.approval),
-            ("service", \.service), ("on_time", \.onTime), ("early", \.early), ("rated", \.rated),
-            ("satisfied", \.satisfied), ("unfavourable", \.unfavourable), ("online", \.online),
-            ("rejected", \.rejected), ("returned", \.returned), ("days_total", \.daysTotal),
-            ("work_days_total", \.workDaysTotal),
-        ]
         for k in keys.sorted() {
             let key = "\(k.period) \(k.unit)"
             let (a, b) = (before.figures[k] ?? CaseTotals.Figures(), after.figures[k] ?? CaseTotals.Figures())
-            for (column, path) in columns where a[keyPath: path] != b[keyPath: path] {
+            for (column, path) in CaseTotals.Figures.columns where a[keyPath: path] != b[keyPath: path] {
                 entries.append(("case_totals", key, column, String(a[keyPath: path]), String(b[keyPath: path])))
             }
             let (was, now) = (before.scopes[k] ?? [:], after.scopes[k] ?? [:])

@@ -7,6 +7,19 @@ extension Int {
     func floorDivided(by d: Int) -> Int { self >= 0 ? self / d : -((-self + d - 1) / d) }
 }
 
+extension CaseTotals.Figures {
+    /// The figures' columns in `case_totals`, in the table's order: read, written, copied and audited from this
+    /// one list (the schema, which migrations grow, is the only other place that names them).
+    /// (Key paths are immutable; the standard library does not mark them `Sendable`.)
+    nonisolated(unsafe) static let columns: [(column: String, figure: WritableKeyPath<Self, Int>)] = [
+        ("recv_immediate", \.recvImmediate), ("recv_promised", \.recvPromised), ("done_immediate", \.doneImmediate),
+        ("done_promised", \.donePromised), ("approval", \.approval), ("service", \.service), ("on_time", \.onTime),
+        ("rated", \.rated), ("satisfied", \.satisfied), ("days_total", \.daysTotal), ("rejected", \.rejected),
+        ("returned", \.returned), ("early", \.early), ("unfavourable", \.unfavourable), ("online", \.online),
+        ("work_days_total", \.workDaysTotal),
+    ]
+}
+
 extension SQLStore {
     /// The cases received on `day` (a day number), every bucket; empty when none were ingested.
     public func casePartition(district: String, day: Int) async throws -> [CaseState] {
@@ -84,18 +97,9 @@ extension SQLStore {
             let p = try r.decode(column: "period", as: String.self)
             guard within(p), let period = Period(parsing: p) else { continue }
             var f = CaseTotals.Figures()
-            let i = { (c: String) in try r.decode(column: c, as: Int.self) }
-            (f.recvImmediate, f.recvPromised, f.doneImmediate, f.donePromised) = (
-                try i("recv_immediate"), try i("recv_promised"), try i("done_immediate"), try i("done_promised")
-            )
-            (f.approval, f.service, f.onTime, f.rated, f.satisfied, f.daysTotal) = (
-                try i("approval"), try i("service"), try i("on_time"), try i("rated"), try i("satisfied"),
-                try i("days_total")
-            )
-            (f.rejected, f.returned, f.early, f.unfavourable, f.online, f.workDaysTotal) = (
-                try i("rejected"), try i("returned"), try i("early"), try i("unfavourable"), try i("online"),
-                try i("work_days_total")
-            )
+            for (column, figure) in CaseTotals.Figures.columns {
+                f[keyPath: figure] = try r.decode(column: column, as: Int.self)
+            }
             totals.figures[.init(period: period, unit: try r.decode(column: "unit", as: String.self))] = f
         }
         for r in try await db.raw("SELECT * FROM case_days WHERE district = \(bind: district) AND \(ofUnit)").all() {
@@ -138,11 +142,7 @@ extension SQLStore {
         for k in keys {
             let (p, u) = (k.period.description, k.unit)
             if let f = totals.figures[k], !f.isZero {
-                figures.append([
-                    district, p, u, f.recvImmediate, f.recvPromised, f.doneImmediate, f.donePromised, f.approval,
-                    f.service, f.onTime, f.rated, f.satisfied, f.daysTotal, f.rejected, f.returned, f.early,
-                    f.unfavourable, f.online, f.workDaysTotal,
-                ])
+                figures.append([district, p, u] + CaseTotals.Figures.columns.map { f[keyPath: $0.figure] })
             }
             for (d, n) in (totals.days[k] ?? [:]).sorted(by: { $0.key < $1.key }) where n != 0 {
                 days.append([district, p, u, d, n])
@@ -152,12 +152,7 @@ extension SQLStore {
             }
         }
         try await insertMany(
-            "case_totals",
-            [
-                "district", "period", "unit", "recv_immediate", "recv_promised", "done_immediate", "done_promised",
-                "approval", "service", "on_time", "rated", "satisfied", "days_total", "rejected", "returned", "early",
-                "unfavourable", "online", "work_days_total",
-            ], figures)
+            "case_totals", ["district", "period", "unit"] + CaseTotals.Figures.columns.map(\.column), figures)
         try await insertMany("case_days", ["district", "period", "unit", "days", "cases"], days)
         try await insertMany("case_scopes", ["district", "period", "unit", "scope", "cases"], scopes)
     }

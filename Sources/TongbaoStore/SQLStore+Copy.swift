@@ -60,12 +60,7 @@ struct CopySpec: Sendable {
                 pageKey: "slot", bytes: ["data"]),
             CopySpec(
                 table: "case_totals",
-                columns: text(["district", "period", "unit"])
-                    + [
-                        "recv_immediate", "recv_promised", "done_immediate", "done_promised", "approval", "service",
-                        "on_time", "rated", "satisfied", "days_total", "rejected", "returned", "early", "unfavourable",
-                        "online", "work_days_total",
-                    ].map { ($0, true) }),
+                columns: text(["district", "period", "unit"]) + CaseTotals.Figures.columns.map { ($0.column, true) }),
             CopySpec(
                 table: "calendar_days", columns: text(["district", "day"]) + [("working", true), ("note", false)]),
             CopySpec(
