@@ -230,15 +230,17 @@ struct Workbench: Sendable {
 
     /// The units whose figures for `period` have not arrived (the 催报 list), and those the bulletin names as not
     /// reported (`bulletinMissing`: a unit whose case records hold no receipt this month has figures, but not this
-    /// month's export). In a month with case records, a unit that never sent monthly figures (in the months
-    /// loaded) and has no case this month is in the export with nothing: it had no business (无业务单位), and is
-    /// not chased unless the bulletin names it.
+    /// month's export). In a month with case records, a unit that sent no monthly figures in the months loaded
+    /// (this one and the 18 before) and has no case this month is in the export with nothing: it had no business
+    /// (无业务单位), and is not chased unless the bulletin names it.
     static func missingReports(_ data: DistrictData, _ period: Period, bulletinMissing: [String] = []) -> [OrgUnit] {
         let reported = Set(data.cases.filter { $0.period == period }.map(\.unit))
             .union(data.recordStats.filter { $0.period == period }.map(\.unit))
         let named = Set(bulletinMissing)
         let recordsInUse = data.recordStats.contains { $0.period == period }
-        let monthly = Set(data.cases.map(\.unit))
+        // `cases` holds the unit-months of case records too (aggregated): those are no monthly figures.
+        let fromRecords = Set(data.recordStats.map { "\($0.period) \($0.unit)" })
+        let monthly = Set(data.cases.filter { !fromRecords.contains("\($0.period) \($0.unit)") }.map(\.unit))
         return data.units.filter {
             named.contains($0.name) || (!reported.contains($0.code) && (!recordsInUse || monthly.contains($0.code)))
         }

@@ -66,7 +66,10 @@ struct IngestedDashboardTests {
                             "code,name,tier,window,groups,aliases,ranked,order\nZ01,区新设单位,center,,,,yes,99\n".utf8))
                 ])
             // August's export, read again in September: B1 was completed on 09-01; nothing received in September.
-            try await ingest("aug.csv", "B1,区税务局,办税,审批,承诺,2021-08-30 09:00:00,2021-09-01 15:00:00,3,,,窗口\n")
+            try await ingest(
+                "aug.csv",
+                "B1,区税务局,办税,审批,承诺,2021-08-30 09:00:00,2021-09-01 15:00:00,3,,,窗口\n"
+                    + "Z1,区新设单位,服务,服务,即办,2021-07-20 09:00:00,2021-07-20 10:00:00,0,,,窗口\n")
             let admin = try await web.signedIn("admin")
             func lists() async throws -> (chased: [String], idle: [String]) {
                 let page = try await admin.get("/dashboard/2021-09").text
@@ -86,7 +89,8 @@ struct IngestedDashboardTests {
             // 区财政局 sent monthly figures (July's) and none for September: chased, and not also listed as a unit
             // without business, as it was beside every unit without figures.
             #expect(before.chased.contains("区财政局") && !before.idle.contains("区财政局"), "\(before)")
-            // A unit that never sent monthly figures is in the month's export with nothing: no business, not chased.
+            // A unit known only from case records (July's), with none in August or September, is in the month's
+            // export with nothing: no business, not chased.
             #expect(before.idle == ["区新设单位"] && !before.chased.contains("区新设单位"), "\(before)")
             try await ingest("sep.csv", "B2,区税务局,办税,服务,即办,2021-09-02 09:00:00,2021-09-02 09:20:00,0,,,窗口\n")
             let after = try await lists()
