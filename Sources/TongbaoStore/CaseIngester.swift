@@ -586,27 +586,11 @@ public struct CaseIngester: Sendable {
         return report
     }
 
-    /// One audit entry per changed monthly figure of a unit (not per case: an export has millions): every figure of
-    /// `case_totals` and the 通办 count of each scope (`case_scopes`, column 通办·scope); the first
-    /// ``TableWrite/listedChanges`` of them are returned, for the import's answer. (The days histogram behind the
-    /// 90th percentile is not a figure: the audit names the totals it comes with.)
+    /// One audit entry per changed monthly figure of a unit (not per case: an export has millions:
+    /// ``SQLStore/changedFigures(before:after:_:)``); the first ``TableWrite/listedChanges`` of them are returned,
+    /// for the import's answer.
     func audit(before: CaseTotals, after: CaseTotals, keys: Set<CaseTotals.Key>) async throws -> [AuditEntry] {
-        var entries: [(table: String, key: String, column: String, old: String?, new: String?)] = []
-        for k in keys.sorted() {
-            let key = "\(k.period) \(k.unit)"
-            let (a, b) = (before.figures[k] ?? CaseTotals.Figures(), after.figures[k] ?? CaseTotals.Figures())
-            for (column, path) in CaseTotals.Figures.columns where a[keyPath: path] != b[keyPath: path] {
-                entries.append(("case_totals", key, column, String(a[keyPath: path]), String(b[keyPath: path])))
-            }
-            let (was, now) = (before.scopes[k] ?? [:], after.scopes[k] ?? [:])
-            for scope in Set(was.keys).union(now.keys).sorted() where was[scope] ?? 0 != now[scope] ?? 0 {
-                entries.append(
-                    (
-                        "case_scopes", key, "\(AuditEntry.scopePrefix)\(scope)", String(was[scope] ?? 0),
-                        String(now[scope] ?? 0)
-                    ))
-            }
-        }
+        let entries = keys.sorted().flatMap { SQLStore.changedFigures(before: before, after: after, $0) }
         try await store.appendAudits(district: district, change: change, entries)
         let at = SQLStore.timestamp(change.at)
         return entries.prefix(TableWrite.listedChanges).map {

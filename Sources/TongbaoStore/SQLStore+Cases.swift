@@ -224,6 +224,29 @@ extension SQLStore {
 }
 
 extension SQLStore {
+    /// The audit entries of one unit-month's figures from case records that differ between `before` and `after`:
+    /// every figure of `case_totals`, and the 通办 count of each scope (`case_scopes`, column 通办·scope). (The
+    /// days histogram behind the 90th percentile is not a figure: the totals it comes with are.)
+    static func changedFigures(before: CaseTotals, after: CaseTotals, _ k: CaseTotals.Key) -> [(
+        table: String, key: String, column: String, old: String?, new: String?
+    )] {
+        var entries: [(table: String, key: String, column: String, old: String?, new: String?)] = []
+        let key = "\(k.period) \(k.unit)"
+        let (a, b) = (before.figures[k] ?? CaseTotals.Figures(), after.figures[k] ?? CaseTotals.Figures())
+        for (column, path) in CaseTotals.Figures.columns where a[keyPath: path] != b[keyPath: path] {
+            entries.append(("case_totals", key, column, String(a[keyPath: path]), String(b[keyPath: path])))
+        }
+        let (was, now) = (before.scopes[k] ?? [:], after.scopes[k] ?? [:])
+        for scope in Set(was.keys).union(now.keys).sorted() where was[scope] ?? 0 != now[scope] ?? 0 {
+            entries.append(
+                (
+                    "case_scopes", key, "\(AuditEntry.scopePrefix)\(scope)", String(was[scope] ?? 0),
+                    String(now[scope] ?? 0)
+                ))
+        }
+        return entries
+    }
+
     /// Recounts the totals of every ingested case with `calendar` (after the district's holidays changed), except
     /// in published months, which never change. Returns the months whose figures changed.
     public func recomputeCaseTotals(district: String, calendar: WorkCalendar, change: Change) async throws -> [Period] {
@@ -253,14 +276,7 @@ extension SQLStore {
                 changed.figures[k] = fresh.figures[k] ?? CaseTotals.Figures()
                 changed.days[k] = fresh.days[k] ?? [:]
                 changed.scopes[k] = fresh.scopes[k] ?? [:]
-                let (a, b) = (old.figures[k] ?? .init(), fresh.figures[k] ?? .init())
-                let pairs = [
-                    ("on_time", a.onTime, b.onTime), ("early", a.early, b.early),
-                    ("satisfied", a.satisfied, b.satisfied),
-                ]
-                for (column, x, y) in pairs where x != y {
-                    entries.append(("case_totals", "\(k.period) \(k.unit)", column, String(x), String(y)))
-                }
+                entries += Self.changedFigures(before: old, after: fresh, k)
             }
             try await appendAudits(district: district, change: change, entries)
             try await replaceCaseTotals(district: district, changed)

@@ -157,6 +157,34 @@ import TongbaoTestSupport
         }
     }
 
+    /// A holiday added after the cases were read recounts their working days, and every figure that moves is in
+    /// the audit log (only 按时办结, 提前办结 and 满意 were: 办理工作日合计 moved unaudited).
+    @Test func aHolidayAddedLaterIsAuditedInEveryFigureItMoves() async throws {
+        try await Self.withUnits { store in
+            let change = Change(actor: "t", source: "节假日")
+            // 5 working days from Mon 11-01: Tue to Fri and Mon 11-08, the deadline day.
+            _ = try await Self.ingest(
+                store,
+                "case_id,unit,category,kind,received_at,completed_at,promised_days\nQ1,B,审批,承诺,2021-11-01 09:00,2021-11-08 09:00,5\n"
+            )
+            let holiday = WorkCalendar.Entry(day: try #require(Day(parsing: "2021-11-03")), working: false, note: "测试")
+            _ = try await store.saveCalendarDays([holiday], district: "d", change: change)
+            let months = try await store.recomputeCaseTotals(
+                district: "d", calendar: try await store.workCalendar(district: "d"), change: change)
+            #expect(months == [Period(year: 2021, month: 11)])
+            let stored = try #require(
+                try await store.caseTotals(district: "d").figures[
+                    .init(period: Period(year: 2021, month: 11), unit: "B")])
+            let audited = try await store.auditEntries(district: "d", table: "case_totals").filter {
+                $0.key == "2021-11 B" && $0.source == "节假日"
+            }
+            let last = Dictionary(audited.map { ($0.column, $0.new) }, uniquingKeysWith: { _, b in b })
+            // Four working days now, and done a day before the deadline (11-09).
+            #expect(stored.workDaysTotal == 4 && stored.early == 1, "\(stored)")
+            #expect(last["work_days_total"] == "4" && last["early"] == "1", "\(audited)")
+        }
+    }
+
     @Test func aDistrictSavesItsProfileAndWhichRatingsCountAsSatisfied() async throws {
         try await Self.withUnits { store in
             let change = Change(actor: "t", source: "t")
