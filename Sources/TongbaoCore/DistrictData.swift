@@ -9,6 +9,15 @@ public struct District: Codable, Sendable, Equatable {
         self.code = code
         self.name = name
     }
+
+    /// Why `code` cannot name a new district or city, in Chinese; nil when it can: 1 to 64 characters, no white
+    /// space and nothing invisible (as account names: a code that looks like another's is another tenant).
+    public static func codeProblem(_ code: String) -> String? {
+        guard !code.isEmpty, code.unicodeScalars.count <= 64, Account.isValidName(code),
+            !code.unicodeScalars.contains(where: \.properties.isWhitespace)
+        else { return "编码“\(code)”不可用：须为 1 到 64 个字符，不含空格、控制字符或不可见字符（如零宽空格）" }
+        return nil
+    }
 }
 
 /// What only case records can tell about one unit-month (aggregated by the store).

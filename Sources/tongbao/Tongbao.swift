@@ -74,6 +74,18 @@ enum ChineseHelp {
     }
 }
 
+/// A code about to name a new district or city (`--district`, `tongbao city`): one of the kind ``District/codeProblem(_:)``
+/// allows, and not one that differs from an existing code only in case or width (`CQ` beside `cq`: another
+/// tenant that looks the same). An existing code passes as it is.
+func checkNewCode(_ code: String, in store: SQLStore) async throws {
+    let all = try await store.districts()
+    guard !all.contains(where: { $0.code == code }) else { return }
+    if let problem = District.codeProblem(code) { throw ValidationError(problem) }
+    if let near = all.first(where: { Account.nameKey($0.code) == Account.nameKey(code) }) {
+        throw ValidationError("编码“\(code)”与已有的“\(near.code)”只差大小写或全角半角，会被看成同一个；请用“\(near.code)”")
+    }
+}
+
 /// Flags every data command shares.
 struct StoreOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOption
@@ -103,6 +115,7 @@ struct StoreOptions: ParsableArguments {
     /// with none creates `default`; reading one with none, or with several, is an error that lists them.
     func district(in store: SQLStore, writing: Bool = false) async throws -> String {
         if let districtOption {
+            if writing { try await checkNewCode(districtOption, in: store) }
             // A city's code holds no data: its districts do (an import there made it a district nobody could manage).
             if writing, try await store.isCity(districtOption) {
                 let members = try await store.districts(ofCity: districtOption).map(\.code)

@@ -28,9 +28,7 @@ struct UserAdd: AsyncParsableCommand {
     func validate() throws {
         if role == .reporter && unit == nil { throw ValidationError("填报员须用 --unit 指定所属单位") }
         if role != .reporter && unit != nil { throw ValidationError("只有填报员（reporter）属于某个单位") }
-        if let district, district.isEmpty || district.contains(where: \.isWhitespace) {
-            throw ValidationError("--district 的编码“\(district)”不能为空或含空格")
-        }
+
         guard Account.isValidName(name) else { throw ValidationError(Account.nameRule) }
     }
 
@@ -51,6 +49,7 @@ struct UserAdd: AsyncParsableCommand {
                 chosen = all.first?.code
             }
             let district = chosen ?? "default"
+            try await checkNewCode(district, in: store)
             try await checkDistrictKind(district, store)
             let isNew = try await store.district(district) == nil
             try await store.ensureDistrict(district, name: districtName)
@@ -252,6 +251,7 @@ struct CityCommand: AsyncParsableCommand {
                         + "不能作为市的编码；请另取一个编码作为市")
             }
             guard !self.districts.contains(city) else { throw ValidationError("市的编码 \(city) 不能同时是它所辖的区县") }
+            try await checkNewCode(city, in: store)
             // Listed once each; a city is no district of another.
             let districts = self.districts.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             for d in districts {

@@ -369,8 +369,13 @@ extension CLITests {
         #expect(intoCity.status == 1 && intoCity.stderr.contains("“cq”是市的编码（所辖 yubei），市不保存自己的数据"))
         #expect(try CLI.run(["city", "cq", "yubei", "--db", db]).status == 0, "still a city without units")
         // Codes with spaces are refused; a code new to the database is said to be new.
-        let spaced = try add("viewer", ["--district", " yubei"])
-        #expect(spaced.status != 0 && spaced.stderr.contains("不能为空或含空格"))
+        for code in [" yubei", "yu bei", "cq\u{200B}", ""] {
+            let refused = try add("viewer", ["--district", code])
+            #expect(refused.status != 0 && refused.stderr.contains("不含空格、控制字符或不可见字符"), "\(code): \(refused.stderr)")
+        }
+        let lookalike = try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "ＹＵＢＥＩ"])
+        #expect(lookalike.status == 1 && lookalike.stderr.contains("与已有的“yubei”只差大小写或全角半角"), "\(lookalike.stderr)")
+        #expect(try CLI.run(["city", "CQ", "yubei", "--db", db]).stderr.contains("与已有的“cq”只差大小写"))
         let typo = try CLI.run([
             "user", "add", "c2", "--role", "city", "--password", "long-enough-1", "--db", db, "--district", "cqq",
         ])
