@@ -21,8 +21,17 @@ struct UploadController {
         var fileName: String
         var periods: String
         var result: ImportResult
+        /// The tables and the changes as the audit page names them (the API keeps the stored names).
+        var tables: [Table]
+        var changes: [ReadableAudit]
         var hasChanges: Bool
         var confirm: String
+    }
+    struct Table: Sendable {
+        var name: String
+        var inserted: Int
+        var updated: Int
+        var unchanged: Int
     }
 
     func register(_ router: Router<AppContext>) {
@@ -50,6 +59,16 @@ struct UploadController {
             let preview = Preview(
                 chrome: Chrome(context, title: "确认导入 \(name)", active: "上传数据", period: report.periods.last),
                 id: id, fileName: name, periods: result.periods.joined(separator: "、"), result: result,
+                tables: result.tables.map {
+                    Table(
+                        name: AuditEntry.tableName($0.table), inserted: $0.inserted, updated: $0.updated,
+                        unchanged: $0.unchanged)
+                },
+                changes: report.writes.flatMap(\.changes).prefix(ImportResult.listed).map {
+                    var row = $0.readable(UnitDirectory(report.units))
+                    (row.old, row.new) = (row.old.isEmpty ? "（空）" : row.old, row.new.isEmpty ? "（空）" : row.new)
+                    return row
+                },
                 hasChanges: !result.changes.isEmpty || result.tables.contains { $0.inserted + $0.updated > 0 },
                 confirm: SiteURL.uploadConfirm.link())
             return try views.page("upload-preview", preview)

@@ -47,6 +47,11 @@ extension AuditEntry {
         "role": "角色", "password": "密码", "disabled": "停用", "token": "API 令牌", "value": "设置值",
     ]
 
+    /// A stored table's Chinese name (`cases`: 办件月报), or its own name when it has none.
+    public static func tableName(_ table: String) -> String {
+        PackageTable(rawValue: table)?.chineseName ?? otherTables[table] ?? table
+    }
+
     /// The column of a 通办 count by scope from case records: this, then the scope.
     public static let scopePrefix = "通办·"
 
@@ -71,8 +76,7 @@ extension AuditEntry {
             table?.columns.first { $0.name == column }?.chinese ?? Self.otherColumns[column]
             ?? PackageTable.cases.columns.first { $0.name == column }?.chinese ?? column
         return ReadableAudit(
-            at: ChinaTime.display(at), actor: actor, source: source,
-            table: table?.chineseName ?? Self.otherTables[self.table] ?? self.table, period: period,
+            at: ChinaTime.display(at), actor: actor, source: source, table: Self.tableName(self.table), period: period,
             subject: subject.joined(separator: " "), figure: figure, old: old ?? "", new: new ?? "")
     }
 }

@@ -132,8 +132,14 @@ struct ReportFormTests {
             let csv = "period,unit,recv_immediate,recv_promised,done_immediate,done_promised\n2021-07,C02,7,8,7,8\n"
             let preview = try await b.upload("/upload", file: "cases.csv", data: Data(csv.utf8))
             #expect(preview.status == .ok)
-            #expect(preview.text.contains("recv_immediate"))
-            #expect(preview.text.contains("<td class=\"new\">7</td>"))
+            // Named as the audit page names them: table, month, unit and figure in Chinese.
+            #expect(
+                preview.text.contains("<tr><td>办件月报</td><td class=\"num\">0</td><td class=\"num\">1</td>"),
+                "\(preview.text)")
+            #expect(
+                preview.text.contains("<td>办件月报</td><td>2021-07</td><td>区财政局</td><td>即办接件</td><td class=\"old\">"),
+                "\(preview.text)")
+            #expect(preview.text.contains("<td class=\"new\">7</td>") && !preview.text.contains("recv_immediate"))
             #expect(try await web.caseRow("C02")?.recvImmediate != 7)  // nothing saved yet
             let id = try #require(Browser.hidden("id", preview.text))
             // Someone else cannot confirm this upload.
