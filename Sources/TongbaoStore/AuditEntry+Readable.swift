@@ -67,6 +67,8 @@ extension AuditEntry {
                 subject.append(name)
             } else if let code = units.resolve(word), let unit = units.unit(code) {
                 subject.append(unit.name)
+            } else if let figure = FigureKey(parsing: word) {
+                subject.append(figure.chineseName)
             } else {
                 subject.append(word)
             }
@@ -77,6 +79,17 @@ extension AuditEntry {
             ?? PackageTable.cases.columns.first { $0.name == column }?.chinese ?? column
         return ReadableAudit(
             at: ChinaTime.display(at), actor: actor, source: source, table: Self.tableName(self.table), period: period,
-            subject: subject.joined(separator: " "), figure: figure, old: old ?? "", new: new ?? "")
+            subject: subject.joined(separator: " "), figure: figure, old: Self.value(old, column),
+            new: Self.value(new, column))
+    }
+
+    /// A stored value as the clerk wrote it: a tier's Chinese name, 是/否 for a yes/no column.
+    static func value(_ stored: String?, _ column: String) -> String {
+        guard let stored else { return "" }
+        switch column {
+        case "tier": return Tier(rawValue: stored)?.chineseName ?? stored
+        case "ranked", "disabled": return ["1": "是", "0": "否"][stored] ?? stored
+        default: return stored
+        }
     }
 }

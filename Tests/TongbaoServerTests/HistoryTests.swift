@@ -247,6 +247,20 @@ import ZIPFoundation
         }
     }
 
+    /// Values read as the clerk wrote them: a tier by its Chinese name, 是/否, a figure key by its figure.
+    @Test func theAuditReadsTiersYesNoAndFigureKeysInChinese() async throws {
+        try await Fixtures.withImported(try Fixtures.sampleFiles()) { store, _ in
+            let report = try await Self.importer(store).run(files: [
+                Self.file("units.csv", "code,name,tier,ranked\nC01,区住房城乡建委,subcenter,否\n"),
+                Self.file("figures.csv", "period,key,value\n2021-07,all.done,99999\n"),
+            ])
+            let lines = report.writes.flatMap(\.changes).map { $0.readable(UnitDirectory(report.units)).line }
+            #expect(lines.contains { $0.contains("层级：区行政服务中心 → 分中心") }, "\(lines)")
+            #expect(lines.contains { $0.contains("参与排名：是 → 否") }, "\(lines)")
+            #expect(lines.contains { $0.contains("全区办件量") && !$0.contains("all.done") }, "\(lines)")
+        }
+    }
+
     @Test func theExcelOverviewSheetReadsBackInOpenpyxl() async throws {
         try await Fixtures.withImported(try Fixtures.sampleFiles()) { store, _ in
             let xlsx = try #require(
