@@ -33,11 +33,19 @@ public struct Account: Codable, Sendable, Equatable {
     public static func isValidName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, let last = name.unicodeScalars.last, name.count <= maxNameLength
         else { return false }
+        return !first.properties.isWhitespace && !last.properties.isWhitespace
+            && !name.unicodeScalars.contains(where: isInvisible)
+    }
+
+    /// A character that shows as nothing, or as a blank: control and format characters, separators, private and
+    /// unassigned ones, and Unicode's default-ignorable ones (Hangul fillers, variation selectors, the combining
+    /// grapheme joiner), and the blank braille pattern.
+    static func isInvisible(_ c: Unicode.Scalar) -> Bool {
         let invisible: Set<Unicode.GeneralCategory> = [
             .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned,
         ]
-        return !first.properties.isWhitespace && !last.properties.isWhitespace
-            && !name.unicodeScalars.contains { invisible.contains($0.properties.generalCategory) }
+        return invisible.contains(c.properties.generalCategory) || c.properties.isDefaultIgnorableCodePoint
+            || c.value == 0x2800
     }
 
     /// What two names that look alike share: case, width (full-width letters) and composition folded.

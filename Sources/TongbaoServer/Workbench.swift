@@ -231,7 +231,7 @@ struct Workbench: Sendable {
     /// The units whose figures for `period` have not arrived (the 催报 list), and those the bulletin names as not
     /// reported (`bulletinMissing`: a unit whose case records hold no receipt this month has figures, but not this
     /// month's export). In a month with case records, a unit that sent no monthly figures in the months loaded
-    /// (this one and the 18 before) and has no case this month is in the export with nothing: it had no business
+    /// (since January of last year) and has no case this month is in the export with nothing: it had no business
     /// (无业务单位), and is not chased unless the bulletin names it.
     static func missingReports(_ data: DistrictData, _ period: Period, bulletinMissing: [String] = []) -> [OrgUnit] {
         let reported = Set(data.cases.filter { $0.period == period }.map(\.unit))

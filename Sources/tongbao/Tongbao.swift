@@ -115,7 +115,12 @@ struct StoreOptions: ParsableArguments {
     /// with none creates `default`; reading one with none, or with several, is an error that lists them.
     func district(in store: SQLStore, writing: Bool = false) async throws -> String {
         if let districtOption {
-            if writing { try await checkNewCode(districtOption, in: store) }
+            if writing {
+                try await checkNewCode(districtOption, in: store)
+            } else if try await store.district(districtOption) == nil {
+                // A setting saved for a code typed wrong failed on a foreign key, in English.
+                throw StoreOptionsError.unknown(districtOption, try await store.dataDistricts())
+            }
             // A city's code holds no data: its districts do (an import there made it a district nobody could manage).
             if writing, try await store.isCity(districtOption) {
                 let members = try await store.districts(ofCity: districtOption).map(\.code)
@@ -152,6 +157,7 @@ enum StoreOptionsError: Error, LocalizedError {
     case district([District])
     case noDatabase(String)
     case city(String, [String])
+    case unknown(String, [District])
 
     var errorDescription: String? {
         switch self {
@@ -159,6 +165,12 @@ enum StoreOptionsError: Error, LocalizedError {
         case .district(let all):
             return "数据库中有 \(all.count) 个区县，请用 --district 指定其中一个："
                 + all.map { $0.name.isEmpty ? $0.code : "\($0.code)（\($0.name)）" }.joined(separator: "、")
+        case .unknown(let code, let all):
+            let near = all.first { Account.nameKey($0.code) == Account.nameKey(code) }.map { "（是否是“\($0.code)”？）" }
+            return "数据库中没有区县“\(code)”\(near ?? "")"
+                + (all.isEmpty
+                    ? ""
+                    : "；已有：" + all.map { $0.name.isEmpty ? $0.code : "\($0.code)（\($0.name)）" }.joined(separator: "、"))
         case .city(let code, let members):
             return "“\(code)”是市的编码\(members.isEmpty ? "" : "（所辖 \(members.joined(separator: "、"))）")，"
                 + "市不保存自己的数据：请用 --district 指定区县"

@@ -268,7 +268,8 @@ struct CityCommand: AsyncParsableCommand {
                     try await store.setCity(city, districts: districts)
                 }
             } catch StoreError.unknownDistrict(let d) {
-                throw ValidationError("没有区县 \(d)（或与市的编码相同）；先导入该区县的数据")
+                let near = try await store.districts().first { Account.nameKey($0.code) == Account.nameKey(d) }
+                throw ValidationError("没有区县 \(d)\(near.map { "（是否是“\($0.code)”？）" } ?? "")；先导入该区县的数据")
             }
             print("\(city) 所辖区县：\(districts.joined(separator: "、"))")
             if !moved.isEmpty { print("注意：\(moved.joined(separator: "，"))，现改属 \(city)") }

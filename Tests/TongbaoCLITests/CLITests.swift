@@ -376,6 +376,11 @@ extension CLITests {
         let lookalike = try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "ＹＵＢＥＩ"])
         #expect(lookalike.status == 1 && lookalike.stderr.contains("与已有的“yubei”只差大小写或全角半角"), "\(lookalike.stderr)")
         #expect(try CLI.run(["city", "CQ", "yubei", "--db", db]).stderr.contains("与已有的“cq”只差大小写"))
+        #expect(try CLI.run(["city", "cq", "YUBEI", "--db", db]).stderr.contains("没有区县 YUBEI（是否是“yubei”？）"))
+        // A command that reads or sets a district's own data names a code typed wrong (a setting failed on a
+        // foreign key, in English).
+        let setting = try CLI.run(["settings", "satisfied", "满意", "--db", db, "--district", "YUBEI"])
+        #expect(setting.status != 0 && setting.stderr.contains("数据库中没有区县“YUBEI”（是否是“yubei”？）"), "\(setting.stderr)")
         let typo = try CLI.run([
             "user", "add", "c2", "--role", "city", "--password", "long-enough-1", "--db", db, "--district", "cqq",
         ])

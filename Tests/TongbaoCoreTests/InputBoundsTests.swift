@@ -9,9 +9,13 @@ import TongbaoCore
         for good in ["admin", "张三", "rep 1", "a"] { #expect(Account.isValidName(good), "\(good)") }
         let bad = [
             "", " ", "admin ", " admin", "\u{202E}nimda", "ad\u{200B}min", "\u{FEFF}admin", "ad\u{0}min", "a\u{2028}b",
-            "\u{E000}", String(repeating: "a", count: Account.maxNameLength + 1),
+            "\u{E000}", String(repeating: "a", count: Account.maxNameLength + 1), "ad\u{3164}min", "ad\u{FFA0}min",
+            "ad\u{115F}min", "ad\u{2800}min", "ad\u{17B4}min", "ad\u{034F}min", "ad\u{FE0F}min",
         ]
-        for name in bad { #expect(!Account.isValidName(name), "\(name.unicodeScalars.map { $0.value })") }
+        for name in bad {
+            #expect(!Account.isValidName(name), "\(name.unicodeScalars.map { $0.value })")
+            #expect(name.isEmpty || District.codeProblem(name) != nil, "a district code is held to the same rule")
+        }
     }
 
     @Test func aFileOfCommasIsRefusedAtItsThousandthCell() {
