@@ -15,7 +15,13 @@ public struct District: Codable, Sendable, Equatable {
     public static func codeProblem(_ code: String) -> String? {
         guard !code.isEmpty, code.unicodeScalars.count <= 64, Account.isValidName(code),
             !code.unicodeScalars.contains(where: \.properties.isWhitespace)
-        else { return "编码“\(code)”不可用：须为 1 到 64 个字符，不含空格、控制字符或不可见字符（如零宽空格）" }
+        else {
+            // The characters no one can see, named (a zero-width space prints as nothing).
+            let hidden = code.unicodeScalars.filter { $0.properties.isWhitespace || Account.isInvisible($0) }
+                .prefix(3).map { "U+" + String($0.value, radix: 16, uppercase: true) }
+            return "编码“\(code)”不可用：须为 1 到 64 个字符，不含空格、控制字符或不可见字符（如零宽空格）"
+                + (hidden.isEmpty ? "" : "；其中有 \(hidden.joined(separator: "、"))")
+        }
         return nil
     }
 }

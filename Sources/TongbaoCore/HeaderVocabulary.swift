@@ -18,7 +18,7 @@ public enum HeaderVocabulary {
         ],
         .cases: ["period": periodNames, "unit": unitNames],
         .caseRecords: [
-            "case_id": ["申办号", "办件号", "业务流水号", "流水号"], "unit": unitNames + ["受理部门"], "item": ["事项", "办理事项"],
+            "case_id": ["申办号", "办件号", "业务流水号", "流水号"], "unit": unitNames + ["受理部门", "受理单位"], "item": ["事项", "办理事项"],
             "category": ["事项类型"], "kind": ["办件类别"], "received_at": ["受理日期", "申请时间"],
             "completed_at": ["办结日期", "完成时间"], "promised_days": ["承诺时限（工作日）", "承诺期限", "承诺办结时限"],
             "rating": ["评价结果", "满意度"], "scope": ["通办范围"], "channel": ["申报渠道", "办理渠道"],

@@ -373,6 +373,7 @@ extension CLITests {
             let refused = try add("viewer", ["--district", code])
             #expect(refused.status != 0 && refused.stderr.contains("不含空格、控制字符或不可见字符"), "\(code): \(refused.stderr)")
         }
+        #expect(try add("viewer", ["--district", "cq\u{200B}"]).stderr.contains("其中有 U+200B"))
         let lookalike = try CLI.run(["import", Fixtures.sample.path, "--db", db, "--district", "ＹＵＢＥＩ"])
         #expect(lookalike.status == 1 && lookalike.stderr.contains("与已有的“yubei”只差大小写或全角半角"), "\(lookalike.stderr)")
         #expect(try CLI.run(["city", "CQ", "yubei", "--db", db]).stderr.contains("与已有的“cq”只差大小写"))

@@ -35,6 +35,15 @@ import TongbaoCore
         #expect(e022?.message.hasSuffix("早于受理时间 2021-08-02 10:00:00") == true, "\(issues.map(\.message))")
     }
 
+    /// 受理单位 names the unit of case records, as docs/cases.md's profile example has it.
+    @Test func caseRecordsMayNameTheirUnitColumn受理单位() {
+        let text = "办件号,受理单位,事项类型,办件类别,受理时间,办结时间,承诺时限（工作日）\nK1,C01,审批,承诺,2021-08-02 10:00,2021-08-03 10:00,3\n"
+        let units = PackageFile(name: "units.csv", data: Data("code,name,tier\nC01,区住房城乡建委,center\n".utf8))
+        let (pkg, issues) = PackageParser().parse([units, PackageFile(name: "case_records.csv", data: Data(text.utf8))])
+        #expect(issues.errorCount == 0, "\(issues.map(\.message))")
+        #expect(pkg.caseRecords.map(\.unit) == ["C01"])
+    }
+
     @Test func issuesStopGrowingAfterTheFirstHundred() {
         var text = "code,name,tier\n"
         for i in 0..<5_000 { text += "U\(i),单位\(i),county\n" }
