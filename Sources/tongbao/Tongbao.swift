@@ -81,9 +81,14 @@ func checkNewCode(_ code: String, in store: SQLStore) async throws {
     let all = try await store.districts()
     guard !all.contains(where: { $0.code == code }) else { return }
     if let problem = District.codeProblem(code) { throw ValidationError(problem) }
-    if let near = all.first(where: { Account.nameKey($0.code) == Account.nameKey(code) }) {
+    if let near = lookAlike(code, all) {
         throw ValidationError("编码“\(code)”与已有的“\(near.code)”只差大小写或全角半角，会被看成同一个；请用“\(near.code)”")
     }
+}
+
+/// The district or city among `all` whose code differs from `code` only in case or width, to name in a message.
+func lookAlike(_ code: String, _ all: [District]) -> District? {
+    all.first { Account.nameKey($0.code) == Account.nameKey(code) }
 }
 
 /// Flags every data command shares.
@@ -166,7 +171,7 @@ enum StoreOptionsError: Error, LocalizedError {
             return "数据库中有 \(all.count) 个区县，请用 --district 指定其中一个："
                 + all.map { $0.name.isEmpty ? $0.code : "\($0.code)（\($0.name)）" }.joined(separator: "、")
         case .unknown(let code, let all):
-            let near = all.first { Account.nameKey($0.code) == Account.nameKey(code) }.map { "（是否是“\($0.code)”？）" }
+            let near = lookAlike(code, all).map { "（是否是“\($0.code)”？）" }
             return "数据库中没有区县“\(code)”\(near ?? "")"
                 + (all.isEmpty
                     ? ""

@@ -28,7 +28,6 @@ struct UserAdd: AsyncParsableCommand {
     func validate() throws {
         if role == .reporter && unit == nil { throw ValidationError("填报员须用 --unit 指定所属单位") }
         if role != .reporter && unit != nil { throw ValidationError("只有填报员（reporter）属于某个单位") }
-
         guard Account.isValidName(name) else { throw ValidationError(Account.nameRule) }
     }
 
@@ -80,6 +79,12 @@ struct UserAdd: AsyncParsableCommand {
             guard units.isEmpty else {
                 throw ValidationError(
                     "“\(code)”是有 \(units.count) 个单位的区县，不是市；市级账号须用市的编码（先用 tongbao city 市编码 区县编码… 设定所辖区县）")
+            }
+            let accounts = try await store.users(district: code).filter { $0.role != .city }.map(\.name)
+            guard accounts.isEmpty else {
+                throw ValidationError(
+                    "“\(code)”已有区县的账号（\(accounts.prefix(3).joined(separator: "、"))\(accounts.count > 3 ? " 等" : "")），不是市；市级账号须用市的编码"
+                )
             }
         } else if try await store.isCity(code) {
             let districts = try await store.districts(ofCity: code).map(\.code)
@@ -268,7 +273,7 @@ struct CityCommand: AsyncParsableCommand {
                     try await store.setCity(city, districts: districts)
                 }
             } catch StoreError.unknownDistrict(let d) {
-                let near = try await store.districts().first { Account.nameKey($0.code) == Account.nameKey(d) }
+                let near = lookAlike(d, try await store.districts())
                 throw ValidationError("没有区县 \(d)\(near.map { "（是否是“\($0.code)”？）" } ?? "")；先导入该区县的数据")
             }
             print("\(city) 所辖区县：\(districts.joined(separator: "、"))")

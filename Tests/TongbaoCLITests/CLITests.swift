@@ -394,6 +394,10 @@ extension CLITests {
         #expect(try add("viewer", ["--district", "jb"]).status == 0)
         let overAccounts = try CLI.run(["city", "jb", "yubei", "--db", db])
         #expect(overAccounts.status != 0 && overAccounts.stderr.contains("已有区县的账号（u-viewer）"))
+        let cityBesideViewer = try CLI.run([
+            "user", "add", "c3", "--role", "city", "--password", "long-enough-1", "--db", db, "--district", "jb",
+        ])
+        #expect(cityBesideViewer.status != 0 && cityBesideViewer.stderr.contains("“jb”已有区县的账号（u-viewer），不是市"))
         let move = try CLI.run(["city", "sh", "yubei", "yubei", "--db", db])
         #expect(move.stdout.contains("sh 所辖区县：yubei\n") && move.stdout.contains("yubei 原属 cq，现改属 sh"), "\(move.stdout)")
         #expect(try CLI.run(["city", "sh", "sh", "--db", db]).stderr.contains("不能同时是它所辖的区县"))
