@@ -24,9 +24,8 @@ struct AuditController {
             let q = request.uri.queryParameters
             let (unit, period, actor) = (q.get("unit") ?? "", q.get("period") ?? "", q.get("actor") ?? "")
             let directory = UnitDirectory(try await store.units(district: account.district))
-            let code = directory.resolve(unit) ?? unit
             let (rows, total) = try await store.recentAudit(
-                district: account.district, unit: code, period: period, actor: actor, limit: Self.shown)
+                district: account.district, unit: unit, period: period, actor: actor, limit: Self.shown)
             let page = Page(
                 chrome: Chrome(context, title: "审计日志", active: "审计日志", period: Period(parsing: period)),
                 unit: unit, period: period, actor: actor, rows: rows.map { $0.readable(directory) }, shown: rows.count,

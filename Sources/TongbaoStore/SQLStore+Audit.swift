@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import TongbaoCore
 
 /// One audited change of a stored value.
 public struct AuditEntry: Sendable, Equatable, Codable {
@@ -39,11 +40,14 @@ extension SQLStore {
     }
 
     /// The newest `limit` entries of a district's log that match, and how many match in all. Filters left empty
-    /// match everything; else a word of the row's key is the unit, a word is the month or starts with it and
-    /// "-" (a day of it), and the actor is the actor. A log of millions is read `limit` rows at a time, never whole.
+    /// match everything; else a word of the row's key is the unit (given by its code, name or alias), a word is the
+    /// month or starts with it and "-" (a day of it), and the actor is the actor. A log of millions is read `limit`
+    /// rows at a time, never whole.
     public func recentAudit(district: String, unit: String, period: String, actor: String, limit: Int)
         async throws -> (entries: [AuditEntry], total: Int)
     {
+        // Keys hold units by code: a name or an alias is looked up (the page, the API and the command alike).
+        let unit = unit.isEmpty ? unit : UnitDirectory(try await units(district: district)).resolve(unit) ?? unit
         // Words are found by position, not LIKE: PostgreSQL's LIKE and SQLite's differ on case, and a `%` or `_`
         // typed into the filter is no pattern.
         let find = backend == .postgres ? "strpos" : "instr"

@@ -217,6 +217,10 @@ struct APITests {
             let audit = try await b.request(.get, "/api/v1/audit?unit=C02&period=2021-07", headers: h)
             #expect(audit.text.contains("\"new\" : \"9\""))
             #expect(Int(audit.headers[.init("X-Total-Count")!] ?? "") ?? 0 >= 1)
+            // By the unit's name too, as the audit page and the command take it (区财政局 is C02).
+            let byName = try await b.request(
+                .get, "/api/v1/audit?unit=%E5%8C%BA%E8%B4%A2%E6%94%BF%E5%B1%80&period=2021-07", headers: h)
+            #expect(byName.headers[.init("X-Total-Count")!] == audit.headers[.init("X-Total-Count")!])
             for bad in ["0", "10001", "many"] {
                 let refused = try await b.request(.get, "/api/v1/audit?limit=\(bad)", headers: h)
                 #expect(refused.status == .badRequest, "limit=\(bad)")
