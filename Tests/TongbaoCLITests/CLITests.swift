@@ -173,9 +173,12 @@ extension CLITests {
     @Test func ingestThenListOverdueAndUnfavourableCases() throws {
         let (dir, db, export) = try Self.sampleAndAugustExport(rows: 20000)
 
-        let i = try CLI.run(["ingest", export, "--db", db, "--district", "yubei"])
+        let i = try CLI.run(["ingest", export, "--db", db, "--district", "yubei", "--user", "张三"])
         #expect(i.status == 0, "\(i.stderr)")
         #expect(i.stdout.contains("读取 20000 行") && i.stdout.contains("新增办件 20000 件"))
+        // The operator is named as import names it (--user, else $USER), not the system's account name.
+        let audit = try CLI.run(["audit", "--db", db, "--district", "yubei", "--user", "张三", "--limit", "3"])
+        #expect(audit.stdout.contains("张三") && audit.stdout.contains("办件明细汇总"), "\(audit.stdout)")
         let again = try CLI.run(["ingest", export, "--db", db, "--district", "yubei"])
         #expect(again.stdout.contains("新增办件 0 件，状态更新 0 件，重复未变 20000 件"), "\(again.stdout)")
 
