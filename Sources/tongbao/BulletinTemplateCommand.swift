@@ -127,7 +127,7 @@ struct BulletinTemplateCommand: AsyncParsableCommand {
         @Argument(help: "模板文件。") var file: String
         @Option(help: "模板名称，如“区县通报”。") var name: String
         @Flag(help: "保存后即选用它。") var use = false
-        @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        @OptionGroup var who: OperatorOption
 
         func validate() throws {
             guard let problem = TemplateLimits.nameProblem(name) else { return }
@@ -140,7 +140,7 @@ struct BulletinTemplateCommand: AsyncParsableCommand {
             try options.existingDatabase()
             let version = try await SQLStore.with(options.db) { store in
                 let district = try await options.district(in: store)
-                let change = Change(actor: user, source: "cli bulletin-template")
+                let change = Change(actor: who.user, source: "cli bulletin-template")
                 let publishing = Publishing(store: store)
                 // Rendered once with the newest month first: a template too large for the data is not kept.
                 do {
@@ -171,14 +171,14 @@ struct BulletinTemplateCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
         @Argument(help: "模板名称；“标准通报”恢复系统自带的标准模板。") var name: String
         @Option(name: .customLong("template-version"), help: "选用的版本；省略时为最新版。") var version: Int?
-        @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        @OptionGroup var who: OperatorOption
 
         func run() async throws {
             try options.existingDatabase()
             try await SQLStore.with(options.db) { store in
                 let district = try await options.district(in: store)
                 let city = try await store.districts(ofCity: district).map(\.code)
-                let change = Change(actor: user, source: "cli bulletin-template")
+                let change = Change(actor: who.user, source: "cli bulletin-template")
                 guard
                     try await Publishing(store: store).useTemplate(
                         name, version: version, district: district, change: change)

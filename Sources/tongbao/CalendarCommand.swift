@@ -36,7 +36,7 @@ struct CalendarCommand: AsyncParsableCommand {
             abstract: "导入本区县的放假或上班日（每行“日期[..日期] 放假|上班 名称”），可补充新的一年；记入审计日志。")
         @OptionGroup var options: StoreOptions
         @Argument(help: "节假日文件（UTF-8 或 GB18030 文本）。") var file: String
-        @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        @OptionGroup var who: OperatorOption
 
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: file),
@@ -52,7 +52,7 @@ struct CalendarCommand: AsyncParsableCommand {
             let (changed, months) = try await SQLStore.with(options.db) { store in
                 let district = try await options.district(in: store, writing: true)
                 try await store.ensureDistrict(district, name: options.districtName)
-                let change = Change(actor: user, source: "calendar import")
+                let change = Change(actor: who.user, source: "calendar import")
                 return try await store.transaction {
                     let n = try await store.saveCalendarDays(entries, district: district, change: change)
                     // Ingested cases are counted again with the new days (published months stay as published).

@@ -10,7 +10,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     @Argument(help: "数据包路径：文件夹、.zip、.csv、.xlsx/.xls/.et/.ods，可给多个，合为一个数据包。") var paths: [String]
     @OptionGroup var options: StoreOptions
-    @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+    @OptionGroup var who: OperatorOption
     @Option(help: "机构目录的修改从哪个月起生效（YYYY-MM）；省略时为最后一个已发布月份的下一个月，units.csv 的“生效月份”列优先。")
     var effective: String?
 
@@ -22,7 +22,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let report = try await runImport(
-            paths: paths, options: options, user: user, dryRun: false,
+            paths: paths, options: options, user: who.user, dryRun: false,
             effective: effective.flatMap(Period.init(parsing:)))
         print(Summary.text(report, dryRun: false))
     }

@@ -9,7 +9,7 @@ struct IngestCommand: AsyncParsableCommand {
         abstract: "导入审批平台的办件明细导出（case_records.csv，可为 .csv.gz），按办件编号去重，生成月度数字和各项比率。")
 
     @OptionGroup var options: StoreOptions
-    @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+    @OptionGroup var who: OperatorOption
     @Argument(help: "办件明细导出文件，一个或多个。") var files: [String]
     @Option(help: "列映射：内置名称（province：省级平台交换标准字段名）或映射文件路径（docs/cases.md）；省略时按通报的列名和同义名读取。")
     var profile: String?
@@ -55,7 +55,7 @@ struct IngestCommand: AsyncParsableCommand {
                 store: store, district: try await options.district(in: store, writing: true),
                 districtName: options.districtName,
                 change: Change(
-                    actor: user,
+                    actor: who.user,
                     source: "ingest:" + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ",")))
             ingester.skipBad = skipBad.map { URL(fileURLWithPath: $0) }
             ingester.profile = try profile.map(ExportProfiles.load)

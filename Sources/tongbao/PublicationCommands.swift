@@ -13,7 +13,7 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(help: "月份，YYYY-MM。") var period: String
     @Option(name: .customLong("allow-missing"), help: "尚有单位未报送时仍然发布，须写明原因（记入审计日志）。")
     var allowMissing: String?
-    @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+    @OptionGroup var who: OperatorOption
 
     func validate() throws {
         guard Period(parsing: period) != nil else { throw ValidationError("月份格式应为 YYYY-MM，实际为“\(period)”") }
@@ -24,7 +24,7 @@ struct PublishCommand: AsyncParsableCommand {
         let p = try await SQLStore.with(options.db) { store in
             try await Publishing(store: store, settings: options.settings).publish(
                 district: try await options.district(in: store), period: Period(parsing: period)!,
-                allowMissing: allowMissing, change: Change(actor: user, source: "cli publish"))
+                allowMissing: allowMissing, change: Change(actor: who.user, source: "cli publish"))
         }
         print("已发布 \(p.period) 第\(p.issue)期；该月数据已冻结，各格式的发布稿已保存。")
     }
@@ -38,7 +38,7 @@ struct ReopenCommand: AsyncParsableCommand {
     @OptionGroup var options: StoreOptions
     @Option(help: "月份，YYYY-MM。") var period: String
     @Option(help: "撤回原因。") var reason: String
-    @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+    @OptionGroup var who: OperatorOption
 
     func validate() throws {
         guard Period(parsing: period) != nil else { throw ValidationError("月份格式应为 YYYY-MM，实际为“\(period)”") }
@@ -50,7 +50,7 @@ struct ReopenCommand: AsyncParsableCommand {
         try await SQLStore.with(options.db) { store in
             try await Publishing(store: store).reopen(
                 district: try await options.district(in: store), period: Period(parsing: period)!, reason: reason,
-                change: Change(actor: user, source: "cli reopen"))
+                change: Change(actor: who.user, source: "cli reopen"))
         }
         print("已撤回 \(period) 的发布，可修改后重新发布。")
     }

@@ -33,7 +33,7 @@ struct SettingsCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
         @Argument(help: "内置名称（province）或映射文件路径。") var profile: String?
         @Flag(help: "取消默认列映射。") var clear = false
-        @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        @OptionGroup var who: OperatorOption
 
         func run() async throws {
             guard clear || profile != nil else { throw ValidationError("请给出列映射的名称或文件，或用 --clear 取消") }
@@ -49,7 +49,7 @@ struct SettingsCommand: AsyncParsableCommand {
             try await SQLStore.with(options.db) { store in
                 try await store.setSetting(
                     district: try await options.district(in: store), .profile, clear ? nil : value,
-                    change: Change(actor: user, source: "cli settings"))
+                    change: Change(actor: who.user, source: "cli settings"))
             }
             print(clear ? "已取消默认列映射。" : "已保存默认列映射；以后 tongbao ingest 不带 --profile 时使用它。")
         }
@@ -60,7 +60,7 @@ struct SettingsCommand: AsyncParsableCommand {
             commandName: "satisfied", abstract: "设置哪些评价算作满意（满意率的分子），如“非常满意,满意”；之后导入和重算时生效。")
         @OptionGroup var options: StoreOptions
         @Argument(help: "评价，用逗号或顿号分隔：非常满意、满意、基本满意、不满意、非常不满意。") var ratings: String
-        @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        @OptionGroup var who: OperatorOption
 
         func run() async throws {
             guard let set = CaseRecord.satisfiedSet(ratings) else {
@@ -69,7 +69,7 @@ struct SettingsCommand: AsyncParsableCommand {
             try options.existingDatabase()
             let months = try await SQLStore.with(options.db) { store in
                 let district = try await options.district(in: store)
-                let change = Change(actor: user, source: "cli settings")
+                let change = Change(actor: who.user, source: "cli settings")
                 return try await store.transaction {
                     try await store.setSetting(
                         district: district, .satisfied,
@@ -95,7 +95,7 @@ extension SettingsCommand {
         @OptionGroup var options: StoreOptions
         @Argument(help: "单位，逗号分隔；* 表示全部单位。") var units: String?
         @Flag(help: "取消标记。") var clear = false
-        @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        @OptionGroup var who: OperatorOption
 
         func run() async throws {
             guard clear || units != nil else { throw ValidationError("请给出单位，或用 --clear 取消") }
@@ -118,7 +118,7 @@ extension SettingsCommand {
                     }
                 }
                 try await store.setSetting(
-                    district: district, .required, value, change: Change(actor: user, source: "cli settings"))
+                    district: district, .required, value, change: Change(actor: who.user, source: "cli settings"))
                 return value
             }
             print(saved.map { $0 == "*" ? "已标记全部单位为每月必报。" : "已标记每月必报的单位：\($0)" } ?? "已取消必报标记。")

@@ -91,6 +91,11 @@ func lookAlike(_ code: String, _ all: [District]) -> District? {
     all.first { Account.nameKey($0.code) == Account.nameKey(code) }
 }
 
+/// Who a command that writes acts as, for the audit log: `--user`, else the login's `$USER`.
+struct OperatorOption: ParsableArguments {
+    @Option(help: "操作人（写入审计日志）。") var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+}
+
 /// Flags every data command shares.
 struct StoreOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOption
