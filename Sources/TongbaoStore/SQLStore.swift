@@ -203,14 +203,23 @@ public final class SQLStore: @unchecked Sendable {
     func refuseForeign(_ database: String) async throws {
         let tables = try await db.raw(
             backend == .sqlite
-                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                ? SQLQueryString(Self.sqliteTables)
                 : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"
         ).all().map { try $0.decode(column: "name", as: String.self) }
         guard !Self.areOurs(tables) else { return }
         throw StoreError.cannotOpen(
             database,
-            "这是另一个程序的数据库（其中已有表 \(tables.prefix(5).joined(separator: "、"))\(tables.count > 5 ? " 等" : "")），"
+            "这是另一个程序的数据库（其中已有表 \(Self.listed(tables))），"
                 + "不是 Tongbao 的，未做任何改动；请检查 --db，新建数据库请给一个不存在的文件名或空的 PostgreSQL 库")
+    }
+
+    /// The tables of an SQLite database, by name, SQLite's own left out.
+    static let sqliteTables =
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+
+    /// The first five of another program's `tables`, for a refusal (“a、b、c 等”).
+    public static func listed(_ tables: [String]) -> String {
+        tables.prefix(5).joined(separator: "、") + (tables.count > 5 ? " 等" : "")
     }
 
     /// Whether a database holding `tables` is Tongbao's, or empty: none, only `schema_migrations` (a first
@@ -230,7 +239,7 @@ public final class SQLStore: @unchecked Sendable {
         logger.logLevel = .critical
         guard
             let tables = try? await conn.sql(logger: logger).raw(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                SQLQueryString(sqliteTables)
             ).all().map({ try $0.decode(column: "name", as: String.self) })
         else { return nil }
         return areOurs(tables) ? nil : tables

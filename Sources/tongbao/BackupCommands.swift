@@ -46,7 +46,7 @@ struct RestoreCommand: AsyncParsableCommand {
         // --force replaces a Tongbao database (a damaged one too), never another program's: a --db typed wrong.
         if let tables = await SQLStore.foreignTables(sqlite: db) {
             throw ValidationError(
-                "\(db) 是另一个程序的数据库（其中有表 \(tables.prefix(5).joined(separator: "、"))\(tables.count > 5 ? " 等" : "")），"
+                "\(db) 是另一个程序的数据库（其中有表 \(SQLStore.listed(tables))），"
                     + "不是 Tongbao 的，未做任何改动：请检查 --db；确要恢复到这个位置，请先自行移走该文件")
         }
         // A running server keeps the old file open and would answer saves into a file no one sees again.

@@ -75,16 +75,9 @@ struct UserAdd: AsyncParsableCommand {
     /// into a district of its own.
     private func checkDistrictKind(_ code: String, _ store: SQLStore) async throws {
         if role == .city {
-            let units = try await store.units(district: code)
-            guard units.isEmpty else {
+            if let held = try await districtHolding(code, store) {
                 throw ValidationError(
-                    "“\(code)”是有 \(units.count) 个单位的区县，不是市；市级账号须用市的编码（先用 tongbao city 市编码 区县编码… 设定所辖区县）")
-            }
-            let accounts = try await store.users(district: code).filter { $0.role != .city }.map(\.name)
-            guard accounts.isEmpty else {
-                throw ValidationError(
-                    "“\(code)”已有区县的账号（\(accounts.prefix(3).joined(separator: "、"))\(accounts.count > 3 ? " 等" : "")），不是市；市级账号须用市的编码"
-                )
+                    "“\(code)”\(held)，不是市；市级账号须用市的编码（先用 tongbao city 市编码 区县编码… 设定所辖区县）")
             }
         } else if try await store.isCity(code) {
             let districts = try await store.districts(ofCity: code).map(\.code)
@@ -229,6 +222,18 @@ enum Passwords {
     }
 }
 
+/// What makes `code` a district's rather than a city's, in Chinese (“是有 52 个单位的区县”), or nil: units, or
+/// accounts other than city accounts. A city account and `tongbao city` both need a code without either.
+func districtHolding(_ code: String, _ store: SQLStore) async throws -> String? {
+    let units = try await store.units(district: code)
+    if !units.isEmpty { return "是有 \(units.count) 个单位的区县" }
+    let accounts = try await store.users(district: code).filter { $0.role != .city }.map(\.name)
+    if !accounts.isEmpty {
+        return "已有区县的账号（\(accounts.prefix(3).joined(separator: "、"))\(accounts.count > 3 ? " 等" : "")）"
+    }
+    return nil
+}
+
 /// `tongbao city CITY [DISTRICT ...]`: the districts a city's accounts read (given: the new list; none: the list).
 struct CityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -245,15 +250,8 @@ struct CityCommand: AsyncParsableCommand {
                 print(list.isEmpty ? "\(city) 尚未设置所辖区县" : list.map { "\($0.code)\t\($0.name)" }.joined(separator: "\n"))
                 return
             }
-            let units = try await store.units(district: city)
-            guard units.isEmpty else {
-                throw ValidationError("“\(city)”是有 \(units.count) 个单位的区县，不能作为市的编码；请另取一个编码作为市")
-            }
-            let accounts = try await store.users(district: city).filter { $0.role != .city }.map(\.name)
-            guard accounts.isEmpty else {
-                throw ValidationError(
-                    "“\(city)”已有区县的账号（\(accounts.prefix(3).joined(separator: "、"))\(accounts.count > 3 ? " 等" : "")），"
-                        + "不能作为市的编码；请另取一个编码作为市")
+            if let held = try await districtHolding(city, store) {
+                throw ValidationError("“\(city)”\(held)，不能作为市的编码；请另取一个编码作为市")
             }
             guard !self.districts.contains(city) else { throw ValidationError("市的编码 \(city) 不能同时是它所辖的区县") }
             try await checkNewCode(city, in: store)
